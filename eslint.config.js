@@ -1,0 +1,25 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', TextDecoder: 'readonly' } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-control-regex': 'off',
+    },
+  },
+  {
+    // The core gets the outside world passed in (Deps); only these files may touch it directly.
+    files: ['src/**/*.ts'],
+    ignores: ['src/deps.ts', 'src/main.ts', 'src/bin.ts', 'src/http.ts', 'src/terminal.ts', 'src/files/atomic-write.ts'],
+    rules: {
+      'no-restricted-globals': ['error', { name: 'process', message: 'use deps (src/deps.ts)' }, { name: 'console', message: 'write to deps.stdout/stderr' }],
+      'no-restricted-imports': ['error', { paths: [{ name: 'node:fs', message: 'use deps.fs' }, { name: 'node:fs/promises', message: 'use deps.fs' }] }],
+      'no-restricted-properties': ['error', { object: 'Date', property: 'now', message: 'use deps.now()' }],
+    },
+  },
+);

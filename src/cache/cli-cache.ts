@@ -1,0 +1,87 @@
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import type { Credentials } from '../chain/types.js';
+import type { Deps } from '../deps.js';
+import { expandPath } from '../config/paths.js';
+import { writeFileAtomic } from '../files/atomic-write.js';
+import { pyJsonDumps } from './py-json.js';
+
+/** Sessions are reused only while at least this much of their life is left (botocore's advisory window). */
+export const REFRESH_WINDOW_MS = 15 * 60 * 1000;
+
+/** AssumeRole arguments as the AWS CLI hashes them (TokenCode never included). */
+export interface CacheKeyArgs {
+  RoleArn: string;
+  RoleSessionName?: string | undefined;
+  ExternalId?: string | undefined;
+  SerialNumber?: string | undefined;
+  DurationSeconds?: number | undefined;
+  PolicyArns?: { arn: string }[] | undefined;
+}
+
+/** The AWS CLI's key: SHA-1 of the arguments as Python's json.dumps(sort_keys=True) writes them. */
+export function cliCacheKey(args: CacheKeyArgs): string {
+  return createHash('sha1').update(pyJsonDumps(args)).digest('hex');
+}
+
+export function cliCacheFolder(deps: Deps): string {
+  return expandPath('~/.aws/cli/cache', deps.env, deps.homedir);
+}
+
+interface CachedResponse {
+  Credentials?: { AccessKeyId?: unknown; SecretAccessKey?: unknown; SessionToken?: unknown; Expiration?: unknown; AccountId?: unknown };
+}
+
+function parseCacheTime(text: string): number {
+  return Date.parse(text.replace(/UTC$/, 'Z'));
+}
+
+/** Credentials from a cache file when they have at least REFRESH_WINDOW_MS left; else undefined. */
+export function credentialsFromCacheText(text: string, now: Date): Credentials | undefined {
+  let parsed: CachedResponse;
+  try {
+    parsed = JSON.parse(text) as CachedResponse;
+  } catch {
+    return undefined;
+  }
+  const c = parsed.Credentials;
+  if (typeof c?.AccessKeyId !== 'string' || typeof c.SecretAccessKey !== 'string' || typeof c.Expiration !== 'string') return undefined;
+  const expires = parseCacheTime(c.Expiration);
+  if (Number.isNaN(expires) || expires - now.getTime() < REFRESH_WINDOW_MS) return undefined;
+  return {
+    accessKeyId: c.AccessKeyId,
+    secretAccessKey: c.SecretAccessKey,
+    sessionToken: typeof c.SessionToken === 'string' ? c.SessionToken : undefined,
+    expiration: new Date(expires),
+    accountId: typeof c.AccountId === 'string' ? c.AccountId : undefined,
+  };
+}
+
+export async function readCachedSession(deps: Deps, folder: string, key: string): Promise<Credentials | undefined> {
+  let text: string | undefined;
+  try {
+    text = await deps.fs.readText(join(folder, `${key}.json`));
+  } catch {
+    return undefined;
+  }
+  return text === undefined ? undefined : credentialsFromCacheText(text, deps.now());
+}
+
+/** The AWS CLI writes the whole response with the expiry as `…UTC`; we write the same shape. */
+export function cacheTextFor(credentials: Credentials, extra: Record<string, unknown> = {}): string {
+  const expiration = credentials.expiration?.toISOString().replace(/\.\d{3}Z$/, 'UTC');
+  return JSON.stringify({
+    Credentials: {
+      AccessKeyId: credentials.accessKeyId,
+      SecretAccessKey: credentials.secretAccessKey,
+      SessionToken: credentials.sessionToken,
+      Expiration: expiration,
+      ...(credentials.accountId ? { AccountId: credentials.accountId } : {}),
+    },
+    ...extra,
+  });
+}
+
+export async function writeCachedSession(deps: Deps, folder: string, key: string, text: string): Promise<void> {
+  await writeFileAtomic(deps, join(folder, `${key}.json`), text);
+}

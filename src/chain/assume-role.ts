@@ -1,0 +1,127 @@
+import { ChainSkip, ConfigError, CredentialError } from '../errors.js';
+import { mergedProfile, stringValue, type Section } from '../config/shared-config.js';
+import { externalIdProblem, roleArnProblem, serialNumberProblem, sessionNameProblem } from '../sts/validate.js';
+import { fromConfigFile } from './config-file.js';
+import { checkCredentialSource, credentialsFromSource } from './credential-source.js';
+import { fromCredentialsFile } from './credentials-file.js';
+import { fromProcess } from './process.js';
+import { hasStaticKeys } from './static-keys.js';
+import type { AssumeRoleRequest, ChainContext, Credentials, LinkResult } from './types.js';
+import { defaultSessionName } from './session-name.js';
+
+export function isRoleProfile(section: Section | undefined): boolean {
+  return section !== undefined && 'role_arn' in section && !('web_identity_token_file' in section);
+}
+
+interface RoleConfig {
+  roleArn: string;
+  sourceProfile?: string | undefined;
+  credentialSource?: string | undefined;
+  request: Omit<AssumeRoleRequest, 'chained'>;
+}
+
+function fileValue(profile: string, key: string, value: string | undefined, problem: (v: string) => string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const message = problem(value);
+  if (message) throw new ConfigError(`${key} in profile ${profile}: ${message}`, `fix ${key} in the config file`);
+  return value;
+}
+
+/** botocore drops a duration_seconds that is not an integer. */
+function durationFrom(section: Section): number | undefined {
+  const text = stringValue(section, 'duration_seconds');
+  return text !== undefined && /^\s*[+-]?\d+\s*$/.test(text) ? Number(text) : undefined;
+}
+
+function roleConfig(context: ChainContext, profile: string, visited: string[]): RoleConfig {
+  const section = mergedProfile(context.config, profile) ?? {};
+  const roleArn = fileValue(profile, 'role_arn', stringValue(section, 'role_arn'), roleArnProblem) ?? '';
+  const sourceProfile = stringValue(section, 'source_profile');
+  const credentialSource = stringValue(section, 'credential_source');
+  if (sourceProfile !== undefined && credentialSource !== undefined) {
+    throw new ConfigError(`profile ${profile} has both source_profile and credential_source`, 'keep exactly one of them');
+  }
+  if (sourceProfile === undefined && credentialSource === undefined) {
+    throw new CredentialError(
+      `profile ${profile} has role_arn but neither source_profile nor credential_source`,
+      'add source_profile = PROFILE (or credential_source = Environment | Ec2InstanceMetadata | EcsContainer)',
+    );
+  }
+  if (credentialSource !== undefined) checkCredentialSource(credentialSource, profile);
+  if (sourceProfile !== undefined) checkSourceProfile(context, profile, sourceProfile, visited);
+  const sessionName = fileValue(profile, 'role_session_name', stringValue(section, 'role_session_name'), sessionNameProblem);
+  return {
+    roleArn,
+    sourceProfile,
+    credentialSource,
+    request: {
+      roleArn,
+      roleSessionName: sessionName ?? defaultSessionName(context.deps),
+      sessionNameGenerated: sessionName === undefined,
+      externalId: fileValue(profile, 'external_id', stringValue(section, 'external_id'), externalIdProblem),
+      serialNumber: fileValue(profile, 'mfa_serial', stringValue(section, 'mfa_serial'), serialNumberProblem),
+      durationSeconds: durationFrom(section),
+      profile,
+    },
+  };
+}
+
+function checkSourceProfile(context: ChainContext, parent: string, source: string, visited: string[]): void {
+  const section = mergedProfile(context.config, source);
+  if (section === undefined) {
+    throw new ConfigError(`source_profile "${source}" of profile ${parent} does not exist`, `add [profile ${source}] to the config file or fix source_profile`);
+  }
+  if (!visited.includes(source)) return;
+  // A profile may source itself when it holds static keys (its keys assume its own role).
+  if (source === parent && hasStaticKeys(section)) return;
+  throw new ConfigError(`source_profile cycle: ${[...visited, source].join(' → ')}`, 'break the loop: one profile in the chain needs its own keys');
+}
+
+interface Sourced {
+  credentials: Credentials;
+  detail: string;
+  chained: boolean;
+}
+
+/** botocore's _resolve_credentials_from_profile: static keys win over the profile's own role_arn. */
+async function credentialsFromProfile(context: ChainContext, profile: string, visited: string[]): Promise<Sourced> {
+  const section = mergedProfile(context.config, profile);
+  if (hasStaticKeys(section) || !isRoleProfile(section)) {
+    for (const link of [fromCredentialsFile, fromProcess, fromConfigFile]) {
+      try {
+        const found = await link(context, profile);
+        return { credentials: found.credentials, detail: found.detail, chained: false };
+      } catch (error) {
+        if (!(error instanceof ChainSkip)) throw error;
+      }
+    }
+    throw new ConfigError(`source profile ${profile} has no credentials`, `add keys or credential_process to profile ${profile}`);
+  }
+  const assumed = await assumeProfileRole(context, profile, visited);
+  return { credentials: assumed.credentials, detail: assumed.detail, chained: true };
+}
+
+/** Assumes the role of a role profile, resolving its source first (recursively for chains). */
+export async function assumeProfileRole(context: ChainContext, profile: string, visited: string[]): Promise<LinkResult> {
+  const role = roleConfig(context, profile, visited);
+  let source: Sourced;
+  if (role.credentialSource !== undefined) {
+    source = { credentials: await credentialsFromSource(context, role.credentialSource, profile), detail: `credential_source ${role.credentialSource}`, chained: false };
+  } else {
+    const sourceProfile = role.sourceProfile ?? '';
+    visited.push(sourceProfile);
+    source = await credentialsFromProfile(context, sourceProfile, visited);
+  }
+  const credentials = await context.assumeRole(source.credentials, { ...role.request, chained: source.chained });
+  return { credentials, detail: `role ${role.roleArn} of profile ${profile}, from ${source.detail}` };
+}
+
+/** Link: assume-role profiles (before static keys, as botocore really orders them). */
+export const assumeRoleLink = {
+  name: 'assume-role' as const,
+  async resolve(context: ChainContext): Promise<LinkResult> {
+    const name = context.profile.name;
+    if (!isRoleProfile(mergedProfile(context.config, name))) throw new ChainSkip(`profile ${name} has no role_arn`);
+    return assumeProfileRole(context, name, [name]);
+  },
+};

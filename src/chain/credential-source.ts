@@ -1,0 +1,48 @@
+import { ChainSkip, ConfigError, CredentialError } from '../errors.js';
+import { containerLink } from './container.js';
+import { credentialsFromEnv } from './env.js';
+import { imdsLink } from './imds.js';
+import type { ChainContext, Credentials } from './types.js';
+
+type Sourcer = (context: ChainContext) => Promise<Credentials | undefined>;
+
+async function fromLink(link: typeof imdsLink, context: ChainContext): Promise<Credentials | undefined> {
+  try {
+    return (await link.resolve(context)).credentials;
+  } catch (error) {
+    if (error instanceof ChainSkip) return undefined;
+    throw error;
+  }
+}
+
+/** botocore's CanonicalNameCredentialSourcer: exact, case-sensitive names. */
+const SOURCERS: Record<string, Sourcer> = {
+  Environment: async (context) => credentialsFromEnv(context.deps.env, context.deps.now()),
+  Ec2InstanceMetadata: (context) => fromLink(imdsLink, context),
+  EcsContainer: (context) => fromLink(containerLink, context),
+};
+
+export function isCredentialSource(name: string): boolean {
+  return Object.hasOwn(SOURCERS, name);
+}
+
+export function checkCredentialSource(name: string, profile: string): void {
+  if (!isCredentialSource(name)) {
+    throw new ConfigError(
+      `credential_source "${name}" in profile ${profile} is not valid`,
+      `use exactly one of ${Object.keys(SOURCERS).join(', ')} (case-sensitive)`,
+    );
+  }
+}
+
+export async function credentialsFromSource(context: ChainContext, name: string, profile: string): Promise<Credentials> {
+  checkCredentialSource(name, profile);
+  const credentials = await SOURCERS[name]?.(context);
+  if (credentials === undefined) {
+    throw new CredentialError(
+      `credential_source ${name} of profile ${profile} found no credentials`,
+      name === 'Environment' ? 'set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY' : `run where ${name} is available, or use source_profile`,
+    );
+  }
+  return credentials;
+}

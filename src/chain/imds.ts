@@ -1,0 +1,313 @@
+/**
+ * Link `iam-role`: credentials of the EC2 instance profile from the instance metadata
+ * service, exactly as botocore's InstanceMetadataFetcher gets them (spec §9).
+ *
+ * Every outcome that botocore treats as "nothing here" throws ChainSkip with a reason that
+ * says what happened; an invalid setting is a ConfigError, and a missing token with IMDSv1
+ * disabled is a CredentialError. Requests go straight to the endpoint through deps.http,
+ * never through a proxy.
+ */
+import { HttpFailure, type Deps, type HttpResponse } from '../deps.js';
+import { ChainSkip, CredentialError } from '../errors.js';
+import { imdsSettingsFromContext, type ImdsSettings } from './imds-settings.js';
+import type { Credentials, Link } from './types.js';
+
+export { imdsSettingsFromContext, resolveImdsSettings, type ImdsSettings } from './imds-settings.js';
+
+const TOKEN_PATH = 'latest/api/token';
+const ROLES_PATH = 'latest/meta-data/iam/security-credentials/';
+const TOKEN_TTL_SECONDS = '21600';
+const USER_AGENT = 'awsrole';
+const OFF_EC2_HINT = 'set AWS_EC2_METADATA_DISABLED=true off EC2';
+const REQUIRED_FIELDS = ['AccessKeyId', 'SecretAccessKey', 'Token', 'Expiration'] as const;
+/** botocore: ec2_credential_refresh_window (the 15 min advisory window) + 2–10 min jitter. */
+const REFRESH_WINDOW_SECONDS = 15 * 60;
+const JITTER_MIN_SECONDS = 120;
+const JITTER_MAX_SECONDS = 600;
+
+export interface InstanceCredentials {
+  credentials: Credentials;
+  roleName: string;
+  baseUrl: string;
+  /** 2 when a session token was used, 1 for the IMDSv1 fallback. */
+  imdsVersion: 1 | 2;
+  /** Set when static stability pushed the expiry out (the original is in `reportedExpiration`). */
+  extended: boolean;
+  reportedExpiration: Date;
+  /** For the trace: role, endpoint, version, extension. Never a secret. */
+  detail: string;
+}
+
+/** The URL botocore's _construct_url builds: base + `/` (unless present) + path. */
+export function imdsUrl(baseUrl: string, path: string): string {
+  return baseUrl.endsWith('/') ? `${baseUrl}${path}` : `${baseUrl}/${path}`;
+}
+
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
+}
+
+/** Why one request did not give a usable answer. */
+type Failure =
+  | { kind: 'timeout'; message: string }
+  | { kind: 'connect'; message: string }
+  | { kind: 'status'; status: number }
+  | { kind: 'empty' }
+  | { kind: 'not-json' };
+
+function failureOf(error: unknown): Extract<Failure, { kind: 'timeout' | 'connect' }> {
+  if (error instanceof HttpFailure) return { kind: error.kind, message: error.message };
+  throw error;
+}
+
+interface TokenResult {
+  token: string | undefined;
+  /** Why there is no token, for the trace. */
+  why: string;
+}
+
+/** Step 1: PUT the token request. Only 400 ends the link; everything else falls back to v1. */
+async function fetchToken(deps: Deps, settings: ImdsSettings): Promise<TokenResult> {
+  const url = imdsUrl(settings.baseUrl, TOKEN_PATH);
+  let why = 'no attempt made';
+  for (let attempt = 1; attempt <= settings.attempts; attempt += 1) {
+    let response: HttpResponse;
+    try {
+      response = await deps.http({
+        method: 'PUT',
+        url,
+        headers: { 'x-aws-ec2-metadata-token-ttl-seconds': TOKEN_TTL_SECONDS, 'User-Agent': USER_AGENT },
+        timeoutMs: settings.timeoutMs,
+      });
+    } catch (error) {
+      const failure = failureOf(error);
+      if (failure.kind === 'timeout') {
+        // botocore: a read timeout means "no token" at once, without retrying.
+        return { token: undefined, why: `token PUT got no answer within ${settings.timeoutMs} ms` };
+      }
+      why = `token PUT could not connect (${failure.message})`;
+      continue;
+    }
+    if (response.status === 200) {
+      // An empty token is no token (botocore would send an empty header and then fail).
+      if (response.body !== '') return { token: response.body, why: '' };
+      return { token: undefined, why: 'token PUT answered 200 with an empty body' };
+    }
+    if (response.status === 403 || response.status === 404 || response.status === 405) {
+      return { token: undefined, why: `token PUT answered HTTP ${response.status}` };
+    }
+    if (response.status === 400) {
+      throw new ChainSkip(
+        `IMDS at ${settings.baseUrl} refused the token request (PUT /${TOKEN_PATH} answered HTTP 400)`,
+      );
+    }
+    // Other statuses (401, 500, ...) are retried like connection errors, then "no token".
+    why = `token PUT answered HTTP ${response.status}`;
+  }
+  return { token: undefined, why: `${why} (${plural(settings.attempts, 'attempt')})` };
+}
+
+type Check = (response: HttpResponse) => Failure | undefined;
+
+const nonEmpty200: Check = (response) => {
+  if (response.status !== 200) return { kind: 'status', status: response.status };
+  if (response.body === '') return { kind: 'empty' };
+  return undefined;
+};
+
+const json200: Check = (response) => {
+  const failure = nonEmpty200(response);
+  if (failure !== undefined) return failure;
+  try {
+    JSON.parse(response.body);
+    return undefined;
+  } catch {
+    return { kind: 'not-json' };
+  }
+};
+
+/** Steps 2 and 3: a GET retried up to the attempt count; the last failure becomes the reason. */
+async function getWithRetries(
+  deps: Deps,
+  settings: ImdsSettings,
+  path: string,
+  token: string | undefined,
+  check: Check,
+  context: string,
+): Promise<string> {
+  const url = imdsUrl(settings.baseUrl, path);
+  const headers: Record<string, string> = { 'User-Agent': USER_AGENT };
+  if (token !== undefined) headers['x-aws-ec2-metadata-token'] = token;
+  let last: Failure | undefined;
+  for (let attempt = 1; attempt <= settings.attempts; attempt += 1) {
+    try {
+      const response = await deps.http({ method: 'GET', url, headers, timeoutMs: settings.timeoutMs });
+      last = check(response);
+      if (last === undefined) return response.body;
+    } catch (error) {
+      last = failureOf(error);
+    }
+  }
+  throw new ChainSkip(describeGiveUp(settings, path, last, context));
+}
+
+function describeGiveUp(settings: ImdsSettings, path: string, last: Failure | undefined, context: string): string {
+  const tries = plural(settings.attempts, 'attempt');
+  const base = settings.baseUrl;
+  const note = context === '' ? '' : `; ${context}`;
+  if (last === undefined) {
+    return `no request made to IMDS at ${base}: the attempt count is ${settings.attempts} (${settings.attemptsFrom})`;
+  }
+  switch (last.kind) {
+    case 'timeout':
+      return `no answer from ${base} within ${settings.timeoutMs} ms (${tries}${note}); ${OFF_EC2_HINT}`;
+    case 'connect':
+      return `could not connect to ${base}: ${last.message} (${tries}${note}); ${OFF_EC2_HINT}`;
+    case 'status':
+      if (path === ROLES_PATH && last.status === 404) {
+        return `no IAM role attached: IMDS at ${base} answered HTTP 404 to GET /${path} (${tries}${note})`;
+      }
+      return `IMDS at ${base} answered HTTP ${last.status} to GET /${path} (${tries}${note})`;
+    case 'empty':
+      if (path === ROLES_PATH) {
+        return `no IAM role attached: IMDS at ${base} answered GET /${path} with an empty role list (${tries}${note})`;
+      }
+      return `IMDS at ${base} answered GET /${path} with an empty body (${tries}${note})`;
+    case 'not-json':
+      return `IMDS at ${base} answered GET /${path} with a body that is not JSON (${tries}${note})`;
+  }
+}
+
+/** The first line of the role list, trimmed. */
+function firstRole(body: string): string {
+  return (body.trim().split(/\r?\n/)[0] ?? '').trim();
+}
+
+const roleListCheck: Check = (response) => {
+  const failure = nonEmpty200(response);
+  if (failure !== undefined) return failure;
+  return firstRole(response.body) === '' ? { kind: 'empty' } : undefined;
+};
+
+/** Error bodies (`{"Code": "...", "Message": "..."}`) are shown, short and on one line. */
+function printable(value: unknown): string {
+  const text = typeof value === 'string' ? value : JSON.stringify(value) ?? '';
+  const clean = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+  return clean.length > 200 ? `${clean.slice(0, 200)}…` : clean;
+}
+
+function missingFields(document: unknown): string[] {
+  if (typeof document !== 'object' || document === null || Array.isArray(document)) return [...REQUIRED_FIELDS];
+  const record = document as Record<string, unknown>;
+  return REQUIRED_FIELDS.filter((field) => typeof record[field] !== 'string' || record[field] === '');
+}
+
+function describeErrorBody(document: unknown): string {
+  if (typeof document !== 'object' || document === null || Array.isArray(document)) return 'the answer is not an object';
+  const record = document as Record<string, unknown>;
+  const parts: string[] = [];
+  if (record['Code'] !== undefined) parts.push(printable(record['Code']));
+  if (record['Message'] !== undefined) parts.push(printable(record['Message']));
+  return parts.join(': ');
+}
+
+/** ISO 8601 with a zone, as IMDS writes `Expiration`. */
+function parseTime(text: string): Date | undefined {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i.test(text.trim())) return undefined;
+  const time = Date.parse(text.trim());
+  return Number.isNaN(time) ? undefined : new Date(time);
+}
+
+function isoSeconds(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/**
+ * Static stability (botocore _evaluate_expiration): when the credentials expire within the
+ * refresh window plus 2–10 min of jitter, pretend they expire at now + that interval, so a
+ * caller keeps working while IMDS serves stale credentials.
+ */
+export function staticStabilityExpiry(expiration: Date, now: Date, random: () => number): Date | undefined {
+  const span = JITTER_MAX_SECONDS - JITTER_MIN_SECONDS + 1;
+  const jitter = JITTER_MIN_SECONDS + Math.min(span - 1, Math.floor(random() * span));
+  const offsetMs = (REFRESH_WINDOW_SECONDS + jitter) * 1000;
+  if (now.getTime() < expiration.getTime() - offsetMs) return undefined;
+  // botocore formats the new time with whole seconds.
+  return new Date(Math.floor((now.getTime() + offsetMs) / 1000) * 1000);
+}
+
+/**
+ * Fetches the instance profile's credentials once (a new token every time). Throws ChainSkip
+ * for every "not found" outcome of spec §9; callers that need credentials (credential_source
+ * = Ec2InstanceMetadata) turn that into a CredentialError with the skip's reason.
+ */
+export async function fetchInstanceCredentials(deps: Deps, settings: ImdsSettings): Promise<InstanceCredentials> {
+  if (settings.disabledBy !== undefined) {
+    throw new ChainSkip(`IMDS disabled by AWS_EC2_METADATA_DISABLED=${settings.disabledBy}`);
+  }
+  const { token, why } = await fetchToken(deps, settings);
+  if (token === undefined && settings.v1Disabled) {
+    throw new CredentialError(
+      `no IMDSv2 token from ${settings.baseUrl} (${why}) and IMDSv1 is disabled by ${settings.v1DisabledFrom}`,
+      'check the instance metadata options (HttpTokens, HttpPutResponseHopLimit) or unset AWS_EC2_METADATA_V1_DISABLED / ec2_metadata_v1_disabled',
+    );
+  }
+  const context = token === undefined ? `IMDSv1, no token: ${why}` : '';
+  const roleName = firstRole(await getWithRetries(deps, settings, ROLES_PATH, token, roleListCheck, context));
+  const body = await getWithRetries(deps, settings, ROLES_PATH + roleName, token, json200, context);
+  const document: unknown = JSON.parse(body);
+
+  const missing = missingFields(document);
+  if (missing.length > 0) {
+    const error = describeErrorBody(document);
+    throw new ChainSkip(
+      `IMDS at ${settings.baseUrl} gave no credentials for role ${roleName}` +
+        (error === '' ? '' : ` (${error})`) +
+        `: missing ${missing.join(', ')}`,
+    );
+  }
+  const record = document as Record<string, string>;
+  const expirationText = record['Expiration'] ?? '';
+  const reportedExpiration = parseTime(expirationText);
+  if (reportedExpiration === undefined) {
+    throw new CredentialError(
+      `IMDS at ${settings.baseUrl} sent an Expiration for role ${roleName} that is not an ISO 8601 time: ${printable(expirationText)}`,
+    );
+  }
+  const extendedTo = staticStabilityExpiry(reportedExpiration, deps.now(), deps.random);
+  const accountId = (document as Record<string, unknown>)['AccountId'];
+  const credentials: Credentials = {
+    accessKeyId: record['AccessKeyId'] ?? '',
+    secretAccessKey: record['SecretAccessKey'] ?? '',
+    sessionToken: record['Token'] ?? '',
+    expiration: extendedTo ?? reportedExpiration,
+  };
+  if (typeof accountId === 'string' && accountId !== '') credentials.accountId = accountId;
+
+  const imdsVersion = token === undefined ? 1 : 2;
+  let detail = `IAM role ${roleName} from IMDSv${imdsVersion} at ${settings.baseUrl}`;
+  if (token === undefined) detail += ` (no token: ${why})`;
+  if (extendedTo !== undefined) {
+    detail +=
+      `; IMDS reported expiry ${isoSeconds(reportedExpiration)}, extended to ${isoSeconds(extendedTo)} ` +
+      `(static stability)`;
+  }
+  return {
+    credentials,
+    roleName,
+    baseUrl: settings.baseUrl,
+    imdsVersion,
+    extended: extendedTo !== undefined,
+    reportedExpiration,
+    detail,
+  };
+}
+
+export const imdsLink: Link = {
+  name: 'iam-role',
+  async resolve(context) {
+    const settings = imdsSettingsFromContext(context);
+    const found = await fetchInstanceCredentials(context.deps, settings);
+    return { credentials: found.credentials, detail: found.detail };
+  },
+};

@@ -1,0 +1,76 @@
+import { ChainSkip, CredentialError } from '../errors.js';
+import { shlexSplit } from '../config/ini.js';
+import { mergedProfile, stringValue } from '../config/shared-config.js';
+import { assertNotExpired, parseExpiration } from './expiration.js';
+import type { ChainContext, Credentials, Link, LinkResult } from './types.js';
+
+/** botocore has no limit; a hung helper must not hang every shell that calls awsrole. */
+const DEFAULT_TIMEOUT_SECONDS = 60;
+
+function timeoutMs(context: ChainContext): number {
+  const configured = Number(context.deps.env['AWSROLE_PROCESS_TIMEOUT']);
+  return (Number.isFinite(configured) && configured > 0 ? configured : DEFAULT_TIMEOUT_SECONDS) * 1000;
+}
+
+/** `credential_process` of a profile, in botocore's merged view of both files. */
+export async function fromProcess(context: ChainContext, profile: string): Promise<LinkResult> {
+  const command = stringValue(mergedProfile(context.config, profile), 'credential_process');
+  if (command === undefined) throw new ChainSkip(`profile ${profile} has no credential_process`);
+  const where = `credential_process of profile ${profile}`;
+  const argv = shlexSplit(command);
+  if (argv === undefined || argv.length === 0) {
+    throw new CredentialError(`${where} cannot be split into a command (unbalanced quotes?)`, 'fix credential_process in the config file');
+  }
+  const limit = timeoutMs(context);
+  const result = await context.deps.runProcess(argv, { env: context.deps.env, timeoutMs: limit });
+  if (result.timedOut) {
+    throw new CredentialError(`${where} did not finish within ${limit / 1000} s and was stopped`, 'run the command by hand to see why it hangs, or raise AWSROLE_PROCESS_TIMEOUT (seconds)');
+  }
+  if (result.exitCode !== 0) {
+    const how = result.exitCode === null ? `was killed by ${result.signal ?? 'a signal'}` : `exited with code ${result.exitCode}`;
+    throw new CredentialError(`${where} ${how}: ${firstLine(result.stderr)}`, `run \`${argv[0] ?? ''}\` by hand to see why`);
+  }
+  const credentials = parseProcessOutput(result.stdout, where);
+  credentials.accountId ??= stringValue(mergedProfile(context.config, profile), 'aws_account_id');
+  assertNotExpired(credentials.expiration, context.deps.now(), where);
+  return { credentials, detail: where };
+}
+
+function firstLine(text: string): string {
+  const line = text.trim().split('\n')[0] ?? '';
+  return line === '' ? '(no message on stderr)' : line.slice(0, 300);
+}
+
+/** credential_process version 1 output; the rules botocore's ProcessProvider applies. */
+export function parseProcessOutput(stdout: string, where: string): Credentials {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(stdout);
+  } catch {
+    throw new CredentialError(`${where} did not print JSON`, 'it must print {"Version": 1, "AccessKeyId": ..., "SecretAccessKey": ...}');
+  }
+  if (typeof parsed !== 'object' || parsed === null) throw new CredentialError(`${where} did not print a JSON object`);
+  const fields = parsed as Record<string, unknown>;
+  if (fields['Version'] !== 1) {
+    throw new CredentialError(`${where} printed Version ${JSON.stringify(fields['Version']) ?? '(missing)'}; only version 1 is supported`);
+  }
+  const accessKeyId = fields['AccessKeyId'];
+  const secretAccessKey = fields['SecretAccessKey'];
+  if (typeof accessKeyId !== 'string' || typeof secretAccessKey !== 'string') {
+    throw new CredentialError(`${where} printed no ${typeof accessKeyId !== 'string' ? 'AccessKeyId' : 'SecretAccessKey'}`);
+  }
+  const expiration = fields['Expiration'];
+  return {
+    accessKeyId,
+    secretAccessKey,
+    sessionToken: typeof fields['SessionToken'] === 'string' ? fields['SessionToken'] : undefined,
+    expiration: typeof expiration === 'string' ? parseExpiration(expiration, `Expiration from ${where}`) : undefined,
+    accountId: typeof fields['AccountId'] === 'string' ? fields['AccountId'] : undefined,
+  };
+}
+
+/** Link: credential_process (between the two files' static keys, as in botocore). */
+export const processLink: Link = {
+  name: 'custom-process',
+  resolve: (context) => fromProcess(context, context.profile.name),
+};

@@ -1,0 +1,30 @@
+import { CredentialError } from '../errors.js';
+import { stringValue, type Section } from '../config/shared-config.js';
+import type { Credentials } from './types.js';
+
+/**
+ * botocore's static-key rule for one section of one file: no key id means "not here";
+ * a key id without a secret in the same section is fatal.
+ */
+export function staticKeysFromSection(section: Section | undefined, where: string): Credentials | undefined {
+  const accessKeyId = stringValue(section, 'aws_access_key_id');
+  if (accessKeyId === undefined) return undefined;
+  const secretAccessKey = stringValue(section, 'aws_secret_access_key');
+  if (secretAccessKey === undefined) {
+    throw new CredentialError(
+      `partial credentials in ${where}: aws_access_key_id is set but aws_secret_access_key is missing`,
+      `add aws_secret_access_key to ${where} (a secret in the other file does not count)`,
+    );
+  }
+  return {
+    accessKeyId,
+    secretAccessKey,
+    sessionToken: stringValue(section, 'aws_security_token') ?? stringValue(section, 'aws_session_token'),
+    accountId: stringValue(section, 'aws_account_id'),
+  };
+}
+
+/** botocore's _has_static_credentials: either key present counts. */
+export function hasStaticKeys(section: Section | undefined): boolean {
+  return stringValue(section, 'aws_access_key_id') !== undefined || stringValue(section, 'aws_secret_access_key') !== undefined;
+}

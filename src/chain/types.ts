@@ -1,0 +1,93 @@
+import type { Deps } from '../deps.js';
+import type { SharedConfig } from '../config/shared-config.js';
+
+export interface Credentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string | undefined;
+  /** Absent: never expires (static keys). */
+  expiration?: Date | undefined;
+  accountId?: string | undefined;
+}
+
+/** Link names follow botocore's METHOD names so traces and docs line up with the AWS CLI. */
+export type LinkName =
+  | 'explicit'
+  | 'env'
+  | 'assume-role'
+  | 'shared-credentials-file'
+  | 'custom-process'
+  | 'config-file'
+  | 'ec2-credentials-file'
+  | 'boto-config'
+  | 'container-role'
+  | 'iam-role';
+
+export type TraceOutcome = 'found' | 'skipped' | 'failed' | 'not-tried';
+
+export interface TraceEntry {
+  link: LinkName;
+  outcome: TraceOutcome;
+  /** Why: where it found credentials, why it skipped, or what broke. Never a secret. */
+  detail: string;
+  /** For the winning link: what later sources it hides (e.g. "profile dev in ~/.aws/credentials"). */
+  shadows?: string[];
+}
+
+export interface ProfileSelection {
+  name: string;
+  /** Where the name came from: --profile, AWS_DEFAULT_PROFILE, AWS_PROFILE or the default. */
+  from: '--profile' | 'AWS_DEFAULT_PROFILE' | 'AWS_PROFILE' | 'default';
+}
+
+export interface ExplicitParams {
+  accessKeyId?: string | undefined;
+  secretAccessKey?: string | undefined;
+  sessionToken?: string | undefined;
+}
+
+/** One AssumeRole hop, as botocore would send it. */
+export interface AssumeRoleRequest {
+  roleArn: string;
+  roleSessionName: string;
+  /** True when awsrole generated the name (it is then left out of the cache key). */
+  sessionNameGenerated: boolean;
+  externalId?: string | undefined;
+  serialNumber?: string | undefined;
+  durationSeconds?: number | undefined;
+  policyArns?: string[] | undefined;
+  /** The profile that asked for this hop, for messages and MFA prompts. */
+  profile?: string | undefined;
+  /** True when the source credentials themselves came from AssumeRole (1 h limit). */
+  chained: boolean;
+}
+
+/** Performs AssumeRole with the given source credentials; the chain never imports the SDK itself. */
+export type RoleAssumer = (source: Credentials, request: AssumeRoleRequest) => Promise<Credentials>;
+
+export interface ChainContext {
+  deps: Deps;
+  profile: ProfileSelection;
+  config: SharedConfig;
+  explicit?: ExplicitParams | undefined;
+  assumeRole: RoleAssumer;
+}
+
+export interface LinkResult {
+  credentials: Credentials;
+  /** Where exactly: "profile dev in /home/a/.aws/credentials". */
+  detail: string;
+}
+
+/** A link throws ChainSkip for "not configured here"; any other error stops the chain. */
+export interface Link {
+  name: LinkName;
+  resolve(context: ChainContext): Promise<LinkResult>;
+}
+
+export interface Resolution {
+  credentials: Credentials;
+  source: LinkName;
+  profile: ProfileSelection;
+  trace: TraceEntry[];
+}

@@ -1,0 +1,59 @@
+import { createChainContext, runChain, selectProfile, LINKS } from '../chain/chain.js';
+import type { ExplicitParams, Resolution, RoleAssumer } from '../chain/types.js';
+import type { SharedConfig } from '../config/shared-config.js';
+import { loadSharedConfig } from '../config/load.js';
+import type { Deps } from '../deps.js';
+import { UsageError } from '../errors.js';
+import { createStsCaller, type StsCaller } from '../sts/client.js';
+import { createRoleAssumer, type HopRecord } from '../sts/role-assumer.js';
+import { resolveStsSettings, type StsFlags } from '../sts/settings.js';
+
+/** Options every credential-producing command shares. */
+export interface SourceOptions extends StsFlags {
+  profile?: string | undefined;
+  credentialsJson?: string | undefined;
+  refresh?: boolean | undefined;
+  tokenCode?: string | undefined;
+}
+
+export interface ResolvedSource {
+  resolution: Resolution;
+  config: SharedConfig;
+  /** Created on first use: commands that never call STS never load the SDK. */
+  stsCaller(): StsCaller;
+  hops: HopRecord[];
+}
+
+/** `--credentials-json -`: explicit params as a JSON object on stdin, so secrets never sit on argv. */
+export async function readExplicitCredentials(deps: Deps, source: string | undefined): Promise<ExplicitParams | undefined> {
+  if (source === undefined) return undefined;
+  if (source !== '-') throw new UsageError('--credentials-json takes only "-" (read the JSON object from stdin)', 'pipe it in: … | awsrole export --credentials-json -');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await deps.readStdin());
+  } catch {
+    throw new UsageError('--credentials-json -: stdin is not a JSON object', 'send {"AccessKeyId": "...", "SecretAccessKey": "...", "SessionToken": "..."}');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new UsageError('--credentials-json -: stdin is not a JSON object');
+  const fields = parsed as Record<string, unknown>;
+  const text = (key: string): string | undefined => (typeof fields[key] === 'string' ? (fields[key] as string) : undefined);
+  return { accessKeyId: text('AccessKeyId'), secretAccessKey: text('SecretAccessKey'), sessionToken: text('SessionToken') };
+}
+
+export function lazyStsCaller(deps: Deps, config: SharedConfig, profile: string, flags: StsFlags): () => StsCaller {
+  let caller: StsCaller | undefined;
+  return () => (caller ??= createStsCaller(resolveStsSettings(deps.env, config, profile, flags)));
+}
+
+/** Runs the provider chain for a command, with STS plumbing ready for role profiles. */
+export async function resolveSource(deps: Deps, options: SourceOptions): Promise<ResolvedSource> {
+  const config = await loadSharedConfig(deps);
+  const explicit = await readExplicitCredentials(deps, options.credentialsJson);
+  const hops: HopRecord[] = [];
+  const stsCaller = lazyStsCaller(deps, config, selectProfile(deps.env, options.profile).name, options);
+  const assumeRole: RoleAssumer = (source, request) =>
+    createRoleAssumer({ deps, caller: stsCaller(), refresh: options.refresh === true, tokenCode: options.tokenCode, onHop: (hop) => hops.push(hop) })(source, request);
+  const context = await createChainContext({ deps, profile: options.profile, explicit, assumeRole, config });
+  const resolution = await runChain(context, LINKS);
+  return { resolution, config, stsCaller, hops };
+}

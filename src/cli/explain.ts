@@ -1,0 +1,29 @@
+import { Chalk } from 'chalk';
+import type { Resolution, TraceEntry } from '../chain/types.js';
+import type { OutStream } from '../deps.js';
+
+const MARKS: Record<TraceEntry['outcome'], string> = { found: '✔', skipped: '·', failed: '✘', 'not-tried': '–' };
+
+/** Colour only on a terminal and only when NO_COLOR is unset. */
+export function painter(stream: OutStream, env: Readonly<Record<string, string | undefined>>): InstanceType<typeof Chalk> {
+  return new Chalk({ level: stream.isTTY && env['NO_COLOR'] === undefined ? 1 : 0 });
+}
+
+/** The chain's trace as a person reads it: one line per link, the winner marked, shadows listed. */
+export function renderTrace(trace: readonly TraceEntry[], paint: InstanceType<typeof Chalk>): string {
+  const width = Math.max(...trace.map((entry) => entry.link.length));
+  const lines = trace.map((entry, index) => {
+    const label = `${String(index + 1).padStart(2)}. ${entry.link.padEnd(width)}`;
+    const outcome = entry.outcome.padEnd(9);
+    const colour = entry.outcome === 'found' ? paint.green : entry.outcome === 'failed' ? paint.red : paint.dim;
+    const line = colour(`${MARKS[entry.outcome]} ${label}  ${outcome} ${entry.detail}`);
+    const shadows = (entry.shadows ?? []).map((text) => `\n${' '.repeat(width + 8)}shadows ${text}`);
+    return line + paint.yellow(shadows.join(''));
+  });
+  return `${lines.join('\n')}\n`;
+}
+
+export function renderProfileLine(resolution: Resolution): string {
+  const { profile } = resolution;
+  return profile.from === 'default' ? `profile: default (no --profile, AWS_DEFAULT_PROFILE or AWS_PROFILE)` : `profile: ${profile.name} (from ${profile.from})`;
+}

@@ -1,0 +1,71 @@
+import type { Deps } from '../deps.js';
+import { ConfigError } from '../errors.js';
+import { IniParseError, parseIni, shlexSplit } from './ini.js';
+import { configFilePath, credentialsFilePath, displayPath } from './paths.js';
+import type { Section, SharedConfig } from './shared-config.js';
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** Reads and parses one INI file; a missing file (or a directory) reads as empty, as in botocore. */
+export async function readIniFile(deps: Deps, path: string): Promise<Map<string, Section>> {
+  const text = await readFileText(deps, path);
+  if (text === undefined) return new Map();
+  try {
+    return parseIni(text);
+  } catch (error) {
+    if (error instanceof IniParseError) {
+      throw new ConfigError(
+        `cannot parse ${displayPath(path, deps.env, deps.homedir)}: ${error.message}`,
+        'fix the file (the AWS CLI refuses it too)',
+      );
+    }
+    throw error;
+  }
+}
+
+async function readFileText(deps: Deps, path: string): Promise<string | undefined> {
+  let bytes: Uint8Array | undefined;
+  try {
+    bytes = await deps.fs.readBytes(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EISDIR') return undefined;
+    throw new ConfigError(`cannot read ${displayPath(path, deps.env, deps.homedir)}: ${code ?? 'error'}`, 'check the file and its permissions');
+  }
+  if (bytes === undefined) return undefined;
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    throw new ConfigError(`cannot parse ${displayPath(path, deps.env, deps.homedir)}: it is not UTF-8 text`, 'fix or remove the file');
+  }
+}
+
+/** botocore's build_profile_map: `[profile X]` (split shell-style) and `[default]`. */
+export function configProfiles(sections: Map<string, Section>, prefix: 'profile' | 'services'): Map<string, Section> {
+  const profiles = new Map<string, Section>();
+  for (const [name, section] of sections) {
+    if (prefix === 'profile' && name === 'default') {
+      profiles.set('default', section);
+    } else if (name.startsWith(prefix)) {
+      const parts = shlexSplit(name);
+      if (parts?.length === 2 && parts[1] !== undefined) profiles.set(parts[1], section);
+    }
+  }
+  return profiles;
+}
+
+export async function loadSharedConfig(deps: Deps): Promise<SharedConfig> {
+  const configPath = configFilePath(deps.env, deps.homedir);
+  const credentialsPath = credentialsFilePath(deps.env, deps.homedir);
+  const [configSections, credentialsSections] = await Promise.all([
+    readIniFile(deps, configPath),
+    readIniFile(deps, credentialsPath),
+  ]);
+  return {
+    configPath,
+    credentialsPath,
+    configProfiles: configProfiles(configSections, 'profile'),
+    credentialsProfiles: credentialsSections,
+    services: configProfiles(configSections, 'services'),
+  };
+}

@@ -1,0 +1,31 @@
+import { join } from 'node:path';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Python's os.path.expanduser + expandvars, as botocore applies them to file settings. */
+export function expandPath(path: string, env: Env, homedir: string): string {
+  const withVars = path.replace(/\$(\w+)|\$\{([^}]*)\}/g, (whole, bare: string | undefined, braced: string | undefined) => {
+    const value = env[bare ?? braced ?? ''];
+    return value ?? whole;
+  });
+  if (withVars === '~' || withVars.startsWith('~/')) return homeOf(env, homedir) + withVars.slice(1);
+  return withVars;
+}
+
+function homeOf(env: Env, homedir: string): string {
+  return env['HOME'] ?? homedir;
+}
+
+export function credentialsFilePath(env: Env, homedir: string): string {
+  return expandPath(env['AWS_SHARED_CREDENTIALS_FILE'] ?? join('~', '.aws', 'credentials'), env, homedir);
+}
+
+export function configFilePath(env: Env, homedir: string): string {
+  return expandPath(env['AWS_CONFIG_FILE'] ?? join('~', '.aws', 'config'), env, homedir);
+}
+
+/** Shows a path the way a user typed it: ~ for the home directory. */
+export function displayPath(path: string, env: Env, homedir: string): string {
+  const home = homeOf(env, homedir);
+  return path === home || path.startsWith(`${home}/`) ? `~${path.slice(home.length)}` : path;
+}

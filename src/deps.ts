@@ -1,0 +1,190 @@
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs/promises';
+import { homedir } from 'node:os';
+
+/** Where output goes; tests pass buffers. */
+export interface OutStream {
+  write(text: string): void;
+  readonly isTTY: boolean;
+}
+
+/** Result of running a child process to completion (credential_process). */
+export interface ProcessResult {
+  exitCode: number | null;
+  signal: string | null;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+}
+
+export interface HttpRequest {
+  method: 'GET' | 'PUT';
+  url: string;
+  headers: Record<string, string>;
+  /** Whole-request deadline: connect, headers and body. */
+  timeoutMs: number;
+}
+
+export interface HttpResponse {
+  status: number;
+  body: string;
+}
+
+/** Rejects with HttpFailure when no response arrived. */
+export type HttpClient = (request: HttpRequest) => Promise<HttpResponse>;
+
+export class HttpFailure extends Error {
+  constructor(
+    readonly kind: 'timeout' | 'connect',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'HttpFailure';
+  }
+}
+
+export interface RunProcessOptions {
+  env: Record<string, string | undefined>;
+  timeoutMs: number;
+}
+
+/**
+ * Everything the core needs from the outside world. Only this file and main.ts touch
+ * process, the real file system, the clock and the network.
+ */
+export interface Deps {
+  env: Readonly<Record<string, string | undefined>>;
+  homedir: string;
+  cwd: string;
+  fs: FileSystem;
+  now(): Date;
+  stdout: OutStream;
+  stderr: OutStream;
+  readStdin(): Promise<string>;
+  /** Plain HTTP(S) for IMDS and container credentials (no proxy, one bounded request). */
+  http: HttpClient;
+  runProcess(argv: readonly string[], options: RunProcessOptions): Promise<ProcessResult>;
+  /** Reads a line from the terminal without echo; undefined when there is no terminal. */
+  promptSecret?: ((message: string) => Promise<string>) | undefined;
+  /** Chooses between equivalent options at random (jitter); tests may fix it. */
+  random(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+export interface FileSystem {
+  /** The file's text, or undefined when it does not exist. Other errors throw. */
+  readText(path: string): Promise<string | undefined>;
+  /** The file's bytes, or undefined when it does not exist. Other errors throw. */
+  readBytes(path: string): Promise<Uint8Array | undefined>;
+  writeFile: typeof fs.writeFile;
+  rename: typeof fs.rename;
+  mkdir: typeof fs.mkdir;
+  stat: typeof fs.stat;
+  lstat: typeof fs.lstat;
+  realpath: typeof fs.realpath;
+  unlink: typeof fs.unlink;
+  chmod: typeof fs.chmod;
+  open: typeof fs.open;
+}
+
+async function readText(path: string): Promise<string | undefined> {
+  const bytes = await readBytes(path);
+  return bytes === undefined ? undefined : Buffer.from(bytes).toString('utf8');
+}
+
+async function readBytes(path: string): Promise<Uint8Array | undefined> {
+  try {
+    return await fs.readFile(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw error;
+  }
+}
+
+export const nodeFileSystem: FileSystem = {
+  readText,
+  readBytes,
+  writeFile: fs.writeFile,
+  rename: fs.rename,
+  mkdir: fs.mkdir,
+  stat: fs.stat,
+  lstat: fs.lstat,
+  realpath: fs.realpath,
+  unlink: fs.unlink,
+  chmod: fs.chmod,
+  open: fs.open,
+};
+
+export function runProcess(argv: readonly string[], options: RunProcessOptions): Promise<ProcessResult> {
+  const [command, ...args] = argv;
+  return new Promise((resolve) => {
+    if (command === undefined) {
+      resolve({ exitCode: 127, signal: null, stdout: '', stderr: 'empty command', timedOut: false });
+      return;
+    }
+    const child = spawn(command, args, { env: definedEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, options.timeoutMs);
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      resolve({ exitCode: 127, signal: null, stdout, stderr: error.message, timedOut });
+    });
+    child.on('close', (exitCode, signal) => {
+      clearTimeout(timer);
+      resolve({ exitCode, signal, stdout, stderr, timedOut });
+    });
+  });
+}
+
+export async function nodeHttpClient(request: HttpRequest): Promise<HttpResponse> {
+  const { httpRequest } = await import('./http.js');
+  return httpRequest(request);
+}
+
+export function definedEnv(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) if (value !== undefined) out[key] = value;
+  return out;
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function streamOf(stream: NodeJS.WriteStream): OutStream {
+  return { write: (text) => void stream.write(text), isTTY: stream.isTTY === true };
+}
+
+/** Prompts on /dev/tty (never stdout) with echo off. */
+async function promptSecret(message: string): Promise<string> {
+  const { promptOnTerminal } = await import('./terminal.js');
+  return promptOnTerminal(message);
+}
+
+export function realDeps(): Deps {
+  return {
+    env: process.env,
+    homedir: homedir(),
+    cwd: process.cwd(),
+    fs: nodeFileSystem,
+    now: () => new Date(),
+    stdout: streamOf(process.stdout),
+    stderr: streamOf(process.stderr),
+    readStdin,
+    http: nodeHttpClient,
+    runProcess,
+    promptSecret,
+    random: Math.random,
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  };
+}

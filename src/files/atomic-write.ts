@@ -1,0 +1,36 @@
+import { dirname, basename, join } from 'node:path';
+import type { Deps } from '../deps.js';
+
+/** Follows a symlink so that writing replaces its target and the link stays a link. */
+async function writeTarget(deps: Deps, path: string): Promise<string> {
+  try {
+    return await deps.fs.realpath(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return path;
+    throw error;
+  }
+}
+
+/**
+ * Writes a file so that readers see the old content or the new, never a mix:
+ * a 0600 temp file beside it, flushed, then renamed over it. Parent folders are made 0700.
+ */
+export async function writeFileAtomic(deps: Deps, path: string, content: string): Promise<void> {
+  const target = await writeTarget(deps, path);
+  const folder = dirname(target);
+  await deps.fs.mkdir(folder, { recursive: true, mode: 0o700 });
+  const temp = join(folder, `.${basename(target)}.${process.pid}.${Math.floor(deps.random() * 1e9)}.tmp`);
+  const handle = await deps.fs.open(temp, 'wx', 0o600);
+  try {
+    await handle.writeFile(content, 'utf8');
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  try {
+    await deps.fs.rename(temp, target);
+  } catch (error) {
+    await deps.fs.unlink(temp).catch(() => undefined);
+    throw error;
+  }
+}

@@ -1,0 +1,52 @@
+import type { Credentials } from '../chain/types.js';
+import { maskKeyId } from '../output/mask.js';
+import { mapStsError } from './errors.js';
+import type { StsSettings } from './settings.js';
+
+type StsModule = typeof import('@aws-sdk/client-sts');
+
+let sdk: Promise<StsModule> | undefined;
+
+/** The SDK is loaded only by commands that call STS, so the others start fast. */
+export function loadStsSdk(): Promise<StsModule> {
+  // Bundled CommonJS may arrive as a default export.
+  sdk ??= import('@aws-sdk/client-sts').then((module) => ('STSClient' in module ? module : (module as { default: StsModule }).default));
+  return sdk;
+}
+
+export interface StsCaller {
+  settings: StsSettings;
+  /** Sends one command with the given credentials; errors come back mapped to AwsroleError. */
+  send<T>(operation: string, credentials: Credentials, build: (module: StsModule) => unknown): Promise<T>;
+}
+
+export function createStsCaller(settings: StsSettings): StsCaller {
+  return {
+    settings,
+    async send<T>(operation: string, credentials: Credentials, build: (module: StsModule) => unknown): Promise<T> {
+      const module = await loadStsSdk();
+      const client = new module.STSClient({
+        region: settings.region,
+        endpoint: settings.endpoint,
+        credentials: {
+          accessKeyId: credentials.accessKeyId,
+          secretAccessKey: credentials.secretAccessKey,
+          ...(credentials.sessionToken ? { sessionToken: credentials.sessionToken } : {}),
+        },
+        maxAttempts: settings.maxAttempts,
+        retryMode: 'standard',
+        useFipsEndpoint: false,
+        useDualstackEndpoint: false,
+        requestHandler: { requestTimeout: settings.timeoutMs, connectionTimeout: Math.min(settings.timeoutMs, 5000) },
+        logger: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
+      });
+      try {
+        return (await client.send(build(module) as never)) as T;
+      } catch (error) {
+        throw mapStsError(error, { operation, settings, caller: maskKeyId(credentials.accessKeyId) });
+      } finally {
+        client.destroy();
+      }
+    },
+  };
+}

@@ -1,0 +1,91 @@
+import type { AssumeRoleRequest, Credentials } from '../chain/types.js';
+import { AwsroleError, ExitCode } from '../errors.js';
+import type { StsCaller } from './client.js';
+
+interface WireCredentials {
+  AccessKeyId?: string;
+  SecretAccessKey?: string;
+  SessionToken?: string;
+  Expiration?: Date;
+}
+
+export interface AssumedRole {
+  credentials: Credentials;
+  assumedRoleArn: string | undefined;
+  assumedRoleId: string | undefined;
+}
+
+function credentialsFromWire(wire: WireCredentials | undefined, accountId: string | undefined): Credentials {
+  if (!wire?.AccessKeyId || !wire.SecretAccessKey) {
+    throw new AwsroleError('STS answered without credentials', ExitCode.internal, 'this is unexpected: retry, and report it if it persists');
+  }
+  return {
+    accessKeyId: wire.AccessKeyId,
+    secretAccessKey: wire.SecretAccessKey,
+    sessionToken: wire.SessionToken,
+    expiration: wire.Expiration,
+    accountId,
+  };
+}
+
+export function accountOfArn(arn: string | undefined): string | undefined {
+  return arn?.split(':')[4] || undefined;
+}
+
+export async function assumeRole(caller: StsCaller, source: Credentials, request: AssumeRoleRequest, tokenCode?: string): Promise<AssumedRole> {
+  const output = await caller.send<{ Credentials?: WireCredentials; AssumedRoleUser?: { Arn?: string; AssumedRoleId?: string } }>(
+    'AssumeRole',
+    source,
+    (sdk) =>
+      new sdk.AssumeRoleCommand({
+        RoleArn: request.roleArn,
+        RoleSessionName: request.roleSessionName,
+        ...(request.externalId !== undefined ? { ExternalId: request.externalId } : {}),
+        ...(request.durationSeconds !== undefined ? { DurationSeconds: request.durationSeconds } : {}),
+        ...(request.serialNumber !== undefined ? { SerialNumber: request.serialNumber } : {}),
+        ...(tokenCode !== undefined ? { TokenCode: tokenCode } : {}),
+        ...(request.policyArns?.length ? { PolicyArns: request.policyArns.map((arn) => ({ arn })) } : {}),
+      }),
+  );
+  const arn = output.AssumedRoleUser?.Arn;
+  return {
+    credentials: credentialsFromWire(output.Credentials, accountOfArn(arn)),
+    assumedRoleArn: arn,
+    assumedRoleId: output.AssumedRoleUser?.AssumedRoleId,
+  };
+}
+
+export interface SessionTokenRequest {
+  durationSeconds?: number | undefined;
+  serialNumber?: string | undefined;
+  tokenCode?: string | undefined;
+}
+
+export async function getSessionToken(caller: StsCaller, source: Credentials, request: SessionTokenRequest): Promise<Credentials> {
+  const output = await caller.send<{ Credentials?: WireCredentials }>('GetSessionToken', source, (sdk) =>
+    new sdk.GetSessionTokenCommand({
+      ...(request.durationSeconds !== undefined ? { DurationSeconds: request.durationSeconds } : {}),
+      ...(request.serialNumber !== undefined ? { SerialNumber: request.serialNumber } : {}),
+      ...(request.tokenCode !== undefined ? { TokenCode: request.tokenCode } : {}),
+    }),
+  );
+  return credentialsFromWire(output.Credentials, source.accountId);
+}
+
+export interface CallerIdentity {
+  Account: string;
+  Arn: string;
+  UserId: string;
+}
+
+export async function getCallerIdentity(caller: StsCaller, credentials: Credentials): Promise<CallerIdentity> {
+  const output = await caller.send<Partial<CallerIdentity>>('GetCallerIdentity', credentials, (sdk) => new sdk.GetCallerIdentityCommand({}));
+  return { Account: output.Account ?? '', Arn: output.Arn ?? '', UserId: output.UserId ?? '' };
+}
+
+export async function decodeAuthorizationMessage(caller: StsCaller, credentials: Credentials, message: string): Promise<string> {
+  const output = await caller.send<{ DecodedMessage?: string }>('DecodeAuthorizationMessage', credentials, (sdk) =>
+    new sdk.DecodeAuthorizationMessageCommand({ EncodedMessage: message }),
+  );
+  return output.DecodedMessage ?? '';
+}

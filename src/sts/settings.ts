@@ -1,0 +1,92 @@
+import { ConfigError, UsageError } from '../errors.js';
+import { mergedProfile, stringValue, type SharedConfig } from '../config/shared-config.js';
+import type { Deps } from '../deps.js';
+
+export interface StsSettings {
+  /** Region for signing. */
+  region: string;
+  /** Full endpoint URL. */
+  endpoint: string;
+  /** Where the endpoint came from, for --explain and errors. */
+  endpointFrom: string;
+  /** Per-attempt timeout, ms. */
+  timeoutMs: number;
+  maxAttempts: number;
+}
+
+export interface StsFlags {
+  region?: string | undefined;
+  endpointUrl?: string | undefined;
+}
+
+const LEGACY_GLOBAL_REGIONS = new Set([
+  'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'ca-central-1', 'sa-east-1', 'eu-west-1', 'eu-west-2',
+  'eu-west-3', 'eu-central-1', 'eu-north-1', 'ap-northeast-1', 'ap-south-1', 'ap-southeast-1', 'ap-southeast-2',
+]);
+
+function isTrue(value: string | undefined): boolean {
+  return value?.trim().toLowerCase() === 'true';
+}
+
+/** --region, AWS_DEFAULT_REGION, AWS_REGION, then the profile's region. */
+export function resolveRegion(env: Deps['env'], config: SharedConfig | undefined, profile: string, flag?: string): string | undefined {
+  const fromProfile = config === undefined ? undefined : stringValue(mergedProfile(config, profile), 'region');
+  return flag || env['AWS_DEFAULT_REGION'] || env['AWS_REGION'] || fromProfile || undefined;
+}
+
+function configuredEndpoint(env: Deps['env'], config: SharedConfig | undefined, profile: string): { url: string; from: string } | undefined {
+  const section = config === undefined ? undefined : mergedProfile(config, profile);
+  if (isTrue(env['AWS_IGNORE_CONFIGURED_ENDPOINT_URLS']) || isTrue(stringValue(section, 'ignore_configured_endpoint_urls'))) return undefined;
+  const fromStsVar = env['AWS_ENDPOINT_URL_STS'];
+  if (fromStsVar) return { url: fromStsVar, from: 'AWS_ENDPOINT_URL_STS' };
+  const fromVar = env['AWS_ENDPOINT_URL'];
+  if (fromVar) return { url: fromVar, from: 'AWS_ENDPOINT_URL' };
+  const servicesName = stringValue(section, 'services');
+  if (servicesName !== undefined && config !== undefined) {
+    const services = config.services.get(servicesName);
+    if (services === undefined) throw new ConfigError(`profile ${profile} names services ${servicesName}, which is not in the config file`, `add [services ${servicesName}] or remove services = from the profile`);
+    const sts = services['sts'];
+    if (typeof sts === 'object' && sts['endpoint_url']) return { url: sts['endpoint_url'], from: `[services ${servicesName}] sts.endpoint_url` };
+  }
+  const fromProfile = stringValue(section, 'endpoint_url');
+  if (fromProfile) return { url: fromProfile, from: `endpoint_url of profile ${profile}` };
+  return undefined;
+}
+
+function defaultEndpoint(env: Deps['env'], config: SharedConfig | undefined, profile: string, region: string | undefined): string {
+  if (region === undefined) return 'https://sts.amazonaws.com';
+  const section = config === undefined ? undefined : mergedProfile(config, profile);
+  const mode = (env['AWS_STS_REGIONAL_ENDPOINTS'] ?? stringValue(section, 'sts_regional_endpoints') ?? 'regional').toLowerCase();
+  if (mode === 'legacy' && LEGACY_GLOBAL_REGIONS.has(region)) return 'https://sts.amazonaws.com';
+  const suffix = region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
+  return `https://sts.${region}.${suffix}`;
+}
+
+function checkUrl(url: string, from: string, flag: boolean): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.protocol === 'http:' || parsed.protocol === 'https:') return url;
+  } catch {
+    // fall through to the error
+  }
+  const message = `${from} "${url}" is not an http(s) URL`;
+  throw flag ? new UsageError(message, 'pass a URL like https://sts.eu-west-1.amazonaws.com') : new ConfigError(message, `fix ${from}`);
+}
+
+function positiveNumber(text: string | undefined, fallback: number): number {
+  const value = Number(text);
+  return text !== undefined && Number.isFinite(value) && value > 0 ? value : fallback;
+}
+
+export function resolveStsSettings(env: Deps['env'], config: SharedConfig | undefined, profile: string, flags: StsFlags = {}): StsSettings {
+  const region = resolveRegion(env, config, profile, flags.region);
+  const configured = flags.endpointUrl ? { url: flags.endpointUrl, from: '--endpoint-url' } : configuredEndpoint(env, config, profile);
+  const endpoint = configured ? checkUrl(configured.url, configured.from, configured.from === '--endpoint-url') : defaultEndpoint(env, config, profile, region);
+  return {
+    region: region ?? 'us-east-1',
+    endpoint,
+    endpointFrom: configured?.from ?? (region === undefined ? 'the global endpoint (no region set)' : `region ${region}`),
+    timeoutMs: positiveNumber(env['AWSROLE_STS_TIMEOUT'], 10) * 1000,
+    maxAttempts: Math.floor(positiveNumber(env['AWSROLE_STS_MAX_ATTEMPTS'], 3)),
+  };
+}

@@ -1,0 +1,38 @@
+import { openSync, closeSync } from 'node:fs';
+import { ReadStream, WriteStream } from 'node:tty';
+
+/**
+ * Reads one line from the controlling terminal with echo off. It talks to /dev/tty directly,
+ * so the prompt never lands on stdout, even inside `eval "$(awsrole ...)"`.
+ */
+export function promptOnTerminal(message: string): Promise<string> {
+  const fd = openSync('/dev/tty', 'r+');
+  const input = new ReadStream(fd);
+  const output = new WriteStream(fd);
+  output.write(message);
+  input.setRawMode(true);
+  return new Promise((resolve, reject) => {
+    let line = '';
+    const finish = (error?: Error): void => {
+      input.setRawMode(false);
+      output.write('\n');
+      input.destroy();
+      try {
+        closeSync(fd);
+      } catch {
+        // already closed with the stream
+      }
+      if (error) reject(error);
+      else resolve(line);
+    };
+    input.on('data', (chunk: Buffer) => {
+      for (const char of chunk.toString('utf8')) {
+        if (char === '\r' || char === '\n') return finish();
+        if (char === '\u0003') return finish(new Error('interrupted'));
+        if (char === '\u007f' || char === '\b') line = line.slice(0, -1);
+        else line += char;
+      }
+      return undefined;
+    });
+  });
+}
