@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs/promises';
-import { homedir } from 'node:os';
+import { constants as osConstants, homedir } from 'node:os';
 
 /** Where output goes; tests pass buffers. */
 export interface OutStream {
@@ -64,6 +64,8 @@ export interface Deps {
   /** Plain HTTP(S) for IMDS and container credentials (no proxy, one bounded request). */
   http: HttpClient;
   runProcess(argv: readonly string[], options: RunProcessOptions): Promise<ProcessResult>;
+  /** Runs a command attached to this terminal; resolves to the exit code to pass on. */
+  execChild(argv: readonly string[], env: Record<string, string | undefined>): Promise<number>;
   /** Reads a line from the terminal without echo; undefined when there is no terminal. */
   promptSecret?: ((message: string) => Promise<string>) | undefined;
   /** Chooses between equivalent options at random (jitter); tests may fix it. */
@@ -155,6 +157,29 @@ export function definedEnv(env: Readonly<Record<string, string | undefined>>): R
   return out;
 }
 
+const FORWARDED_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2', 'SIGWINCH'];
+
+/** Like exec(3) as far as Node allows: signals go to the child, its exit code (or 128+signal) comes back. */
+export function execChild(argv: readonly string[], env: Record<string, string | undefined>): Promise<number> {
+  const [command, ...args] = argv;
+  return new Promise((resolve) => {
+    const child = spawn(command ?? '', args, { env: definedEnv(env), stdio: 'inherit' });
+    const forward = (signal: NodeJS.Signals): void => void child.kill(signal);
+    for (const signal of FORWARDED_SIGNALS) process.on(signal, forward);
+    const done = (code: number): void => {
+      for (const signal of FORWARDED_SIGNALS) process.off(signal, forward);
+      resolve(code);
+    };
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      process.stderr.write(`awsrole: cannot run ${command ?? ''}: ${error.code === 'ENOENT' ? 'command not found' : error.message}\n`);
+      done(error.code === 'ENOENT' ? 127 : 126);
+    });
+    child.on('exit', (code, signal) => {
+      done(code ?? 128 + (signal ? (osConstants.signals[signal] ?? 0) : 0));
+    });
+  });
+}
+
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
@@ -183,7 +208,9 @@ export function realDeps(): Deps {
     readStdin,
     http: nodeHttpClient,
     runProcess,
-    promptSecret,
+    execChild,
+    // Inside `eval "$(awsrole ...)"` stdout is a pipe but stdin/stderr are still the terminal.
+    promptSecret: process.stdin.isTTY === true || process.stderr.isTTY === true ? promptSecret : undefined,
     random: Math.random,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   };

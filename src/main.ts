@@ -3,57 +3,105 @@ import type { Deps } from './deps.js';
 import { AwsroleError, ExitCode } from './errors.js';
 import { VERSION } from './version.js';
 
-type Action = (deps: Deps, options: Record<string, unknown>, args: string[]) => Promise<void> | void;
+type Options = Record<string, unknown>;
+type Action = (deps: Deps, options: Options, args: string[]) => Promise<number | void> | number | void;
 
 /** Commands are loaded only when run, so `--version` and `unset` stay cheap. */
 const COMMANDS: Record<string, () => Promise<Action>> = {
-  export: async () => {
-    const { exportCommand } = await import('./cli/export.js');
-    return (deps, options) => exportCommand(deps, options);
+  export: async () => (await import('./cli/export.js')).exportCommand,
+  whoami: async () => (await import('./cli/whoami.js')).whoamiCommand,
+  unset: async () => (await import('./cli/unset.js')).unsetCommand,
+  assume: async () => (await import('./cli/assume.js')).assumeCommand,
+  mfa: async () => (await import('./cli/mfa.js')).mfaCommand,
+  exec: async () => {
+    const { execCommand } = await import('./cli/exec.js');
+    return (deps, options, args) => execCommand(deps, options, args);
   },
-  whoami: async () => {
-    const { whoamiCommand } = await import('./cli/whoami.js');
-    return (deps, options) => whoamiCommand(deps, options);
-  },
-  unset: async () => {
-    const { unsetCommand } = await import('./cli/unset.js');
-    return (deps, options) => unsetCommand(deps, options);
+  'decode-message': async () => {
+    const { decodeMessageCommand } = await import('./cli/decode-message.js');
+    return (deps, options, args) => decodeMessageCommand(deps, options, args[0]);
   },
 };
+
+type Runner = (name: string, options: Options, args: string[]) => Promise<void>;
+
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
 
 function sourceOptions(command: Command): Command {
   return command
     .option('--profile <name>', 'profile to use (otherwise AWS_DEFAULT_PROFILE, AWS_PROFILE, default)')
-    .option('--region <region>', 'region for STS')
+    .option('--region <region>', 'region for STS and for the exported AWS_REGION')
     .option('--endpoint-url <url>', 'STS endpoint (otherwise AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, the profile)')
-    .option('--credentials-json <source>', 'read explicit credentials as a JSON object from stdin ("-")')
-    .option('--refresh', 'ignore cached sessions and call STS')
-    .option('--token-code <code>', 'MFA code for a role profile with mfa_serial');
+    .option('--credentials-json <source>', 'read explicit source credentials as a JSON object from stdin ("-")')
+    .option('--refresh', 'ignore cached sessions and call STS');
 }
 
-function buildProgram(deps: Deps, run: (name: string, options: Record<string, unknown>, args: string[]) => Promise<void>): Command {
-  const program = new Command('awsrole')
-    .description('AWS credentials the way the AWS CLI finds them: assume roles, MFA sessions, shell exports, and why.')
-    .version(VERSION, '-V, --version')
-    .option('--debug', 'explain each step on stderr (secrets never shown)')
-    .exitOverride()
-    .configureOutput({ writeOut: (text) => deps.stdout.write(text), writeErr: (text) => deps.stderr.write(text) })
-    .showSuggestionAfterError(true);
+function outputOptions(command: Command, formats = 'sh, fish, powershell, cmd, dotenv, json, process'): Command {
+  return command
+    .addOption(new Option('--format <format>', `${formats} (default from $SHELL)`))
+    .option('--write-profile <name>', 'write the credentials as [name] in the credentials file instead of printing them');
+}
 
-  sourceOptions(program.command('export').description("print the chain's credentials (like `aws configure export-credentials`)"))
-    .addOption(new Option('--format <format>', 'sh, fish, powershell, cmd, dotenv, json, process (default from $SHELL)'))
-    .action((options: Record<string, unknown>) => run('export', options, []));
+function assumeOptions(command: Command): Command {
+  return sourceOptions(command)
+    .option('--role-arn <arn>', 'role to assume (source credentials from the chain, or --source-profile)')
+    .option('--source-profile <name>', 'profile whose credentials assume --role-arn')
+    .option('--role-session-name <name>', 'session name shown in CloudTrail (default awsrole-<user>-<time>)')
+    .option('--duration <duration>', 'session length: seconds, or 1h, 90m (900 s to the role maximum; 1 h when chained)')
+    .option('--external-id <id>', 'external id the role requires')
+    .option('--serial-number <serial>', 'MFA device (otherwise the profile mfa_serial)')
+    .option('--token-code <code>', 'MFA code (prompted on the terminal when missing)')
+    .option('--policy-arn <arn>', 'managed session policy (repeatable)', collect);
+}
+
+function declareCommands(program: Command, run: Runner): void {
+  outputOptions(assumeOptions(program.command('assume').description('AssumeRole from --role-arn or a role profile; prints credentials for eval')))
+    .action((options: Options) => run('assume', options, []));
+
+  outputOptions(sourceOptions(program.command('mfa').description('GetSessionToken with MFA; the session is cached for later role hops')))
+    .option('--serial <serial>', 'MFA device ARN or hardware serial (otherwise the profile mfa_serial)')
+    .option('--code <code>', 'MFA code (prompted on the terminal when missing)')
+    .option('--duration <duration>', 'session length: seconds, or 12h (900 s to 36 h)')
+    .action((options: Options) => run('mfa', options, []));
+
+  outputOptions(sourceOptions(program.command('export').description("print the chain's credentials (like `aws configure export-credentials`)")))
+    .option('--token-code <code>', 'MFA code for a role profile with mfa_serial')
+    .action((options: Options) => run('export', options, []));
 
   sourceOptions(program.command('whoami').description('GetCallerIdentity, and which link of the chain supplied the credentials'))
     .option('--json', 'print JSON')
     .option('--explain', 'print every link of the chain: found, skipped (why), shadowed')
-    .action((options: Record<string, unknown>) => run('whoami', options, []));
+    .option('--token-code <code>', 'MFA code for a role profile with mfa_serial')
+    .action((options: Options) => run('whoami', options, []));
 
   program
     .command('unset')
     .description('print the lines that remove every variable awsrole sets')
     .option('--format <format>', 'sh, fish, powershell, cmd (default from $SHELL)')
-    .action((options: Record<string, unknown>) => run('unset', options, []));
+    .action((options: Options) => run('unset', options, []));
+
+  assumeOptions(program.command('exec').description('run a command with the credentials in its environment only'))
+    .argument('[command...]', 'the command and its arguments, after --')
+    .passThroughOptions()
+    .action((command: string[], options: Options) => run('exec', options, command));
+
+  sourceOptions(program.command('decode-message').description('decode an encoded authorization failure message (DecodeAuthorizationMessage)'))
+    .argument('[message]', 'the encoded message, or - to read it from stdin')
+    .action((message: string | undefined, options: Options) => run('decode-message', options, message === undefined ? [] : [message]));
+}
+
+function buildProgram(deps: Deps, run: Runner): Command {
+  const program = new Command('awsrole')
+    .description('AWS credentials the way the AWS CLI finds them: assume roles, MFA sessions, shell exports, and why.')
+    .version(VERSION, '-V, --version')
+    .option('--debug', 'explain each step on stderr (secrets never shown)')
+    .enablePositionalOptions()
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => deps.stdout.write(text), writeErr: (text) => deps.stderr.write(text) })
+    .showSuggestionAfterError(true);
+  declareCommands(program, run);
   return program;
 }
 
@@ -62,30 +110,34 @@ function printError(deps: Deps, error: AwsroleError): void {
   if (error.hint) deps.stderr.write(`  hint: ${error.hint}\n`);
 }
 
-/** Runs the CLI and returns the exit code; only bin/awsrole touches process.exitCode. */
+function exitCodeOf(deps: Deps, error: unknown): number {
+  if (error instanceof CommanderError) {
+    const helpOrVersion = ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code);
+    return helpOrVersion ? ExitCode.ok : ExitCode.usage;
+  }
+  if (error instanceof AwsroleError) {
+    printError(deps, error);
+    return error.exitCode;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  deps.stderr.write(`awsrole: internal error: ${message}\n  please report it with the command you ran (secrets removed)\n`);
+  return ExitCode.internal;
+}
+
+/** Runs the CLI and returns the exit code; only bin.ts touches process.exitCode. */
 export async function run(deps: Deps, argv: readonly string[]): Promise<number> {
-  const runCommand = async (name: string, options: Record<string, unknown>): Promise<void> => {
+  let result: number = ExitCode.ok;
+  const runCommand: Runner = async (name, options, args) => {
     const load = COMMANDS[name];
     if (load === undefined) throw new AwsroleError(`unknown command ${name}`, ExitCode.usage);
     const action = await load();
-    await action(deps, options, []);
+    const code = await action(deps, options, args);
+    if (typeof code === 'number') result = code;
   };
-  const program = buildProgram(deps, runCommand);
   try {
-    await program.parseAsync(argv.slice(2), { from: 'user' });
-    return ExitCode.ok;
+    await buildProgram(deps, runCommand).parseAsync(argv.slice(2), { from: 'user' });
+    return result;
   } catch (error) {
-    if (error instanceof CommanderError) {
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return ExitCode.ok;
-      return ExitCode.usage;
-    }
-    if (error instanceof AwsroleError) {
-      printError(deps, error);
-      return error.exitCode;
-    }
-    const message = error instanceof Error ? error.message : String(error);
-    deps.stderr.write(`awsrole: internal error: ${message}\n  please report it with the command you ran (secrets removed)\n`);
-    if (deps.env['AWSROLE_DEBUG'] && error instanceof Error && error.stack) deps.stderr.write(`${error.stack}\n`);
-    return ExitCode.internal;
+    return exitCodeOf(deps, error);
   }
 }

@@ -1,12 +1,24 @@
 import { openSync, closeSync } from 'node:fs';
 import { ReadStream, WriteStream } from 'node:tty';
 
+export class NoTerminalError extends Error {
+  constructor() {
+    super('no terminal to ask on');
+    this.name = 'NoTerminalError';
+  }
+}
+
 /**
  * Reads one line from the controlling terminal with echo off. It talks to /dev/tty directly,
  * so the prompt never lands on stdout, even inside `eval "$(awsrole ...)"`.
  */
 export function promptOnTerminal(message: string): Promise<string> {
-  const fd = openSync('/dev/tty', 'r+');
+  let fd: number;
+  try {
+    fd = openSync('/dev/tty', 'r+');
+  } catch {
+    return Promise.reject(new NoTerminalError());
+  }
   const input = new ReadStream(fd);
   const output = new WriteStream(fd);
   output.write(message);

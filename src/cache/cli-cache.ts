@@ -17,6 +17,8 @@ export interface CacheKeyArgs {
   SerialNumber?: string | undefined;
   DurationSeconds?: number | undefined;
   PolicyArns?: { arn: string }[] | undefined;
+  /** awsrole only: scopes a session to its caller where the AWS CLI's key would not. */
+  AwsroleSourceAccessKeyId?: string | undefined;
 }
 
 /** The AWS CLI's key: SHA-1 of the arguments as Python's json.dumps(sort_keys=True) writes them. */

@@ -112,7 +112,11 @@ export async function assumeProfileRole(context: ChainContext, profile: string, 
     visited.push(sourceProfile);
     source = await credentialsFromProfile(context, sourceProfile, visited);
   }
-  const credentials = await context.assumeRole(source.credentials, { ...role.request, chained: source.chained });
+  const credentials = await context.assumeRole(source.credentials, {
+    ...role.request,
+    chained: source.chained,
+    sharedCache: role.sourceProfile !== undefined,
+  });
   return { credentials, detail: `role ${role.roleArn} of profile ${profile}, from ${source.detail}` };
 }
 

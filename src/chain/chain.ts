@@ -11,6 +11,7 @@ import { ec2CredentialsFileLink } from './ec2-credentials-file.js';
 import { envLink } from './env.js';
 import { explicitLink } from './explicit.js';
 import { imdsLink } from './imds.js';
+import { imdsSettingsFromContext } from './imds-settings.js';
 import { processLink } from './process.js';
 import { describeShadowed } from './shadows.js';
 import type { ChainContext, ExplicitParams, Link, ProfileSelection, Resolution, RoleAssumer, TraceEntry } from './types.js';
@@ -71,7 +72,10 @@ export async function createChainContext(options: ResolveOptions): Promise<Chain
   const config = options.config ?? (await loadSharedConfig(options.deps));
   const profile = selectProfile(options.deps.env, options.profile);
   checkProfileExists(config, profile);
-  return { deps: options.deps, profile, config, explicit: options.explicit, assumeRole: options.assumeRole };
+  const context: ChainContext = { deps: options.deps, profile, config, explicit: options.explicit, assumeRole: options.assumeRole };
+  // botocore reads the IMDS settings while building the chain: a bad one is fatal even when an earlier link wins.
+  imdsSettingsFromContext(context);
+  return context;
 }
 
 export async function resolveCredentials(options: ResolveOptions): Promise<Resolution> {

@@ -4,20 +4,22 @@ import { credentialsFromEnv } from './env.js';
 import { imdsLink } from './imds.js';
 import type { ChainContext, Credentials } from './types.js';
 
-type Sourcer = (context: ChainContext) => Promise<Credentials | undefined>;
+/** Credentials, or why there were none. */
+type Sourced = Credentials | { missing: string };
+type Sourcer = (context: ChainContext) => Promise<Sourced>;
 
-async function fromLink(link: typeof imdsLink, context: ChainContext): Promise<Credentials | undefined> {
+async function fromLink(link: typeof imdsLink, context: ChainContext): Promise<Sourced> {
   try {
     return (await link.resolve(context)).credentials;
   } catch (error) {
-    if (error instanceof ChainSkip) return undefined;
+    if (error instanceof ChainSkip) return { missing: error.reason };
     throw error;
   }
 }
 
 /** botocore's CanonicalNameCredentialSourcer: exact, case-sensitive names. */
 const SOURCERS: Record<string, Sourcer> = {
-  Environment: async (context) => credentialsFromEnv(context.deps.env, context.deps.now()),
+  Environment: async (context) => credentialsFromEnv(context.deps.env, context.deps.now()) ?? { missing: 'AWS_ACCESS_KEY_ID is not set' },
   Ec2InstanceMetadata: (context) => fromLink(imdsLink, context),
   EcsContainer: (context) => fromLink(containerLink, context),
 };
@@ -37,12 +39,12 @@ export function checkCredentialSource(name: string, profile: string): void {
 
 export async function credentialsFromSource(context: ChainContext, name: string, profile: string): Promise<Credentials> {
   checkCredentialSource(name, profile);
-  const credentials = await SOURCERS[name]?.(context);
-  if (credentials === undefined) {
+  const sourced = (await SOURCERS[name]?.(context)) ?? { missing: 'unknown source' };
+  if ('missing' in sourced) {
     throw new CredentialError(
-      `credential_source ${name} of profile ${profile} found no credentials`,
+      `credential_source ${name} of profile ${profile} found no credentials: ${sourced.missing}`,
       name === 'Environment' ? 'set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY' : `run where ${name} is available, or use source_profile`,
     );
   }
-  return credentials;
+  return sourced;
 }

@@ -85,7 +85,7 @@ async function fetchToken(deps: Deps, settings: ImdsSettings): Promise<TokenResu
         // botocore: a read timeout means "no token" at once, without retrying.
         return { token: undefined, why: `token PUT got no answer within ${settings.timeoutMs} ms` };
       }
-      why = `token PUT could not connect (${failure.message})`;
+      why = failure.message.includes('ECONNREFUSED') ? 'token PUT was refused' : `token PUT could not connect (${failure.message})`;
       continue;
     }
     if (response.status === 200) {
@@ -104,7 +104,7 @@ async function fetchToken(deps: Deps, settings: ImdsSettings): Promise<TokenResu
     // Other statuses (401, 500, ...) are retried like connection errors, then "no token".
     why = `token PUT answered HTTP ${response.status}`;
   }
-  return { token: undefined, why: `${why} (${plural(settings.attempts, 'attempt')})` };
+  return { token: undefined, why: settings.attempts > 1 ? `${why} after ${settings.attempts} attempts` : why };
 }
 
 type Check = (response: HttpResponse) => Failure | undefined;
@@ -275,14 +275,13 @@ export async function fetchInstanceCredentials(deps: Deps, settings: ImdsSetting
     );
   }
   const extendedTo = staticStabilityExpiry(reportedExpiration, deps.now(), deps.random);
-  const accountId = (document as Record<string, unknown>)['AccountId'];
+  // botocore 1.43 drops the document's AccountId; so do we, so that both print the same credentials.
   const credentials: Credentials = {
     accessKeyId: record['AccessKeyId'] ?? '',
     secretAccessKey: record['SecretAccessKey'] ?? '',
     sessionToken: record['Token'] ?? '',
     expiration: extendedTo ?? reportedExpiration,
   };
-  if (typeof accountId === 'string' && accountId !== '') credentials.accountId = accountId;
 
   const imdsVersion = token === undefined ? 1 : 2;
   let detail = `IAM role ${roleName} from IMDSv${imdsVersion} at ${settings.baseUrl}`;

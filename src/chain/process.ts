@@ -51,7 +51,8 @@ export function parseProcessOutput(stdout: string, where: string): Credentials {
   }
   if (typeof parsed !== 'object' || parsed === null) throw new CredentialError(`${where} did not print a JSON object`);
   const fields = parsed as Record<string, unknown>;
-  if (fields['Version'] !== 1) {
+  // Python compares Version == 1, which True also satisfies.
+  if (fields['Version'] !== 1 && fields['Version'] !== true) {
     throw new CredentialError(`${where} printed Version ${JSON.stringify(fields['Version']) ?? '(missing)'}; only version 1 is supported`);
   }
   const accessKeyId = fields['AccessKeyId'];

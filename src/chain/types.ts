@@ -60,6 +60,12 @@ export interface AssumeRoleRequest {
   profile?: string | undefined;
   /** True when the source credentials themselves came from AssumeRole (1 h limit). */
   chained: boolean;
+  /**
+   * True when the source is a source_profile: the AWS CLI's cache key (the arguments alone) is
+   * then safe to share. Otherwise (env, IMDS, --role-arn) the source key id joins the key, so a
+   * session is never handed to a different caller.
+   */
+  sharedCache?: boolean | undefined;
 }
 
 /** Performs AssumeRole with the given source credentials; the chain never imports the SDK itself. */

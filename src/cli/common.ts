@@ -1,5 +1,5 @@
 import { createChainContext, runChain, selectProfile, LINKS } from '../chain/chain.js';
-import type { ExplicitParams, Resolution, RoleAssumer } from '../chain/types.js';
+import type { AssumeRoleRequest, ExplicitParams, Resolution, RoleAssumer } from '../chain/types.js';
 import type { SharedConfig } from '../config/shared-config.js';
 import { loadSharedConfig } from '../config/load.js';
 import type { Deps } from '../deps.js';
@@ -16,11 +16,15 @@ export interface SourceOptions extends StsFlags {
   tokenCode?: string | undefined;
 }
 
+/** Flag values that replace the selected role profile's own settings for its (last) hop. */
+export type HopOverrides = Partial<Pick<AssumeRoleRequest, 'roleSessionName' | 'sessionNameGenerated' | 'externalId' | 'serialNumber' | 'durationSeconds' | 'policyArns'>>;
+
 export interface ResolvedSource {
   resolution: Resolution;
   config: SharedConfig;
   /** Created on first use: commands that never call STS never load the SDK. */
   stsCaller(): StsCaller;
+  assumeRole: RoleAssumer;
   hops: HopRecord[];
 }
 
@@ -40,20 +44,28 @@ export async function readExplicitCredentials(deps: Deps, source: string | undef
   return { accessKeyId: text('AccessKeyId'), secretAccessKey: text('SecretAccessKey'), sessionToken: text('SessionToken') };
 }
 
-export function lazyStsCaller(deps: Deps, config: SharedConfig, profile: string, flags: StsFlags): () => StsCaller {
+function lazyStsCaller(deps: Deps, config: SharedConfig, profile: string, flags: StsFlags): () => StsCaller {
   let caller: StsCaller | undefined;
   return () => (caller ??= createStsCaller(resolveStsSettings(deps.env, config, profile, flags)));
 }
 
+function withoutUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined)) as Partial<T>;
+}
+
 /** Runs the provider chain for a command, with STS plumbing ready for role profiles. */
-export async function resolveSource(deps: Deps, options: SourceOptions): Promise<ResolvedSource> {
-  const config = await loadSharedConfig(deps);
+export async function resolveSource(deps: Deps, options: SourceOptions, overrides: HopOverrides = {}, loaded?: SharedConfig): Promise<ResolvedSource> {
+  const config = loaded ?? (await loadSharedConfig(deps));
   const explicit = await readExplicitCredentials(deps, options.credentialsJson);
   const hops: HopRecord[] = [];
-  const stsCaller = lazyStsCaller(deps, config, selectProfile(deps.env, options.profile).name, options);
-  const assumeRole: RoleAssumer = (source, request) =>
-    createRoleAssumer({ deps, caller: stsCaller(), refresh: options.refresh === true, tokenCode: options.tokenCode, onHop: (hop) => hops.push(hop) })(source, request);
+  const profile = selectProfile(deps.env, options.profile);
+  const stsCaller = lazyStsCaller(deps, config, profile.name, options);
+  const assumeRole: RoleAssumer = (source, request) => {
+    const assumer = createRoleAssumer({ deps, caller: stsCaller(), refresh: options.refresh === true, tokenCode: options.tokenCode, onHop: (hop) => hops.push(hop) });
+    const isTopHop = request.profile === profile.name;
+    return assumer(source, isTopHop ? { ...request, ...withoutUndefined(overrides) } : request);
+  };
   const context = await createChainContext({ deps, profile: options.profile, explicit, assumeRole, config });
   const resolution = await runChain(context, LINKS);
-  return { resolution, config, stsCaller, hops };
+  return { resolution, config, stsCaller, assumeRole, hops };
 }

@@ -13,7 +13,8 @@ async function writeTarget(deps: Deps, path: string): Promise<string> {
 
 /**
  * Writes a file so that readers see the old content or the new, never a mix:
- * a 0600 temp file beside it, flushed, then renamed over it. Parent folders are made 0700.
+ * a 0600 temp file beside it, flushed, then renamed over it (a temp file is removed when
+ * writing it fails). Parent folders are made 0700.
  */
 export async function writeFileAtomic(deps: Deps, path: string, content: string): Promise<void> {
   const target = await writeTarget(deps, path);
@@ -22,12 +23,14 @@ export async function writeFileAtomic(deps: Deps, path: string, content: string)
   const temp = join(folder, `.${basename(target)}.${process.pid}.${Math.floor(deps.random() * 1e9)}.tmp`);
   const handle = await deps.fs.open(temp, 'wx', 0o600);
   try {
-    await handle.writeFile(content, 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
+    try {
+      // The umask may have taken bits from 0600 at open; the file must end up exactly 0600.
+      await handle.chmod(0o600);
+      await handle.writeFile(content, 'utf8');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
     await deps.fs.rename(temp, target);
   } catch (error) {
     await deps.fs.unlink(temp).catch(() => undefined);

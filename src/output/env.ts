@@ -81,13 +81,19 @@ export function quotePowerShell(value: string): string {
 const CMD_SAFE = /^[\x20-\x7E]*$/;
 const CMD_SPECIAL = /[%!^&<>|"]/;
 
-function cmdValue(name: string, value: string): string {
+/** cmd, and PowerShell in most versions, remove a variable assigned an empty value instead of keeping it. */
+function nonEmpty(format: 'cmd' | 'powershell', name: string, value: string): string {
   if (value === '') {
     throw new UsageError(
-      `cannot write ${name} for cmd: cmd removes a variable set to an empty value`,
-      'use --format powershell, --format dotenv or --format json instead',
+      `cannot write ${name} for ${format}: ${format} removes a variable set to an empty value`,
+      'use --format dotenv, --format json or a POSIX shell format instead',
     );
   }
+  return value;
+}
+
+function cmdValue(name: string, value: string): string {
+  nonEmpty('cmd', name, value);
   if (!CMD_SAFE.test(value) || CMD_SPECIAL.test(value)) {
     throw new UsageError(
       `cannot write ${name} for cmd: its value contains a character cmd cannot quote exactly ` +
@@ -129,7 +135,7 @@ const SYNTAX: Readonly<Record<EnvFormat, EnvSyntax>> = {
     unset: (name) => `set -e ${name}`,
   },
   powershell: {
-    set: (name, value) => `$Env:${name} = ${quotePowerShell(value)}`,
+    set: (name, value) => `$Env:${name} = ${quotePowerShell(nonEmpty('powershell', name, value))}`,
     unset: (name) => `Remove-Item Env:${name} -ErrorAction SilentlyContinue`,
   },
   cmd: {

@@ -37,7 +37,7 @@ export function createStsCaller(settings: StsSettings): StsCaller {
         retryMode: 'standard',
         useFipsEndpoint: false,
         useDualstackEndpoint: false,
-        requestHandler: { requestTimeout: settings.timeoutMs, connectionTimeout: Math.min(settings.timeoutMs, 5000) },
+        requestHandler: { requestTimeout: settings.timeoutMs, connectionTimeout: Math.min(settings.timeoutMs, 5000), throwOnRequestTimeout: true },
         logger: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
       });
       try {

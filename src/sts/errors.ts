@@ -16,6 +16,21 @@ const REFUSED = new Set([
   'IDPRejectedClaim', 'InvalidIdentityToken', 'UnrecognizedClientException', 'IncompleteSignature', 'OptInRequired',
 ]);
 
+/** STS said no; `code` is the wire error code (AccessDenied, ExpiredToken, ...). */
+export class StsRefusedError extends RefusedError {
+  constructor(
+    readonly code: string,
+    readonly operation: string,
+    message: string,
+    hint?: string,
+  ) {
+    super(message, hint);
+  }
+}
+
+const CHAINING_HINT =
+  'AWS limits role chaining (assuming a role with credentials that themselves came from AssumeRole) to 1 hour: pass --duration 3600 or less (or set duration_seconds = 3600), or assume this role directly from long-term or MFA-session credentials';
+
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE']);
 
 const HINTS: Record<string, string> = {
@@ -57,7 +72,9 @@ export function mapStsError(raw: unknown, call: CallContext): AwsroleError {
   }
   const status = error.$metadata?.httpStatusCode;
   if (REFUSED.has(code)) {
-    return new RefusedError(`STS refused ${call.operation} (${code}) for key ${call.caller}: ${error.message ?? ''}`.trim(), HINTS[code]);
+    const message = error.message ?? '';
+    const hint = code === 'ValidationError' && /chaining/i.test(message) ? CHAINING_HINT : HINTS[code];
+    return new StsRefusedError(code, call.operation, `STS refused ${call.operation} (${code}) for key ${call.caller}: ${message}`.trim(), hint);
   }
   if (code === 'Throttling' || code === 'ThrottlingException' || (status !== undefined && status >= 500)) {
     return new NetworkError(

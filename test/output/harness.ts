@@ -3,7 +3,7 @@
  * byte for byte: many scripts per shell process, each from the same starting environment.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EnvChange } from '../../src/output/env.js';
@@ -44,8 +44,6 @@ export interface BatchResult {
   envs: Map<string, string>[];
   stderr: string;
   status: number | null;
-  /** A folder for this batch; a marker file written by injected code would land here. */
-  dir: string;
 }
 
 const END = '--END--';
@@ -54,10 +52,10 @@ const DRIVERS: Record<Exclude<Shell, 'pwsh'>, { file: string; argv: (driver: str
   bash: {
     file: 'driver.sh',
     argv: (driver) => ['bash', '--noprofile', '--norc', driver],
-    text: driverSh(),
+    text: driverSh('$(<"$d/case-$i")'),
   },
-  dash: { file: 'driver.sh', argv: (driver) => ['dash', driver], text: driverSh() },
-  zsh: { file: 'driver.sh', argv: (driver) => ['zsh', '-f', driver], text: driverSh() },
+  dash: { file: 'driver.sh', argv: (driver) => ['dash', driver], text: driverSh('$(cat "$d/case-$i")') },
+  zsh: { file: 'driver.sh', argv: (driver) => ['zsh', '-f', driver], text: driverSh('$(<"$d/case-$i")') },
   fish: {
     file: 'driver.fish',
     argv: (driver) => ['fish', '--no-config', driver],
@@ -75,12 +73,12 @@ const DRIVERS: Record<Exclude<Shell, 'pwsh'>, { file: string; argv: (driver: str
 };
 
 /** Each script runs in a subshell, the way `eval "$(awsrole ...)"` would run it. */
-function driverSh(): string {
+function driverSh(read: string): string {
   return [
     'd=$1',
     'i=0',
     'while [ "$i" -lt "$2" ]; do',
-    `  ( eval "$(cat "$d/case-$i")"; env -0; printf '%s\\0' ${END} )`,
+    `  ( eval "${read}"; env -0; printf '%s\\0' ${END} )`,
     '  i=$((i + 1))',
     'done',
     '',
@@ -124,13 +122,14 @@ export function runBatch(shell: Shell, scripts: readonly string[], options: Batc
   }
   const [command, ...args] = argv as [string, ...string[]];
   const result = spawnSync(command, args, { env, cwd: dir, encoding: 'utf8', maxBuffer: 1 << 30 });
+  rmSync(dir, { recursive: true, force: true });
   if (result.error) throw result.error;
   const envs = shell === 'pwsh' ? parsePwsh(result.stdout) : parseEnv0(result.stdout);
   if (envs.length !== all.length) {
     throw new Error(`${shell} printed ${envs.length} environments for ${all.length} scripts; stderr:\n${result.stderr}`);
   }
   const [first, ...rest] = envs as [Map<string, string>, ...Map<string, string>[]];
-  return { baseline: first, envs: rest, stderr: result.stderr, status: result.status, dir };
+  return { baseline: first, envs: rest, stderr: result.stderr, status: result.status };
 }
 
 function parseEnv0(stdout: string): Map<string, string>[] {

@@ -335,8 +335,8 @@ describe('refusals', () => {
     expect(renderEnv('cmd', { set: [['V', safe]], unset: [] })).toBe(`set "V=${safe}"\n`);
   });
 
-  it('cmd refuses an empty value (cmd would delete the variable)', () => {
-    expect(() => renderEnv('cmd', { set: [['V', '']], unset: [] })).toThrow(UsageError);
+  it.each(['cmd', 'powershell'] as const)('%s refuses an empty value (it would delete the variable)', (format) => {
+    expect(() => renderEnv(format, { set: [['V', '']], unset: [] })).toThrow(UsageError);
   });
 
   it('dotenv refuses a quoted value ending in a backslash', () => {

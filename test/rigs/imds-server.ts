@@ -81,8 +81,14 @@ export interface ImdsOptions {
   roleList: string;
   /** The role name the credentials path answers for (defaults to FIXTURE_ROLE). */
   role: string;
-  credentials: ImdsCredentialDocument | Record<string, unknown>;
+  credentials: object;
 }
+
+export type ImdsChanges = Partial<Omit<ImdsOptions, 'modes'>> & {
+  modes?: Partial<Record<ImdsPath, PathMode>>;
+  /** Sugar for `v1Allowed: false`: GETs without a valid token get 401. */
+  v2Only?: boolean;
+};
 
 export interface RecordedRequest {
   method: string;
@@ -100,8 +106,8 @@ export interface ImdsServer {
   readonly requests: RecordedRequest[];
   /** Tokens issued so far. */
   readonly tokens: string[];
-  /** Changes options (shallow; `modes` is merged). */
-  set(options: Partial<Omit<ImdsOptions, 'modes'>> & { modes?: Partial<Record<ImdsPath, PathMode>> }): void;
+  /** Changes options (shallow; `modes` is merged). `v2Only: true` is `v1Allowed: false`. */
+  set(options: ImdsChanges): void;
   /** The next requests to `path` answer with these modes, one each, then the standing mode again. */
   script(path: ImdsPath, ...modes: PathMode[]): void;
   /** Requests seen for an exact URL path (`/latest/api/token`) or a logical path (`token`). */
@@ -119,6 +125,13 @@ function defaultOptions(): ImdsOptions {
     role: FIXTURE_ROLE,
     credentials: fixtureCredentials(),
   };
+}
+
+function applyChanges(options: ImdsOptions, changes: ImdsChanges): void {
+  const { modes, v2Only, ...rest } = changes;
+  Object.assign(options, rest);
+  if (modes !== undefined) options.modes = { ...options.modes, ...modes };
+  if (v2Only !== undefined) options.v1Allowed = !v2Only;
 }
 
 /** Keeps every socket so close() can destroy hanging ones. */
@@ -161,9 +174,9 @@ function logicalPath(path: string, role: string): ImdsPath | undefined {
   return undefined;
 }
 
-export async function startImdsServer(initial: Partial<ImdsOptions> = {}): Promise<ImdsServer> {
-  const options: ImdsOptions = { ...defaultOptions(), ...initial };
-  options.modes = { ...defaultOptions().modes, ...initial.modes };
+export async function startImdsServer(initial: ImdsChanges = {}): Promise<ImdsServer> {
+  const options = defaultOptions();
+  applyChanges(options, initial);
   const requests: RecordedRequest[] = [];
   const tokens: string[] = [];
   const scripts: Record<ImdsPath, PathMode[]> = { token: [], roles: [], credentials: [] };
@@ -279,11 +292,7 @@ export async function startImdsServer(initial: Partial<ImdsOptions> = {}): Promi
     options,
     requests,
     tokens,
-    set(changes) {
-      const { modes, ...rest } = changes;
-      Object.assign(options, rest);
-      if (modes !== undefined) options.modes = { ...options.modes, ...modes };
-    },
+    set: (changes) => applyChanges(options, changes),
     script(path, ...modes) {
       scripts[path].push(...modes);
     },
@@ -330,7 +339,7 @@ export interface ContainerServer {
   mode: ContainerMode;
   /** When set, requests whose Authorization differs get 403. */
   requiredAuthorization: string | undefined;
-  credentials: ContainerCredentialDocument | Record<string, unknown>;
+  credentials: object;
   script(...modes: ContainerMode[]): void;
   close(): Promise<void>;
 }

@@ -1,0 +1,105 @@
+/**
+ * `npm run demo`: a local STS on loopback, a throwaway HOME, and awsrole walking a user
+ * through assuming a role, then `whoami`. Unattended; never touches real AWS or your ~/.aws.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { FIXTURE, startStsServer } from '../test/rigs/sts-server.js';
+
+const bin = resolve(import.meta.dirname, '..', '..', 'bin', 'awsrole');
+const colour = process.stdout.isTTY && process.env['NO_COLOR'] === undefined;
+const bold = (text: string): string => (colour ? `\u001b[1m${text}\u001b[0m` : text);
+const dim = (text: string): string => (colour ? `\u001b[2m${text}\u001b[0m` : text);
+
+function say(text: string): void {
+  process.stdout.write(`\n${bold(`▸ ${text}`)}\n`);
+}
+
+/** Runs the CLI asynchronously: the local STS lives in this same process and must keep answering. */
+function awsrole(args: string[], env: Record<string, string>): Promise<string> {
+  process.stdout.write(dim(`$ awsrole ${args.join(' ')}\n`));
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [bin, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      process.stdout.write(stdout.replace(/^(?=.)/gm, '  '));
+      if (stderr) process.stdout.write(dim(stderr.replace(/^(?=.)/gm, '  ')));
+      if (code === 0) resolvePromise(stdout);
+      else reject(new Error(`awsrole ${args[0] ?? ''} exited with ${code ?? 'a signal'}`));
+    });
+  });
+}
+
+/** What `eval "$(awsrole assume ...)"` would do to a shell, applied to our env object. */
+function applyExports(env: Record<string, string>, script: string): Record<string, string> {
+  const next = { ...env };
+  for (const line of script.split('\n')) {
+    const set = /^export (\w+)='(.*)'$/.exec(line);
+    if (set?.[1] !== undefined) next[set[1]] = (set[2] ?? '').replaceAll(`'\\''`, "'");
+    const unset = /^unset (\w+)$/.exec(line);
+    if (unset?.[1] !== undefined) delete next[unset[1]];
+  }
+  return next;
+}
+
+async function main(): Promise<void> {
+  const rig = await startStsServer();
+  const home = mkdtempSync(join(tmpdir(), 'awsrole-demo-'));
+  try {
+    mkdirSync(join(home, '.aws'), { mode: 0o700 });
+    writeFileSync(
+      join(home, '.aws', 'credentials'),
+      `[alice]\naws_access_key_id = ${FIXTURE.alice.accessKeyId}\naws_secret_access_key = ${FIXTURE.alice.secretAccessKey}\n`,
+      { mode: 0o600 },
+    );
+    writeFileSync(
+      join(home, '.aws', 'config'),
+      `[profile alice]\nregion = eu-west-1\n\n[profile deploy]\nrole_arn = ${FIXTURE.roles.deploy}\nsource_profile = alice\nregion = eu-west-1\n`,
+    );
+    let env: Record<string, string> = {
+      HOME: home,
+      PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+      USER: 'demo',
+      SHELL: '/bin/bash',
+      AWS_ENDPOINT_URL_STS: rig.url,
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_PROFILE: 'alice',
+    };
+    process.stdout.write(`${bold('awsrole demo')}: a local STS at ${rig.url}, HOME=${home}\n`);
+    process.stdout.write(dim('alice has long-term keys in ~/.aws/credentials; profile deploy assumes role deploy from them.\n'));
+
+    say('Who am I with AWS_PROFILE=alice?');
+    await awsrole(['whoami'], env);
+
+    say('Assume role deploy from the profile, as `eval "$(awsrole assume --profile deploy)"` would');
+    const exports = await awsrole(['assume', '--profile', 'deploy', '--format', 'sh'], env);
+    env = applyExports(env, exports);
+
+    say('whoami with the exported credentials: the assumed-role session, and which link supplied it');
+    await awsrole(['whoami', '--explain'], env);
+
+    say('A second assume is served from the AWS CLI cache: no STS call');
+    const before = rig.count('AssumeRole');
+    await awsrole(['assume', '--profile', 'deploy', '--format', 'json'], { ...env, AWS_ACCESS_KEY_ID: '' });
+    process.stdout.write(`  AssumeRole calls: before ${before}, after ${rig.count('AssumeRole')}\n`);
+
+    say('`eval "$(awsrole unset)"` takes it all back');
+    env = applyExports(env, await awsrole(['unset', '--format', 'sh'], env));
+    await awsrole(['whoami'], env);
+    process.stdout.write(`\n${bold('done')}: ${rig.count()} STS calls, all to ${rig.url}\n`);
+  } finally {
+    await rig.close();
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`demo failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,24 @@
+import type { Deps } from '../deps.js';
+import { UsageError } from '../errors.js';
+import { ALL_CREDENTIAL_VARIABLES, credentialEnv } from '../output/index.js';
+import type { Credentials } from '../chain/types.js';
+import { obtainCredentials, type AssumeOptions } from './assume.js';
+
+/** Variables that would make the child pick other credentials than the ones given to it. */
+const CONFLICTING = ['AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_CREDENTIAL_FILE', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_ROLE_ARN', 'AWS_ROLE_SESSION_NAME', 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI', 'AWS_CONTAINER_CREDENTIALS_FULL_URI', 'AWS_CONTAINER_AUTHORIZATION_TOKEN', 'AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE'];
+
+export function childEnv(env: Deps['env'], credentials: Credentials, region: string | undefined): Record<string, string | undefined> {
+  const child: Record<string, string | undefined> = { ...env };
+  for (const name of [...CONFLICTING, ...ALL_CREDENTIAL_VARIABLES]) delete child[name];
+  const change = credentialEnv(credentials, region);
+  for (const [name, value] of change.set) child[name] = value;
+  return child;
+}
+
+/** `awsrole exec [options] -- CMD ARGS...`: credentials in the child's environment only. */
+export async function execCommand(deps: Deps, options: AssumeOptions, command: string[]): Promise<number> {
+  if (command.length === 0) throw new UsageError('exec needs a command after --', 'awsrole exec --profile prod -- aws s3 ls');
+  if (options.writeProfile !== undefined || options.format !== undefined) throw new UsageError('exec takes neither --format nor --write-profile');
+  const { credentials, region } = await obtainCredentials(deps, options, { allowPlain: true });
+  return deps.execChild(command, childEnv(deps.env, credentials, region));
+}

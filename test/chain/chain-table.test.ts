@@ -1,0 +1,82 @@
+/**
+ * The chain case table through awsrole alone (`awsrole export --format process`), each row in a
+ * fresh HOME with a from-scratch environment and loopback rigs:
+ * - the exit code is 0 for found rows and the row's `exit` otherwise;
+ * - a found row prints exactly the expected credential_process JSON (parsed; role rows: the
+ *   session the STS rig issued for the last AssumeRole call);
+ * - a failing row prints nothing on stdout;
+ * - stderr never contains a fixture secret (`SECRETCANARY`) or an issued session token.
+ * Rows with `deviation` are held to what awsrole deliberately does instead.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cases } from './cases.js';
+import type { ChainCase, Want } from './cases.js';
+import { AWSROLE_BIN, ROOT, expectedProcessOutput, mapLimit, normaliseProcessOutput, runAwsrole } from './harness.js';
+import type { RunResult, Spawned } from './harness.js';
+
+const PARALLEL = 8;
+const cliBuilt = existsSync(AWSROLE_BIN) && existsSync(join(ROOT, 'dist', 'awsrole.mjs'));
+const runs = new Map<string, RunResult<Spawned>>();
+
+beforeAll(async () => {
+  if (!cliBuilt) return;
+  await mapLimit(cases, PARALLEL, async (c) => {
+    runs.set(c.name, await runAwsrole(c));
+  });
+}, 120_000);
+
+function awsroleWant(c: ChainCase): Want {
+  return c.deviation?.awsrole ?? c.want;
+}
+
+function runOf(c: ChainCase): RunResult<Spawned> {
+  if (!cliBuilt) throw new Error('bin/awsrole is not built: run `npm run build`');
+  const run = runs.get(c.name);
+  if (run === undefined) throw new Error(`no run for ${c.name}`);
+  if (run.result.timedOut) throw new Error(`awsrole timed out; stderr: ${run.result.stderr}`);
+  return run;
+}
+
+/** The credentials the STS rig issued for the last AssumeRole call, as awsrole must print them. */
+function issuedOutput(run: RunResult<Spawned>): Record<string, unknown> {
+  const calls = run.stsCalls.filter((call) => call.action === 'AssumeRole' && call.status === 200);
+  const last = calls[calls.length - 1];
+  const arn = last?.params['RoleArn'];
+  const sessions = [...run.stsSessions.values()].filter((s) => s.kind === 'role' && s.role?.arn === arn);
+  const session = sessions[sessions.length - 1];
+  if (session === undefined || session.role === undefined) throw new Error('the STS rig issued no role session');
+  return {
+    Version: 1,
+    AccessKeyId: session.accessKeyId,
+    SecretAccessKey: session.secretAccessKey,
+    SessionToken: session.sessionToken,
+    Expiration: session.expiration.toISOString(),
+    AccountId: session.role.account,
+  };
+}
+
+/** Secrets and tokens stderr must never show: fixtures carry SECRETCANARY, issued tokens their own. */
+function leaks(run: RunResult<Spawned>): string[] {
+  const secrets = [...run.stsSessions.values()].flatMap((s) => [s.secretAccessKey, s.sessionToken]);
+  return ['SECRETCANARY', ...secrets].filter((secret) => run.result.stderr.includes(secret));
+}
+
+describe('awsrole export --format process over the chain table', () => {
+  it.each(cases)('$spec $name', (c) => {
+    const run = runOf(c);
+    const { code, stdout, stderr } = run.result;
+    const want = awsroleWant(c);
+    expect(leaks(run)).toEqual([]);
+    if ('error' in want) {
+      expect({ exit: code, stdout }, stderr).toEqual({ exit: want.exit, stdout: '' });
+      expect(stderr.trim()).not.toBe('');
+      return;
+    }
+    expect({ exit: code, stderr: code === 0 ? '' : stderr }).toEqual({ exit: 0, stderr: '' });
+    const printed = JSON.parse(stdout) as Record<string, unknown>;
+    const expected = 'assumed' in want ? issuedOutput(run) : expectedProcessOutput(want);
+    expect(normaliseProcessOutput(printed)).toEqual(normaliseProcessOutput(expected));
+  });
+});

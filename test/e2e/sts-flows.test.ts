@@ -1,0 +1,219 @@
+/** Issue 3's "done when", end to end through the built CLI against the local STS rig. */
+import { readFile } from 'node:fs/promises';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { FIXTURE, startStsServer, type StsRig } from '../rigs/sts-server.js';
+import { AWSROLE_BIN, makeHome, runCli, runCommand, type FakeHome } from '../support/cli.js';
+
+const { alice, bob, roles } = FIXTURE;
+
+const CREDENTIALS = `[alice]
+aws_access_key_id = ${alice.accessKeyId}
+aws_secret_access_key = ${alice.secretAccessKey}
+
+[bob]
+aws_access_key_id = ${bob.accessKeyId}
+aws_secret_access_key = ${bob.secretAccessKey}
+`;
+
+const CONFIG = `[profile alice]
+region = eu-west-1
+
+[profile deploy]
+role_arn = ${roles.deploy}
+source_profile = alice
+
+[profile admin]
+role_arn = ${roles.admin}
+source_profile = deploy
+
+[profile admin-long]
+role_arn = ${roles.admin}
+source_profile = deploy
+duration_seconds = 7200
+
+[profile mfa-a]
+role_arn = ${roles.mfaAdmin}
+source_profile = alice
+mfa_serial = ${alice.mfaSerial}
+
+[profile mfa-b]
+role_arn = ${roles.deploy}
+source_profile = alice
+mfa_serial = ${alice.mfaSerial}
+role_session_name = mfa-b
+`;
+
+let rig: StsRig;
+let home: FakeHome;
+
+beforeAll(async () => {
+  rig = await startStsServer();
+});
+afterAll(async () => {
+  await rig.close();
+});
+beforeEach(async () => {
+  rig.reset();
+  home = await makeHome({ '.aws/credentials': CREDENTIALS, '.aws/config': CONFIG }, { AWS_ENDPOINT_URL_STS: rig.url });
+});
+afterEach(async () => {
+  await home.cleanup();
+});
+
+function noCanary(text: string): void {
+  expect(text).not.toContain('SECRETCANARY');
+  expect(text).not.toContain('TOKENCANARY');
+}
+
+describe('assume, whoami, unset in a real bash', () => {
+  it('a user assumes a role; whoami shows the session; unset returns to the user', async () => {
+    const script = `
+      set -e
+      eval "$("$AWSROLE" assume --role-arn ${roles.deploy} --format sh)"
+      "$AWSROLE" whoami --json | grep '"Arn"'
+      eval "$("$AWSROLE" unset --format sh)"
+      "$AWSROLE" whoami --json | grep '"Arn"'
+      echo "key=\${AWS_ACCESS_KEY_ID-unset}"
+    `;
+    const result = await runCommand('bash', ['-c', script], { ...home.env, AWS_PROFILE: 'alice', AWSROLE: AWSROLE_BIN });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const lines = result.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/"Arn": "arn:aws:sts::111122223333:assumed-role\/deploy\/awsrole-tester-\d+",/);
+    expect(lines[1]).toBe(`  "Arn": "${alice.arn}",`);
+    expect(lines[2]).toBe('key=unset');
+  });
+});
+
+describe('refusals teach', () => {
+  it('a user without sts:AssumeRole: exit 4, both conditions, the caller ARN, empty stdout', async () => {
+    const result = await runCli(['assume', '--profile', 'bob', '--role-arn', roles.deploy], home.env);
+    expect(result.code).toBe(4);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain(`STS denied AssumeRole on ${roles.deploy} for ${bob.arn}`);
+    expect(result.stderr).toContain(`the caller's IAM policies allow sts:AssumeRole on ${roles.deploy}`);
+    expect(result.stderr).toContain(`the role's trust policy names the caller (${bob.arn})`);
+    noCanary(result.stderr);
+  });
+
+  it('a role whose trust policy does not name the user: exit 4, same teaching', async () => {
+    const result = await runCli(['assume', '--profile', 'alice', '--role-arn', roles.locked], home.env);
+    expect(result.code).toBe(4);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain(`STS denied AssumeRole on ${roles.locked} for ${alice.arn}`);
+    expect(result.stderr).toContain("the role's trust policy names the caller");
+    noCanary(result.stderr);
+  });
+});
+
+describe('role chains from the config file', () => {
+  it('a two-hop chain works', async () => {
+    const result = await runCli(['assume', '--profile', 'admin', '--format', 'json'], home.env);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const assumed = rig.calls.filter((call) => call.action === 'AssumeRole').map((call) => call.params['RoleArn']);
+    expect(assumed).toEqual([roles.deploy, roles.admin]);
+    const creds = JSON.parse(result.stdout) as { AccessKeyId: string };
+    const who = await runCli(['whoami', '--json'], { ...home.env, AWS_ACCESS_KEY_ID: creds.AccessKeyId, AWS_SECRET_ACCESS_KEY: (JSON.parse(result.stdout) as { SecretAccessKey: string }).SecretAccessKey, AWS_SESSION_TOKEN: (JSON.parse(result.stdout) as { SessionToken: string }).SessionToken });
+    expect(JSON.parse(who.stdout)).toMatchObject({ Arn: expect.stringMatching(/^arn:aws:sts::111122223333:assumed-role\/admin\//) });
+  });
+
+  it('over one hour on the second hop (--duration) is refused with the explanation', async () => {
+    const result = await runCli(['assume', '--profile', 'admin', '--duration', '2h'], home.env);
+    expect(result.code).toBe(4);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('ValidationError');
+    expect(result.stderr).toContain('AWS limits role chaining');
+    expect(result.stderr).toContain('--duration 3600 or less');
+  });
+
+  it('over one hour on the second hop (duration_seconds in the file) is refused with the explanation', async () => {
+    const result = await runCli(['assume', '--profile', 'admin-long'], home.env);
+    expect(result.code).toBe(4);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('AWS limits role chaining');
+  });
+
+  it('--role-arn on top of a role profile refuses over one hour before calling STS', async () => {
+    const result = await runCli(['assume', '--profile', 'deploy', '--role-arn', roles.admin, '--duration', '7200'], home.env);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('AWS limits role chaining to 1 hour');
+    expect(rig.calls.filter((call) => call.params['RoleArn'] === roles.admin)).toEqual([]);
+  });
+});
+
+describe('MFA sessions', () => {
+  it('mfa once, then two profiles sharing mfa_serial assume without a new code', async () => {
+    const mfa = await runCli(['mfa', '--profile', 'mfa-a', '--code', alice.mfaCode, '--format', 'json'], home.env);
+    expect(mfa.stderr).toBe('');
+    expect(mfa.code).toBe(0);
+    // No terminal and no --token-code: a prompt would fail, so success proves none was needed.
+    const first = await runCli(['assume', '--profile', 'mfa-a', '--format', 'json'], home.env);
+    const second = await runCli(['assume', '--profile', 'mfa-b', '--format', 'json'], home.env);
+    expect([first.code, second.code, first.stderr, second.stderr]).toEqual([0, 0, '', '']);
+    expect(rig.count('GetSessionToken')).toBe(1);
+    expect(rig.count('AssumeRole')).toBe(2);
+  });
+
+  it('without a session, code or terminal: exit 2 naming the flag', async () => {
+    const result = await runCli(['assume', '--profile', 'mfa-a'], home.env);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('pass --token-code 123456');
+    expect(rig.count()).toBe(0);
+  });
+
+  it('a wrong code says so', async () => {
+    const result = await runCli(['assume', '--profile', 'mfa-a', '--token-code', '000000'], home.env);
+    expect(result.code).toBe(4);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain(`STS refused the MFA code for ${alice.mfaSerial}`);
+  });
+});
+
+describe('caches', () => {
+  it('a second assume within the session life makes no STS call', async () => {
+    const first = await runCli(['assume', '--profile', 'deploy', '--format', 'json'], home.env);
+    expect(first.code).toBe(0);
+    const calls = rig.count();
+    const second = await runCli(['assume', '--profile', 'deploy', '--format', 'json'], home.env);
+    expect(second.code).toBe(0);
+    expect(rig.count()).toBe(calls);
+    expect(JSON.parse(second.stdout)).toEqual(JSON.parse(first.stdout));
+    const refreshed = await runCli(['assume', '--profile', 'deploy', '--format', 'json', '--refresh'], home.env);
+    expect(refreshed.code).toBe(0);
+    expect(rig.count('AssumeRole')).toBe(2);
+  });
+});
+
+describe('--write-profile', () => {
+  it('changes only its own section of a commented credentials file', async () => {
+    const before = `# my credentials — keep this comment
+[alice]
+aws_access_key_id = ${alice.accessKeyId}
+aws_secret_access_key = ${alice.secretAccessKey}
+
+; a profile written by hand
+[old]
+aws_access_key_id = AKIDOLDEXAMPLE000001
+aws_secret_access_key = oldSECRETCANARY
+
+[tail]   
+region=eu-west-1
+`;
+    await home.write('.aws/credentials', before);
+    const result = await runCli(['assume', '--profile', 'alice', '--role-arn', roles.deploy, '--write-profile', 'old'], home.env);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/^awsrole: wrote \[old\] to ~\/\.aws\/credentials \(key \*\*\*\*\w{4}, expires \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\)\n$/);
+    noCanary(result.stderr);
+    const after = await readFile(home.path('.aws/credentials'), 'utf8');
+    const head = before.slice(0, before.indexOf('[old]'));
+    const tail = before.slice(before.indexOf('[tail]'));
+    expect(after.startsWith(head)).toBe(true);
+    expect(after.endsWith(tail)).toBe(true);
+    const section = after.slice(head.length, after.length - tail.length);
+    expect(section).toMatch(/^\[old\]\naws_access_key_id = ASIA\w{16}\naws_secret_access_key = \S+\naws_session_token = \S+\naws_credential_expiration = \S+Z\n\n$/);
+  });
+});

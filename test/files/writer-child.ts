@@ -1,0 +1,33 @@
+/**
+ * A writer process for the crash and concurrency tests, bundled with esbuild and run with
+ * plain `node`. HOME (and AWS_SHARED_CREDENTIALS_FILE) come from the parent.
+ *
+ *   node writer-child.mjs once NAME SIZE   writes [NAME] with sampleCredentials(NAME, SIZE)
+ *   node writer-child.mjs loop NAME SIZE   writes [NAME] with sampleCredentials(`v${i}`, SIZE)
+ *                                          for i = 0, 1, 2, ... and prints i after each write
+ */
+import { realDeps } from '../../src/deps.js';
+import { writeCredentialsProfile } from '../../src/files/profile-writer.js';
+import { sampleCredentials } from './helpers.js';
+
+async function main(): Promise<void> {
+  const [mode, name = 'child', sizeText = '40'] = process.argv.slice(2);
+  const size = Number(sizeText);
+  const deps = realDeps();
+  if (mode === 'once') {
+    await writeCredentialsProfile(deps, name, sampleCredentials(name, size));
+    return;
+  }
+  if (mode === 'loop') {
+    for (let i = 0; ; i++) {
+      await writeCredentialsProfile(deps, name, sampleCredentials(`v${i}`, size));
+      process.stdout.write(`${i}\n`);
+    }
+  }
+  throw new Error(`unknown mode ${String(mode)}`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`writer-child: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,62 @@
+/**
+ * Runs the built CLI as a user would: its own temp HOME, an environment built from scratch
+ * (never the developer's AWS_* variables), STS on a loopback rig, IMDS off.
+ */
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const AWSROLE_BIN = join(ROOT, 'bin', 'awsrole');
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface FakeHome {
+  dir: string;
+  env: Record<string, string>;
+  write(relative: string, content: string, mode?: number): Promise<string>;
+  path(relative: string): string;
+  cleanup(): Promise<void>;
+}
+
+export async function makeHome(files: Record<string, string> = {}, env: Record<string, string> = {}): Promise<FakeHome> {
+  const dir = await mkdtemp(join(tmpdir(), 'awsrole-home-'));
+  const home: FakeHome = {
+    dir,
+    env: { HOME: dir, PATH: process.env['PATH'] ?? '/usr/bin:/bin', USER: 'tester', AWS_EC2_METADATA_DISABLED: 'true', NO_COLOR: '1', ...env },
+    path: (relative) => join(dir, relative),
+    async write(relative, content, mode = 0o600) {
+      const path = join(dir, relative);
+      await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+      await writeFile(path, content, { mode });
+      return path;
+    },
+    cleanup: () => rm(dir, { recursive: true, force: true }),
+  };
+  for (const [relative, content] of Object.entries(files)) await home.write(relative, content);
+  return home;
+}
+
+/** Spawns `node bin/awsrole ARGS` with exactly `env`, stdin from `input` (or closed). */
+export function runCli(args: readonly string[], env: Record<string, string>, input?: string): Promise<CliResult> {
+  return runCommand(process.execPath, [AWSROLE_BIN, ...args], env, input);
+}
+
+export function runCommand(command: string, args: readonly string[], env: Record<string, string>, input?: string): Promise<CliResult> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(command, args, { env, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => resolvePromise({ code, stdout, stderr }));
+    if (input !== undefined) child.stdin?.end(input);
+  });
+}
