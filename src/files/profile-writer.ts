@@ -261,14 +261,26 @@ async function makeFolder(deps: Deps, folder: string, shown: string): Promise<vo
   }
 }
 
-/** The file a symlink points to (the lock goes beside it); the path itself when it does not exist yet. */
+/**
+ * The file a symlink points to (the lock goes beside it); the path itself when it does not
+ * exist yet. A link to a missing file is refused: renaming over it would replace the link.
+ */
 async function resolveTarget(deps: Deps, path: string, shown: string): Promise<string> {
   try {
     return await deps.fs.realpath(path);
   } catch (error) {
-    if (errorCode(error) === 'ENOENT') return path;
-    throw new ConfigError(`cannot read ${shown}: ${errorCode(error) ?? String(error)}`, 'check the path and its permissions');
+    if (errorCode(error) !== 'ENOENT') {
+      throw new ConfigError(`cannot read ${shown}: ${errorCode(error) ?? String(error)}`, 'check the path and its permissions');
+    }
   }
+  const isLink = await deps.fs.lstat(path).then(
+    (stat) => stat.isSymbolicLink(),
+    () => false,
+  );
+  if (isLink) {
+    throw new ConfigError(`${shown} is a symbolic link to a file that does not exist`, 'create the file it points to (empty is fine), or remove the link');
+  }
+  return path;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });

@@ -82,10 +82,10 @@ describe('credentials file writers in separate processes', () => {
     writeBase(home);
     const size = 2_000_000;
     const versions = new Set<number>();
-    for (let round = 0; round < 8; round++) {
+    for (let round = 0; round < 12; round++) {
       const writer = startWriter(home, ['loop', 'big', String(size)]);
       await writesDone(writer, 1 + (round % 2));
-      await sleep(Math.floor(Math.random() * 25));
+      await sleep(Math.floor(Math.random() * 40));
       writer.child.kill('SIGKILL');
       expect(await writer.exit).toEqual({ code: null, signal: 'SIGKILL' });
 

@@ -153,6 +153,14 @@ describe('writeCredentialsProfile', () => {
     expect(readdirSync(join(home, '.aws'))).toEqual(['credentials']);
   });
 
+  it('refuses a symlink to a missing file rather than replace the link', async () => {
+    const home = makeHome();
+    mkdirSync(join(home, '.aws'), { mode: 0o700 });
+    symlinkSync('../nowhere/credentials', credentialsPath(home));
+    await expect(writeCredentialsProfile(fileDeps(home), 'x', CREDS)).rejects.toThrow(/symbolic link to a file that does not exist/);
+    expect(lstatSync(credentialsPath(home)).isSymbolicLink()).toBe(true);
+  });
+
   it('breaks a lock left by a writer that died', async () => {
     const home = makeHome();
     const path = writeExisting(home, '[x]\n');
@@ -214,7 +222,7 @@ describe('writeCredentialsProfile', () => {
     expect(existsSync(join(home, '.aws'))).toBe(false);
   });
 
-  it('two writers in one process both land', async () => {
+  it('eight writers in one process all land', async () => {
     const home = makeHome();
     writeExisting(home, EXISTING);
     const names = Array.from({ length: 8 }, (_, index) => `p${index}`);
