@@ -11,9 +11,10 @@ describe('network guard (loaded for every test file)', () => {
     expect(isLoopbackHost(host)).toBe(false);
   });
 
-  it('makes a request to the instance metadata address fail before any packet leaves', async () => {
+  // TEST-NET-1 (192.0.2.0/24) is reserved for documentation: even if the guard broke, nothing real answers.
+  it('makes a request outside loopback fail before any packet leaves', async () => {
     const attempt = new Promise((resolve, reject) => {
-      const request = http.request({ host: '169.254.169.254', path: '/latest/api/token', method: 'PUT', timeout: 50 }, resolve);
+      const request = http.request({ host: '192.0.2.1', path: '/latest/api/token', method: 'PUT', timeout: 50 }, resolve);
       request.on('error', reject);
       request.end();
     });
