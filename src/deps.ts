@@ -68,6 +68,8 @@ export interface Deps {
   execChild(argv: readonly string[], env: Record<string, string | undefined>): Promise<number>;
   /** Reads a line from the terminal without echo; undefined when there is no terminal. */
   promptSecret?: ((message: string) => Promise<string>) | undefined;
+  /** Set under --debug: one line of diagnostics on stderr. Never pass it a secret. */
+  debug?: ((line: string) => void) | undefined;
   /** Chooses between equivalent options at random (jitter); tests may fix it. */
   random(): number;
   sleep(ms: number): Promise<void>;

@@ -35,7 +35,8 @@ function sourceOptions(command: Command): Command {
     .option('--region <region>', 'region for STS and for the exported AWS_REGION')
     .option('--endpoint-url <url>', 'STS endpoint (otherwise AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, the profile)')
     .option('--credentials-json <source>', 'read explicit source credentials as a JSON object from stdin ("-")')
-    .option('--refresh', 'ignore cached sessions and call STS');
+    .option('--refresh', 'ignore cached sessions and call STS')
+    .option('--debug', 'explain each step on stderr (secrets never shown)');
 }
 
 function outputOptions(command: Command, formats = 'sh, fish, powershell, cmd, dotenv, json, process'): Command {
@@ -125,17 +126,37 @@ function exitCodeOf(deps: Deps, error: unknown): number {
 }
 
 /** Runs the CLI and returns the exit code; only bin.ts touches process.exitCode. */
+function withDebug(deps: Deps, enabled: boolean): Deps {
+  if (!enabled) return deps;
+  return { ...deps, debug: (line) => deps.stderr.write(`awsrole: debug: ${line}\n`) };
+}
+
+/** Under --debug, a chain failure shows every link it tried. */
+function debugTrace(deps: Deps, error: unknown): void {
+  const trace = (error as { trace?: unknown }).trace;
+  if (deps.debug === undefined || !Array.isArray(trace)) return;
+  for (const entry of trace as { link: string; outcome: string; detail: string }[]) deps.debug(`chain ${entry.link}: ${entry.outcome}: ${entry.detail}`);
+}
+
 export async function run(deps: Deps, argv: readonly string[]): Promise<number> {
   let result: number = ExitCode.ok;
+  let program: Command | undefined;
   const runCommand: Runner = async (name, options, args) => {
     const load = COMMANDS[name];
     if (load === undefined) throw new AwsroleError(`unknown command ${name}`, ExitCode.usage);
     const action = await load();
-    const code = await action(deps, options, args);
-    if (typeof code === 'number') result = code;
+    const commandDeps = withDebug(deps, program?.opts()['debug'] === true || options['debug'] === true);
+    try {
+      const code = await action(commandDeps, options, args);
+      if (typeof code === 'number') result = code;
+    } catch (error) {
+      debugTrace(commandDeps, error);
+      throw error;
+    }
   };
   try {
-    await buildProgram(deps, runCommand).parseAsync(argv.slice(2), { from: 'user' });
+    program = buildProgram(deps, runCommand);
+    await program.parseAsync(argv.slice(2), { from: 'user' });
     return result;
   } catch (error) {
     return exitCodeOf(deps, error);

@@ -4,6 +4,7 @@ import type { SharedConfig } from '../config/shared-config.js';
 import { loadSharedConfig } from '../config/load.js';
 import type { Deps } from '../deps.js';
 import { UsageError } from '../errors.js';
+import { maskKeyId } from '../output/mask.js';
 import { createStsCaller, type StsCaller } from '../sts/client.js';
 import { createRoleAssumer, type HopRecord } from '../sts/role-assumer.js';
 import { resolveStsSettings, type StsFlags } from '../sts/settings.js';
@@ -46,11 +47,19 @@ export async function readExplicitCredentials(deps: Deps, source: string | undef
 
 function lazyStsCaller(deps: Deps, config: SharedConfig, profile: string, flags: StsFlags): () => StsCaller {
   let caller: StsCaller | undefined;
-  return () => (caller ??= createStsCaller(resolveStsSettings(deps.env, config, profile, flags)));
+  return () => (caller ??= createStsCaller(resolveStsSettings(deps.env, config, profile, flags), deps));
 }
 
 function withoutUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined)) as Partial<T>;
+}
+
+function debugResolution(deps: Deps, resolution: Resolution, hops: HopRecord[]): void {
+  if (deps.debug === undefined) return;
+  deps.debug(`profile ${resolution.profile.name} (from ${resolution.profile.from})`);
+  for (const entry of resolution.trace) deps.debug(`chain ${entry.link}: ${entry.outcome}: ${entry.detail}`);
+  for (const hop of hops) deps.debug(`AssumeRole ${hop.request.roleArn} (session ${hop.request.roleSessionName}) via ${hop.via}`);
+  deps.debug(`credentials: key ${maskKeyId(resolution.credentials.accessKeyId)}, ${resolution.credentials.sessionToken ? 'with' : 'without'} a session token`);
 }
 
 /** Runs the provider chain for a command, with STS plumbing ready for role profiles. */
@@ -67,5 +76,6 @@ export async function resolveSource(deps: Deps, options: SourceOptions, override
   };
   const context = await createChainContext({ deps, profile: options.profile, explicit, assumeRole, config });
   const resolution = await runChain(context, LINKS);
+  debugResolution(deps, resolution, hops);
   return { resolution, config, stsCaller, assumeRole, hops };
 }

@@ -1,4 +1,5 @@
 import type { Credentials } from '../chain/types.js';
+import type { Deps } from '../deps.js';
 import { maskKeyId } from '../output/mask.js';
 import { mapStsError } from './errors.js';
 import type { StsSettings } from './settings.js';
@@ -20,7 +21,7 @@ export interface StsCaller {
   send<T>(operation: string, credentials: Credentials, build: (module: StsModule) => unknown): Promise<T>;
 }
 
-export function createStsCaller(settings: StsSettings): StsCaller {
+export function createStsCaller(settings: StsSettings, deps?: Pick<Deps, 'debug'>): StsCaller {
   return {
     settings,
     async send<T>(operation: string, credentials: Credentials, build: (module: StsModule) => unknown): Promise<T> {
@@ -40,6 +41,7 @@ export function createStsCaller(settings: StsSettings): StsCaller {
         requestHandler: { requestTimeout: settings.timeoutMs, connectionTimeout: Math.min(settings.timeoutMs, 5000), throwOnRequestTimeout: true },
         logger: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
       });
+      deps?.debug?.(`STS ${operation} at ${settings.endpoint} (${settings.endpointFrom}), region ${settings.region}, key ${maskKeyId(credentials.accessKeyId)}`);
       try {
         return (await client.send(build(module) as never)) as T;
       } catch (error) {

@@ -1,4 +1,4 @@
-import { mkdtempSync, realpathSync } from 'node:fs';
+import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { realDeps, type Deps, type OutStream } from '../../src/deps.js';
@@ -13,9 +13,18 @@ export function bufferStream(): BufferStream {
   return { isTTY: false, write: (text) => void (buffer += text), text: () => buffer };
 }
 
-/** A fresh HOME folder (its real path, so symlink tests compare like with like). */
+const homes: string[] = [];
+
+/** A fresh HOME folder (its real path, so symlink tests compare like with like); see removeHomes. */
 export function makeHome(): string {
-  return realpathSync(mkdtempSync(join(tmpdir(), 'awsrole-files-')));
+  const home = realpathSync(mkdtempSync(join(tmpdir(), 'awsrole-files-')));
+  homes.push(home);
+  return home;
+}
+
+/** Removes the folders makeHome made (call from afterAll). */
+export function removeHomes(): void {
+  for (const home of homes.splice(0)) rmSync(home, { recursive: true, force: true });
 }
 
 export type FileTestDeps = Deps & { stderr: BufferStream; sleeps: number[] };

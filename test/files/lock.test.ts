@@ -1,10 +1,12 @@
 import { existsSync, readFileSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
 import { withFileLock, type ProcessTable } from '../../src/files/lock.js';
-import { fileDeps, makeHome } from './helpers.js';
+import { fileDeps, makeHome, removeHomes } from './helpers.js';
+
+afterAll(removeHomes);
 
 /** A process table where only `alive` pids run; this process is pid 4242. */
 function processes(...alive: number[]): ProcessTable {

@@ -4,23 +4,29 @@
  * run with plain `node`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseIni } from '../../src/config/ini.js';
 import { credentialEntries, upsertSection } from '../../src/files/profile-writer.js';
-import { makeHome, sampleCredentials } from './helpers.js';
+import { makeHome, removeHomes, sampleCredentials } from './helpers.js';
 
 const BASE = '# shared file\n[default]\naws_access_key_id = AKIADEFAULT\naws_secret_access_key = d\n\n; keep me\n[other]  \nregion = eu-west-1\n';
 
 let childScript = '';
+let bundleFolder = '';
+
+afterAll(() => {
+  removeHomes();
+  if (bundleFolder !== '') rmSync(bundleFolder, { recursive: true, force: true });
+});
 
 beforeAll(async () => {
-  const out = mkdtempSync(join(tmpdir(), 'awsrole-writer-'));
-  childScript = join(out, 'writer-child.mjs');
+  bundleFolder = mkdtempSync(join(tmpdir(), 'awsrole-writer-'));
+  childScript = join(bundleFolder, 'writer-child.mjs');
   await build({
     entryPoints: [fileURLToPath(new URL('./writer-child.ts', import.meta.url))],
     outfile: childScript,

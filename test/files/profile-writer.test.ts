@@ -1,11 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parseIni } from '../../src/config/ini.js';
 import { ConfigError, UsageError } from '../../src/errors.js';
 import { credentialEntries, upsertSection, writeCredentialsProfile } from '../../src/files/profile-writer.js';
-import { fileDeps, makeHome, sampleCredentials } from './helpers.js';
+import { fileDeps, makeHome, removeHomes, sampleCredentials } from './helpers.js';
+
+afterAll(removeHomes);
 
 const CREDS = {
   accessKeyId: 'ASIAEXAMPLEEXAMABCD',
