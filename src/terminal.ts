@@ -21,8 +21,9 @@ export function promptOnTerminal(message: string): Promise<string> {
   }
   const input = new ReadStream(fd);
   const output = new WriteStream(fd);
-  output.write(message);
+  // Echo goes off before the prompt shows, so a fast typist's code is never displayed.
   input.setRawMode(true);
+  output.write(message);
   return new Promise((resolve, reject) => {
     let line = '';
     const finish = (error?: Error): void => {
