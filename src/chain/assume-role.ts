@@ -8,6 +8,7 @@ import { fromProcess } from './process.js';
 import { hasStaticKeys } from './static-keys.js';
 import type { AssumeRoleRequest, ChainContext, Credentials, LinkResult } from './types.js';
 import { defaultSessionName } from './session-name.js';
+import { explainExpiredSource } from '../sts/teach.js';
 
 export function isRoleProfile(section: Section | undefined): boolean {
   return section !== undefined && 'role_arn' in section && !('web_identity_token_file' in section);
@@ -112,11 +113,16 @@ export async function assumeProfileRole(context: ChainContext, profile: string, 
     visited.push(sourceProfile);
     source = await credentialsFromProfile(context, sourceProfile, visited);
   }
-  const credentials = await context.assumeRole(source.credentials, {
-    ...role.request,
-    chained: source.chained,
-    sharedCache: role.sourceProfile !== undefined,
-  });
+  let credentials: Credentials;
+  try {
+    credentials = await context.assumeRole(source.credentials, {
+      ...role.request,
+      chained: source.chained,
+      sharedCache: role.sourceProfile !== undefined,
+    });
+  } catch (error) {
+    throw explainExpiredSource(error, source.detail);
+  }
   return { credentials, detail: `role ${role.roleArn} of profile ${profile}, from ${source.detail}` };
 }
 

@@ -8,6 +8,7 @@ import type { Deps } from '../deps.js';
 import { UsageError } from '../errors.js';
 import { resolveRegion } from '../sts/settings.js';
 import { ASSUME_ROLE_DURATION } from '../sts/validate.js';
+import { explainExpiredSource } from '../sts/teach.js';
 import { resolveSource, type HopOverrides, type SourceOptions } from './common.js';
 import { checkDeliverOptions, deliverCredentials, type DeliverOptions } from './deliver.js';
 import { durationFlag, externalIdFlag, policyArnsFlag, roleArnFlag, serialFlag, sessionNameFlag, tokenCodeFlag } from './flags.js';
@@ -63,7 +64,13 @@ async function assumeRoleArn(deps: Deps, options: AssumeOptions, flags: CheckedF
     policyArns: flags.policyArns,
     chained,
   };
-  const credentials = await source.assumeRole(source.resolution.credentials, request);
+  const sourceDetail = source.resolution.trace.find((entry) => entry.outcome === 'found')?.detail ?? source.resolution.source;
+  let credentials: Credentials;
+  try {
+    credentials = await source.assumeRole(source.resolution.credentials, request);
+  } catch (error) {
+    throw explainExpiredSource(error, `${source.resolution.source}: ${sourceDetail}`);
+  }
   return { credentials, profile: source.resolution.profile.name, config: source.config };
 }
 

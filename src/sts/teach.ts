@@ -39,3 +39,14 @@ export async function explainAssumeRoleFailure(error: unknown, caller: StsCaller
     `check both with your administrator; \`awsrole decode-message\` decodes an encoded authorization message if STS gave one`,
   );
 }
+
+/** ExpiredToken names the source whose session ran out, since that is what needs refreshing. */
+export function explainExpiredSource(error: unknown, sourceDetail: string): unknown {
+  if (!(error instanceof StsRefusedError) || (error.code !== 'ExpiredToken' && error.code !== 'ExpiredTokenException')) return error;
+  return new StsRefusedError(
+    error.code,
+    error.operation,
+    `STS refused ${error.operation}: the source credentials from ${sourceDetail} have expired`,
+    'refresh that source (run `awsrole mfa` or `awsrole assume` again, or update the profile), then retry; --refresh skips cached sessions',
+  );
+}
