@@ -17,6 +17,26 @@ export interface ProcessResult {
   timedOut: boolean;
 }
 
+/** This process's id and a liveness probe for others (lock files name their owner). */
+export interface ProcessTable {
+  readonly pid: number;
+  isAlive(pid: number): boolean;
+}
+
+export const thisProcess: ProcessTable = {
+  pid: process.pid,
+  isAlive(pid: number): boolean {
+    if (!Number.isSafeInteger(pid) || pid <= 0) return false;
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch (error) {
+      // EPERM: it exists but belongs to someone else.
+      return (error as NodeJS.ErrnoException).code === 'EPERM';
+    }
+  },
+};
+
 export interface HttpRequest {
   method: 'GET' | 'PUT';
   url: string;
@@ -68,6 +88,7 @@ export interface Deps {
   execChild(argv: readonly string[], env: Record<string, string | undefined>): Promise<number>;
   /** Reads a line from the terminal without echo; undefined when there is no terminal. */
   promptSecret?: ((message: string) => Promise<string>) | undefined;
+  processes: ProcessTable;
   /** Set under --debug: one line of diagnostics on stderr. Never pass it a secret. */
   debug?: ((line: string) => void) | undefined;
   /** Chooses between equivalent options at random (jitter); tests may fix it. */
@@ -213,6 +234,7 @@ export function realDeps(): Deps {
     execChild,
     // Inside `eval "$(awsrole ...)"` stdout is a pipe but stdin/stderr are still the terminal.
     promptSecret: process.stdin.isTTY === true || process.stderr.isTTY === true ? promptSecret : undefined,
+    processes: thisProcess,
     random: Math.random,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   };

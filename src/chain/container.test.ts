@@ -15,6 +15,7 @@ import {
   type HttpClient,
   type HttpRequest,
   type HttpResponse,
+  thisProcess,
 } from '../deps.js';
 import { AwsroleError, ChainSkip, ConfigError, CredentialError, NetworkError } from '../errors.js';
 import { containerEndpoint, containerLink, fetchContainerCredentials } from './container.js';
@@ -84,6 +85,7 @@ function makeDeps(fixture: Fixture = {}): Deps & { http: RecordingClient; sleeps
     runProcess: async () => {
       throw new Error('unused');
     },
+    processes: thisProcess,
     execChild: async () => {
       throw new Error('unused');
     },

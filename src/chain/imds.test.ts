@@ -12,7 +12,7 @@ import {
   type PathMode,
 } from '../../test/rigs/imds-server.js';
 import type { SharedConfig, Section } from '../config/shared-config.js';
-import { nodeFileSystem, nodeHttpClient, type Deps, type HttpClient, type HttpRequest } from '../deps.js';
+import { nodeFileSystem, nodeHttpClient, thisProcess, type Deps, type HttpClient, type HttpRequest } from '../deps.js';
 import { AwsroleError, ChainSkip, ConfigError, CredentialError } from '../errors.js';
 import { fetchInstanceCredentials, imdsLink, imdsUrl, staticStabilityExpiry } from './imds.js';
 import { IMDS_IPV4_ENDPOINT, IMDS_IPV6_ENDPOINT, imdsSettingsFromContext, resolveImdsSettings } from './imds-settings.js';
@@ -54,6 +54,7 @@ function makeDeps(options: DepsOptions = {}): Deps & { http: ReturnType<typeof l
     runProcess: async () => {
       throw new Error('unused');
     },
+    processes: thisProcess,
     execChild: async () => {
       throw new Error('unused');
     },

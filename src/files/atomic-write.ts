@@ -20,7 +20,7 @@ export async function writeFileAtomic(deps: Deps, path: string, content: string)
   const target = await writeTarget(deps, path);
   const folder = dirname(target);
   await deps.fs.mkdir(folder, { recursive: true, mode: 0o700 });
-  const temp = join(folder, `.${basename(target)}.${process.pid}.${Math.floor(deps.random() * 1e9)}.tmp`);
+  const temp = join(folder, `.${basename(target)}.${deps.processes.pid}.${Math.floor(deps.random() * 1e9)}.tmp`);
   const handle = await deps.fs.open(temp, 'wx', 0o600);
   try {
     try {

@@ -1,5 +1,5 @@
 import { displayPath } from '../config/paths.js';
-import type { Deps } from '../deps.js';
+import type { Deps, ProcessTable } from '../deps.js';
 import { ConfigError } from '../errors.js';
 import { PRIVATE_FILE_MODE } from './file-mode.js';
 
@@ -22,30 +22,6 @@ import { PRIVATE_FILE_MODE } from './file-mode.js';
  */
 
 /** Who this process is and whether another one still runs; tests may pass their own. */
-export interface ProcessTable {
-  readonly pid: number;
-  isAlive(pid: number): boolean;
-}
-
-/*
- * The process itself. Deps has no pid and no process probe yet, so this is the one place in
- * src/files that touches `process`; when Deps grows `pid` and `isProcessAlive`, pass them in.
- */
-export const thisProcess: ProcessTable = {
-  // eslint-disable-next-line no-restricted-globals -- Deps has no pid yet (see above)
-  pid: process.pid,
-  isAlive(pid: number): boolean {
-    if (!Number.isSafeInteger(pid) || pid <= 0) return false;
-    try {
-      // eslint-disable-next-line no-restricted-globals -- Deps has no process probe yet (see above)
-      process.kill(pid, 0);
-      return true;
-    } catch (error) {
-      // EPERM: it exists but belongs to someone else.
-      return (error as NodeJS.ErrnoException).code !== 'ESRCH';
-    }
-  },
-};
 
 export interface LockOptions {
   /** Give up after waiting this long in total; default 10 s. */
@@ -95,7 +71,7 @@ async function acquire(deps: Deps, lockPath: string, options: LockOptions): Prom
   const settings: Settings = {
     timeoutMs: options.timeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
     staleMs: options.staleMs ?? DEFAULT_STALE_LOCK_MS,
-    processes: options.processes ?? thisProcess,
+    processes: options.processes ?? deps.processes,
   };
   let waited = 0;
   for (let attempt = 0; ; attempt++) {

@@ -3,7 +3,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
-import { withFileLock, type ProcessTable } from '../../src/files/lock.js';
+import type { ProcessTable } from '../../src/deps.js';
+import { withFileLock } from '../../src/files/lock.js';
 import { fileDeps, makeHome, removeHomes } from './helpers.js';
 
 afterAll(removeHomes);

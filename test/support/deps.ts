@@ -1,4 +1,4 @@
-import { nodeFileSystem, nodeHttpClient, runProcess, type Deps, type OutStream } from '../../src/deps.js';
+import { nodeFileSystem, nodeHttpClient, runProcess, thisProcess, type Deps, type OutStream } from '../../src/deps.js';
 
 /** A stream that keeps what was written, for exact assertions. */
 export interface BufferStream extends OutStream {
@@ -36,6 +36,7 @@ export function testDeps(home: string, overrides: Partial<Omit<Deps, 'stdout' | 
       throw new Error('execChild is not available in this test');
     },
     promptSecret: undefined,
+    processes: thisProcess,
     random: () => 0.5,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   };
