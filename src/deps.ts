@@ -141,6 +141,11 @@ export const nodeFileSystem: FileSystem = {
   open: fs.open,
 };
 
+/**
+ * Runs a command to completion with a deadline. The child gets its own process group so that a
+ * timeout stops its helpers too, and the result is settled by the timer even if some grandchild
+ * still holds the pipes open.
+ */
 export function runProcess(argv: readonly string[], options: RunProcessOptions): Promise<ProcessResult> {
   const [command, ...args] = argv;
   return new Promise((resolve) => {
@@ -148,25 +153,34 @@ export function runProcess(argv: readonly string[], options: RunProcessOptions):
       resolve({ exitCode: 127, signal: null, stdout: '', stderr: 'empty command', timedOut: false });
       return;
     }
-    const child = spawn(command, args, { env: definedEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { env: definedEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let stdout = '';
     let stderr = '';
-    let timedOut = false;
+    let settled = false;
+    const settle = (result: ProcessResult): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve(result);
+    };
     const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill('SIGKILL');
+      killGroup(child.pid);
+      settle({ exitCode: null, signal: 'SIGKILL', stdout, stderr, timedOut: true });
     }, options.timeoutMs);
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      resolve({ exitCode: 127, signal: null, stdout, stderr: error.message, timedOut });
-    });
-    child.on('close', (exitCode, signal) => {
-      clearTimeout(timer);
-      resolve({ exitCode, signal, stdout, stderr, timedOut });
-    });
+    child.on('error', (error) => settle({ exitCode: 127, signal: null, stdout, stderr: error.message, timedOut: false }));
+    child.on('close', (exitCode, signal) => settle({ exitCode, signal, stdout, stderr, timedOut: false }));
   });
+}
+
+function killGroup(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
 }
 
 export async function nodeHttpClient(request: HttpRequest): Promise<HttpResponse> {

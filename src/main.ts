@@ -93,6 +93,14 @@ function declareCommands(program: Command, run: Runner): void {
     .action((message: string | undefined, options: Options) => run('decode-message', options, message === undefined ? [] : [message]));
 }
 
+/** One line: "unknown command 'asume' (did you mean assume?)". */
+function commanderMessage(text: string): string {
+  return text
+    .replace(/^error: /, '')
+    .replace(/\s*\n\(Did you mean (.*)\?\)/, ' (did you mean $1?)')
+    .trim();
+}
+
 function buildProgram(deps: Deps, run: Runner): Command {
   const program = new Command('awsrole')
     .description('AWS credentials the way the AWS CLI finds them: assume roles, MFA sessions, shell exports, and why.')
@@ -100,7 +108,12 @@ function buildProgram(deps: Deps, run: Runner): Command {
     .option('--debug', 'explain each step on stderr (secrets never shown)')
     .enablePositionalOptions()
     .exitOverride()
-    .configureOutput({ writeOut: (text) => deps.stdout.write(text), writeErr: (text) => deps.stderr.write(text) })
+    .configureOutput({
+      writeOut: (text) => deps.stdout.write(text),
+      writeErr: (text) => deps.stderr.write(text),
+      // Commander's own complaints (unknown flag, missing value) read like awsrole's other errors.
+      outputError: (text, write) => write(`awsrole: ${commanderMessage(text)}\n  hint: see \`awsrole --help\` or \`awsrole COMMAND --help\`\n`),
+    })
     .showSuggestionAfterError(true);
   declareCommands(program, run);
   return program;

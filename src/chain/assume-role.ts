@@ -1,6 +1,6 @@
 import { ChainSkip, ConfigError, CredentialError } from '../errors.js';
 import { mergedProfile, stringValue, type Section } from '../config/shared-config.js';
-import { externalIdProblem, roleArnProblem, serialNumberProblem, sessionNameProblem } from '../sts/validate.js';
+import { ASSUME_ROLE_DURATION, durationProblem, externalIdProblem, roleArnProblem, serialNumberProblem, sessionNameProblem } from '../sts/validate.js';
 import { fromConfigFile } from './config-file.js';
 import { checkCredentialSource, credentialsFromSource } from './credential-source.js';
 import { fromCredentialsFile } from './credentials-file.js';
@@ -28,10 +28,14 @@ function fileValue(profile: string, key: string, value: string | undefined, prob
   return value;
 }
 
-/** botocore drops a duration_seconds that is not an integer. */
-function durationFrom(section: Section): number | undefined {
+/** botocore drops a duration_seconds that is not an integer; one outside STS's range is refused here. */
+function durationFrom(section: Section, profile: string): number | undefined {
   const text = stringValue(section, 'duration_seconds');
-  return text !== undefined && /^\s*[+-]?\d+\s*$/.test(text) ? Number(text) : undefined;
+  if (text === undefined || !/^\s*[+-]?\d+\s*$/.test(text)) return undefined;
+  const seconds = Number(text);
+  const problem = durationProblem(seconds, ASSUME_ROLE_DURATION);
+  if (problem) throw new ConfigError(`duration_seconds in profile ${profile}: ${problem}`, 'fix duration_seconds in the config file');
+  return seconds;
 }
 
 function roleConfig(context: ChainContext, profile: string, visited: string[]): RoleConfig {
@@ -61,7 +65,7 @@ function roleConfig(context: ChainContext, profile: string, visited: string[]): 
       sessionNameGenerated: sessionName === undefined,
       externalId: fileValue(profile, 'external_id', stringValue(section, 'external_id'), externalIdProblem),
       serialNumber: fileValue(profile, 'mfa_serial', stringValue(section, 'mfa_serial'), serialNumberProblem),
-      durationSeconds: durationFrom(section),
+      durationSeconds: durationFrom(section, profile),
       profile,
     },
   };

@@ -14,7 +14,9 @@ import { imdsLink } from './imds.js';
 import { imdsSettingsFromContext } from './imds-settings.js';
 import { processLink } from './process.js';
 import { describeShadowed } from './shadows.js';
-import type { ChainContext, ExplicitParams, Link, ProfileSelection, Resolution, RoleAssumer, TraceEntry } from './types.js';
+import { isProfileFlag, type ChainContext, type ExplicitParams, type Link, type ProfileFlag, type ProfileSelection, type Resolution, type RoleAssumer, type TraceEntry } from './types.js';
+import { displayPath } from '../config/paths.js';
+import { shown } from '../output/shown.js';
 
 /** botocore's real order (spec §0). */
 export const LINKS: readonly Link[] = [
@@ -31,8 +33,8 @@ export const LINKS: readonly Link[] = [
 ];
 
 /** --profile, then AWS_DEFAULT_PROFILE, then AWS_PROFILE (botocore's order); set-but-empty counts. */
-export function selectProfile(env: Deps['env'], flag: string | undefined): ProfileSelection {
-  if (flag !== undefined) return { name: flag, from: '--profile' };
+export function selectProfile(env: Deps['env'], flag: string | undefined, flagName: ProfileFlag = '--profile'): ProfileSelection {
+  if (flag !== undefined) return { name: flag, from: flagName };
   const fromDefault = env['AWS_DEFAULT_PROFILE'];
   if (fromDefault !== undefined) return { name: fromDefault, from: 'AWS_DEFAULT_PROFILE' };
   const fromProfile = env['AWS_PROFILE'];
@@ -41,11 +43,12 @@ export function selectProfile(env: Deps['env'], flag: string | undefined): Profi
 }
 
 /** A profile that was asked for by name must exist, before any link runs (botocore: ProfileNotFound). */
-export function checkProfileExists(config: SharedConfig, profile: ProfileSelection): void {
+export function checkProfileExists(deps: Deps, config: SharedConfig, profile: ProfileSelection): void {
   if (profile.from === 'default' || profileExists(config, profile.name)) return;
+  const files = [config.configPath, config.credentialsPath].map((path) => displayPath(path, deps.env, deps.homedir)).join(' or ');
   throw new ConfigError(
-    `profile "${profile.name}" (from ${profile.from}) is not in the config or credentials file`,
-    profile.from === '--profile' ? 'check the name, or add it with `aws configure --profile NAME`' : `fix or unset ${profile.from}`,
+    `profile ${shown(profile.name)} (from ${profile.from}) is in neither ${files}`,
+    isProfileFlag(profile.from) ? 'check the name, or add it with `aws configure --profile NAME`' : `fix or unset ${profile.from}`,
   );
 }
 
@@ -63,6 +66,8 @@ export class ChainError extends AwsroleError {
 export interface ResolveOptions {
   deps: Deps;
   profile?: string | undefined;
+  /** The flag that gave `profile`, for messages. */
+  profileFlag?: ProfileFlag | undefined;
   explicit?: ExplicitParams | undefined;
   assumeRole: RoleAssumer;
   config?: SharedConfig | undefined;
@@ -70,8 +75,8 @@ export interface ResolveOptions {
 
 export async function createChainContext(options: ResolveOptions): Promise<ChainContext> {
   const config = options.config ?? (await loadSharedConfig(options.deps));
-  const profile = selectProfile(options.deps.env, options.profile);
-  checkProfileExists(config, profile);
+  const profile = selectProfile(options.deps.env, options.profile, options.profileFlag);
+  checkProfileExists(options.deps, config, profile);
   const context: ChainContext = { deps: options.deps, profile, config, explicit: options.explicit, assumeRole: options.assumeRole };
   // botocore reads the IMDS settings while building the chain: a bad one is fatal even when an earlier link wins.
   imdsSettingsFromContext(context);

@@ -1,6 +1,6 @@
 import { ChainSkip, CredentialError } from '../errors.js';
 import { assertNotExpired, parseExpiration } from './expiration.js';
-import type { ChainContext, Credentials, Link } from './types.js';
+import { isProfileFlag, type ChainContext, type Credentials, type Link } from './types.js';
 
 type Env = ChainContext['deps']['env'];
 
@@ -32,7 +32,7 @@ export function credentialsFromEnv(env: Env, now: Date): Credentials | undefined
 export const envLink: Link = {
   name: 'env',
   async resolve({ deps, profile }) {
-    if (profile.from === '--profile') throw new ChainSkip('not read: --profile was given');
+    if (isProfileFlag(profile.from)) throw new ChainSkip(`not read: ${profile.from} was given`);
     const credentials = credentialsFromEnv(deps.env, deps.now());
     if (credentials === undefined) throw new ChainSkip('AWS_ACCESS_KEY_ID is not set');
     return { credentials, detail: 'AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment' };

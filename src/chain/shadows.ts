@@ -1,6 +1,6 @@
 import { displayPath } from '../config/paths.js';
 import { mergedProfile, stringValue } from '../config/shared-config.js';
-import type { ChainContext, LinkName } from './types.js';
+import { isProfileFlag, type ChainContext, type LinkName } from './types.js';
 
 type Describe = (context: ChainContext) => string | undefined;
 
@@ -14,7 +14,7 @@ function keysIn(context: ChainContext, file: 'config' | 'credentials'): string |
 
 /** What a later link would have offered, judged from settings alone (no I/O, no network). */
 const DESCRIBERS: Partial<Record<LinkName, Describe>> = {
-  env: ({ deps, profile }) => (profile.from !== '--profile' && deps.env['AWS_ACCESS_KEY_ID'] ? 'AWS_ACCESS_KEY_ID in the environment' : undefined),
+  env: ({ deps, profile }) => (!isProfileFlag(profile.from) && deps.env['AWS_ACCESS_KEY_ID'] ? 'AWS_ACCESS_KEY_ID in the environment' : undefined),
   'assume-role': (context) => {
     const arn = stringValue(mergedProfile(context.config, context.profile.name), 'role_arn');
     return arn === undefined ? undefined : `role_arn ${arn} of profile ${context.profile.name}`;

@@ -34,10 +34,17 @@ export interface TraceEntry {
   shadows?: string[];
 }
 
+/** The flags that name a profile; like botocore's explicit profile, they turn the env link off. */
+export type ProfileFlag = '--profile' | '--source-profile';
+
+export function isProfileFlag(from: ProfileSelection['from']): from is ProfileFlag {
+  return from === '--profile' || from === '--source-profile';
+}
+
 export interface ProfileSelection {
   name: string;
   /** Where the name came from: --profile, AWS_DEFAULT_PROFILE, AWS_PROFILE or the default. */
-  from: '--profile' | 'AWS_DEFAULT_PROFILE' | 'AWS_PROFILE' | 'default';
+  from: ProfileFlag | 'AWS_DEFAULT_PROFILE' | 'AWS_PROFILE' | 'default';
 }
 
 export interface ExplicitParams {

@@ -1,5 +1,5 @@
 import { isRoleProfile } from '../chain/assume-role.js';
-import { selectProfile } from '../chain/chain.js';
+import { checkProfileExists, selectProfile } from '../chain/chain.js';
 import { defaultSessionName } from '../chain/session-name.js';
 import type { AssumeRoleRequest, Credentials } from '../chain/types.js';
 import { loadSharedConfig } from '../config/load.js';
@@ -46,7 +46,12 @@ function checkAssumeFlags(options: AssumeOptions): CheckedFlags {
 
 /** `--role-arn`: one more hop on top of whatever the chain (or --source-profile) supplies. */
 async function assumeRoleArn(deps: Deps, options: AssumeOptions, flags: CheckedFlags & { roleArn: string }): Promise<{ credentials: Credentials; profile: string; config: Awaited<ReturnType<typeof resolveSource>>['config'] }> {
-  const source = await resolveSource(deps, { ...options, profile: options.sourceProfile ?? options.profile });
+  const viaSourceProfile = options.sourceProfile !== undefined;
+  const source = await resolveSource(deps, {
+    ...options,
+    profile: options.sourceProfile ?? options.profile,
+    profileFlag: viaSourceProfile ? '--source-profile' : '--profile',
+  });
   const chained = source.resolution.source === 'assume-role';
   if (chained && flags.durationSeconds !== undefined && flags.durationSeconds > ASSUME_ROLE_DURATION.chainedMax) {
     throw new UsageError(
@@ -91,6 +96,7 @@ export async function obtainCredentials(deps: Deps, options: AssumeOptions, how:
   }
   const config = await loadSharedConfig(deps);
   const selected = selectProfile(deps.env, options.profile);
+  checkProfileExists(deps, config, selected);
   if (!how.allowPlain && !isRoleProfile(mergedProfile(config, selected.name))) {
     throw new UsageError(
       `nothing to assume: profile ${selected.name} (from ${selected.from}) has no role_arn`,

@@ -1,5 +1,5 @@
 import { createChainContext, runChain, selectProfile, LINKS } from '../chain/chain.js';
-import type { AssumeRoleRequest, ExplicitParams, Resolution, RoleAssumer } from '../chain/types.js';
+import type { AssumeRoleRequest, ExplicitParams, ProfileFlag, Resolution, RoleAssumer } from '../chain/types.js';
 import type { SharedConfig } from '../config/shared-config.js';
 import { loadSharedConfig } from '../config/load.js';
 import type { Deps } from '../deps.js';
@@ -12,6 +12,8 @@ import { resolveStsSettings, type StsFlags } from '../sts/settings.js';
 /** Options every credential-producing command shares. */
 export interface SourceOptions extends StsFlags {
   profile?: string | undefined;
+  /** Which flag gave `profile` (default --profile), for messages. */
+  profileFlag?: ProfileFlag | undefined;
   credentialsJson?: string | undefined;
   refresh?: boolean | undefined;
   tokenCode?: string | undefined;
@@ -67,14 +69,14 @@ export async function resolveSource(deps: Deps, options: SourceOptions, override
   const config = loaded ?? (await loadSharedConfig(deps));
   const explicit = await readExplicitCredentials(deps, options.credentialsJson);
   const hops: HopRecord[] = [];
-  const profile = selectProfile(deps.env, options.profile);
+  const profile = selectProfile(deps.env, options.profile, options.profileFlag);
   const stsCaller = lazyStsCaller(deps, config, profile.name, options);
   const assumeRole: RoleAssumer = (source, request) => {
     const assumer = createRoleAssumer({ deps, caller: stsCaller(), refresh: options.refresh === true, tokenCode: options.tokenCode, onHop: (hop) => hops.push(hop) });
     const isTopHop = request.profile === profile.name;
     return assumer(source, isTopHop ? { ...request, ...withoutUndefined(overrides) } : request);
   };
-  const context = await createChainContext({ deps, profile: options.profile, explicit, assumeRole, config });
+  const context = await createChainContext({ deps, profile: options.profile, profileFlag: options.profileFlag, explicit, assumeRole, config });
   const resolution = await runChain(context, LINKS);
   debugResolution(deps, resolution, hops);
   return { resolution, config, stsCaller, assumeRole, hops };

@@ -18,7 +18,6 @@ export function childEnv(env: Deps['env'], credentials: Credentials, region: str
 /** `awsrole exec [options] -- CMD ARGS...`: credentials in the child's environment only. */
 export async function execCommand(deps: Deps, options: AssumeOptions, command: string[]): Promise<number> {
   if (command.length === 0) throw new UsageError('exec needs a command after --', 'awsrole exec --profile prod -- aws s3 ls');
-  if (options.writeProfile !== undefined || options.format !== undefined) throw new UsageError('exec takes neither --format nor --write-profile');
   const { credentials, region } = await obtainCredentials(deps, options, { allowPlain: true });
   return deps.execChild(command, childEnv(deps.env, credentials, region));
 }

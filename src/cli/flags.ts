@@ -1,3 +1,4 @@
+import { shown } from '../output/shown.js';
 import { UsageError } from '../errors.js';
 import {
   ASSUME_ROLE_DURATION,
@@ -21,7 +22,7 @@ export function checkFlag(flag: string, value: string | undefined, problem: (val
 export function durationFlag(value: string | undefined, range: { min: number; max: number } = ASSUME_ROLE_DURATION): number | undefined {
   if (value === undefined) return undefined;
   const seconds = parseDuration(value.trim());
-  if (seconds === undefined) throw new UsageError(`--duration: "${value}" is not a duration`, 'write seconds (3600) or 1h, 90m, 1h30m');
+  if (seconds === undefined) throw new UsageError(`--duration: ${shown(value)} is not a duration`, 'write seconds (3600) or 1h, 90m, 1h30m');
   const problem = durationProblem(seconds, range);
   if (problem) throw new UsageError(`--duration: ${problem}`);
   return seconds;
@@ -33,7 +34,7 @@ export function policyArnsFlag(values: string[] | undefined): string[] | undefin
   if (values === undefined || values.length === 0) return undefined;
   if (values.length > 10) throw new UsageError('--policy-arn: STS takes at most 10 managed session policies');
   for (const arn of values) {
-    if (!POLICY_ARN.test(arn)) throw new UsageError(`--policy-arn: "${arn}" is not a managed policy ARN`, 'write it like arn:aws:iam::aws:policy/ReadOnlyAccess');
+    if (!POLICY_ARN.test(arn)) throw new UsageError(`--policy-arn: ${shown(arn)} is not a managed policy ARN`, 'write it like arn:aws:iam::aws:policy/ReadOnlyAccess');
   }
   return values;
 }

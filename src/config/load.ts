@@ -23,7 +23,26 @@ export async function readIniFile(deps: Deps, path: string): Promise<Map<string,
   }
 }
 
+/**
+ * botocore reads only regular files (os.path.isfile): a missing path or a directory reads as
+ * empty. A FIFO, socket or device would block or mislead, so awsrole refuses it by name.
+ */
+async function isRegularFile(deps: Deps, path: string): Promise<boolean> {
+  let stats;
+  try {
+    stats = await deps.fs.stat(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return false;
+    throw new ConfigError(`cannot read ${displayPath(path, deps.env, deps.homedir)}: ${code ?? 'error'}`, 'check the file and its permissions');
+  }
+  if (stats.isFile()) return true;
+  if (stats.isDirectory()) return false;
+  throw new ConfigError(`${displayPath(path, deps.env, deps.homedir)} is not a regular file (a FIFO, socket or device)`, 'point the setting at a regular file');
+}
+
 async function readFileText(deps: Deps, path: string): Promise<string | undefined> {
+  if (!(await isRegularFile(deps, path))) return undefined;
   let bytes: Uint8Array | undefined;
   try {
     bytes = await deps.fs.readBytes(path);

@@ -1,3 +1,4 @@
+import { shown } from './shown.js';
 import { UsageError } from '../errors.js';
 
 /** Every value `--format` accepts, in the order help and errors list them. */
@@ -34,7 +35,7 @@ export function parseFormat(text: string): OutputFormat {
     suggestion !== undefined && suggestion !== text
       ? `for ${text.trim()}, use --format ${suggestion}`
       : 'pass one of the formats listed, e.g. --format sh';
-  return fail(`unknown output format "${text}": expected one of ${OUTPUT_FORMATS.join(', ')}`, hint);
+  return fail(`unknown output format ${shown(text)}: expected one of ${OUTPUT_FORMATS.join(', ')}`, hint);
 }
 
 function fail(message: string, hint: string): never {

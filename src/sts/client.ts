@@ -1,7 +1,7 @@
 import type { Credentials } from '../chain/types.js';
 import type { Deps } from '../deps.js';
 import { maskKeyId } from '../output/mask.js';
-import { mapStsError } from './errors.js';
+import { mapStsError, notStsAnswerError, type CallContext } from './errors.js';
 import type { StsSettings } from './settings.js';
 
 type StsModule = typeof import('@aws-sdk/client-sts');
@@ -42,13 +42,34 @@ export function createStsCaller(settings: StsSettings, deps?: Pick<Deps, 'debug'
         logger: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
       });
       deps?.debug?.(`STS ${operation} at ${settings.endpoint} (${settings.endpointFrom}), region ${settings.region}, key ${maskKeyId(credentials.accessKeyId)}`);
+      const call: CallContext = { operation, settings, caller: maskKeyId(credentials.accessKeyId) };
+      let output: unknown;
       try {
-        return (await client.send(build(module) as never)) as T;
+        output = await client.send(build(module) as never);
       } catch (error) {
-        throw mapStsError(error, { operation, settings, caller: maskKeyId(credentials.accessKeyId) });
+        throw mapStsError(error, call);
       } finally {
         client.destroy();
       }
+      const missing = missingFields(operation, output);
+      if (missing.length > 0) throw notStsAnswerError(call, `HTTP 200 without ${missing.join(', ')}`);
+      return output as T;
     },
   };
+}
+
+/** What every real STS answer of these operations holds; an HTTP 200 without it came from something else. */
+const REQUIRED_FIELDS: Record<string, readonly string[]> = {
+  AssumeRole: ['Credentials.AccessKeyId', 'Credentials.SecretAccessKey', 'Credentials.SessionToken', 'Credentials.Expiration'],
+  GetSessionToken: ['Credentials.AccessKeyId', 'Credentials.SecretAccessKey', 'Credentials.SessionToken', 'Credentials.Expiration'],
+  GetCallerIdentity: ['Account', 'Arn', 'UserId'],
+  DecodeAuthorizationMessage: ['DecodedMessage'],
+};
+
+function missingFields(operation: string, output: unknown): string[] {
+  return (REQUIRED_FIELDS[operation] ?? []).filter((path) => {
+    let value: unknown = output;
+    for (const key of path.split('.')) value = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+    return value === undefined || value === null || value === '';
+  });
 }

@@ -33,20 +33,26 @@ const CHAINING_HINT =
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE']);
 
+/** Names the SDK gives an error answer that carried no STS error code (an HTML page, a bare 404). */
+const NO_WIRE_CODE = new Set(['Unknown', 'UnknownError', 'NotFound']);
+
 const HINTS: Record<string, string> = {
   ExpiredToken: 'the source credentials have expired: refresh them (re-run `awsrole mfa` or `awsrole assume`, or update the profile) and try again',
   InvalidClientTokenId: 'the access key id is not known to STS: check the key (deleted or deactivated?) and the region/partition',
   SignatureDoesNotMatch: 'the secret access key does not belong to this key id, or the clock is off by more than 5 minutes',
   RegionDisabledException: 'STS is not active in this region: activate it in IAM account settings or pass --region with an active region',
-  Throttling: 'STS is throttling: wait a moment and retry',
+  Throttling: 'STS is throttling: wait a moment and retry; AWSROLE_STS_MAX_ATTEMPTS sets the number of attempts',
+  ServerError: 'STS (or something in front of it) is failing: retry later, or try another region with --region; AWSROLE_STS_MAX_ATTEMPTS sets the number of attempts',
+  NotSts: 'something other than STS answered: check --endpoint-url / AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL / the profile\'s endpoint_url, and any proxy or captive portal on the way',
 };
 
 interface SdkError {
   name?: string;
   code?: string;
   message?: string;
-  $metadata?: { httpStatusCode?: number };
+  $metadata?: { httpStatusCode?: number; attempts?: number };
   $fault?: string;
+  $response?: unknown;
 }
 
 function wireCode(error: SdkError): string {
@@ -58,29 +64,67 @@ export function isNetworkFailure(error: SdkError): boolean {
   return NETWORK_CODES.has(code) || code === 'TimeoutError' || code === 'RequestTimeout' || /timed? ?out|socket hang up/i.test(error.message ?? '');
 }
 
+/**
+ * The SDK could not read the answer as STS XML (its message then says "Deserialization error"
+ * and it carries no `$fault`), or the answer was an error without an STS error code.
+ */
+function isNotStsAnswer(error: SdkError, code: string): boolean {
+  if (error.$metadata?.httpStatusCode === undefined) return false;
+  const unreadable = error.$fault === undefined && ('$response' in error || /Deserialization error|XML parse error/i.test(error.message ?? ''));
+  return unreadable || (NO_WIRE_CODE.has(code) && !REFUSED.has(code));
+}
+
+/** The first line of a message, short, control characters out: SDK messages can be long or multi-line. */
+function oneLine(text: string): string {
+  const line = (text.split('\n')[0] ?? '').replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+  return line.length > 200 ? `${line.slice(0, 197)}...` : line;
+}
+
+function attemptsOf(error: SdkError, call: CallContext): number {
+  const attempts = error.$metadata?.attempts;
+  return typeof attempts === 'number' && attempts > 0 ? attempts : call.settings.maxAttempts;
+}
+
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
+}
+
+/** An answer that arrived but is not what STS sends (used by the client for empty results too). */
+export function notStsAnswerError(call: CallContext, what: string): NetworkError {
+  return new NetworkError(
+    `${call.operation} at ${call.settings.endpoint} (${call.settings.endpointFrom}) got an answer that is not from STS: ${what}`,
+    HINTS['NotSts'],
+  );
+}
+
 /** Maps an SDK error to an exit code and a message that says what to do. */
 export function mapStsError(raw: unknown, call: CallContext): AwsroleError {
   if (raw instanceof AwsroleError) return raw;
   const error = (raw ?? {}) as SdkError;
   const code = wireCode(error);
   const where = `${call.operation} at ${call.settings.endpoint} (${call.settings.endpointFrom})`;
-  if (isNetworkFailure(error) && error.$metadata?.httpStatusCode === undefined) {
-    return new NetworkError(
-      `${where} failed: ${code === 'TimeoutError' ? `no answer within ${call.settings.timeoutMs / 1000} s` : (error.message ?? code)}`,
-      'check the network and the endpoint; AWSROLE_STS_TIMEOUT sets the timeout in seconds',
-    );
-  }
   const status = error.$metadata?.httpStatusCode;
+  const tries = plural(attemptsOf(error, call), 'attempt');
+  if (isNetworkFailure(error) && status === undefined) {
+    const what = code === 'TimeoutError' ? `no answer within ${call.settings.timeoutMs / 1000} s` : oneLine(error.message ?? code);
+    return new NetworkError(`${where} failed after ${tries}: ${what}`, 'check the network and the endpoint; AWSROLE_STS_TIMEOUT sets the timeout per attempt in seconds');
+  }
   if (REFUSED.has(code)) {
+    // STS's own message, whole: an AccessDenied may carry an encoded message for decode-message.
     const message = error.message ?? '';
     const hint = code === 'ValidationError' && /chaining/i.test(message) ? CHAINING_HINT : HINTS[code];
     return new StsRefusedError(code, call.operation, `STS refused ${call.operation} (${code}) for key ${call.caller}: ${message}`.trim(), hint);
   }
-  if (code === 'Throttling' || code === 'ThrottlingException' || (status !== undefined && status >= 500)) {
-    return new NetworkError(
-      `${where} failed after ${call.settings.maxAttempts} attempts: ${code}${status ? ` (HTTP ${status})` : ''}`,
-      HINTS['Throttling'] ?? 'retry later; AWSROLE_STS_MAX_ATTEMPTS sets the number of attempts',
-    );
+  if (code === 'Throttling' || code === 'ThrottlingException') {
+    return new NetworkError(`${where} failed after ${tries}: STS is throttling (${code}, HTTP ${status ?? '?'})`, HINTS['Throttling']);
   }
-  return new AwsroleError(`${where} failed: ${code}: ${error.message ?? 'unknown error'}`, status !== undefined && status < 500 ? ExitCode.refused : ExitCode.internal);
+  if (status !== undefined && status >= 500) {
+    const what = NO_WIRE_CODE.has(code) ? `HTTP ${status} without an STS error` : `${code} (HTTP ${status})`;
+    return new NetworkError(`${where} failed after ${tries}: ${what}`, HINTS['ServerError']);
+  }
+  if (isNotStsAnswer(error, code)) {
+    // Not retried by the SDK, and not a refusal: whatever answered is not STS (a proxy, a portal, a wrong URL).
+    return notStsAnswerError(call, `HTTP ${status ?? '?'} ${NO_WIRE_CODE.has(code) ? 'without an STS error code' : `with a body that is not STS's XML (${oneLine(error.message ?? 'unreadable')})`}`);
+  }
+  return new AwsroleError(`${where} failed: ${code}: ${oneLine(error.message ?? 'unknown error')}`, status !== undefined && status < 500 ? ExitCode.refused : ExitCode.internal);
 }

@@ -1,3 +1,4 @@
+import { shown } from '../output/shown.js';
 import { ConfigError, UsageError } from '../errors.js';
 import { mergedProfile, stringValue, type SharedConfig } from '../config/shared-config.js';
 import type { Deps } from '../deps.js';
@@ -69,7 +70,7 @@ function checkUrl(url: string, from: string, flag: boolean): string {
   } catch {
     // fall through to the error
   }
-  const message = `${from} "${url}" is not an http(s) URL`;
+  const message = `${from} ${shown(url)} is not an http(s) URL`;
   throw flag ? new UsageError(message, 'pass a URL like https://sts.eu-west-1.amazonaws.com') : new ConfigError(message, `fix ${from}`);
 }
 

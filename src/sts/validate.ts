@@ -1,3 +1,5 @@
+import { shown } from '../output/shown.js';
+
 /**
  * STS's input constraints (spec §11), checked before any call. Each check returns a
  * problem description, or undefined when the value is fine; callers decide whether the
@@ -12,22 +14,26 @@ function lengthProblem(what: string, value: string, min: number, max: number): s
   return undefined;
 }
 
+
+const ROLE_ARN_SHAPE = 'a role ARN looks like arn:aws:iam::123456789012:role/NAME';
+
 export function roleArnProblem(arn: string): string | undefined {
-  const tooLong = lengthProblem('a role ARN', arn, 20, 2048);
-  if (tooLong) return tooLong;
-  const parts = arn.split(':');
-  if (parts.length !== 6 || parts[0] !== 'arn') return 'a role ARN looks like arn:aws:iam::123456789012:role/NAME';
-  const [, partition, service, region, account, resource] = parts as [string, string, string, string, string, string];
-  if (!PARTITIONS.includes(partition)) return `"${partition}" is not an AWS partition (${PARTITIONS.join(', ')})`;
-  if (service !== 'iam') return `a role ARN's service is iam, not "${service}"`;
+  // The upper bound first, so a huge value costs nothing more; the lower one after the shape,
+  // which says more about "deploy" than "must be 20–2048 characters" would.
+  if (arn.length > 2048) return lengthProblem('a role ARN', arn, 20, 2048);
+  const [prefix, partition = '', service = '', region = '', account = '', ...rest] = arn.split(':');
+  if (prefix !== 'arn' || rest.length === 0) return `${ROLE_ARN_SHAPE} (got ${shown(arn)})`;
+  const resource = rest.join(':');
+  if (!PARTITIONS.includes(partition)) return `${shown(partition)} is not an AWS partition (${PARTITIONS.join(', ')})`;
+  if (service !== 'iam') return `a role ARN's service is iam, not ${shown(service)}`;
   if (region !== '') return 'a role ARN has no region (arn:aws:iam::ACCOUNT:role/NAME)';
-  if (!/^\d{12}$/.test(account)) return `a role ARN's account is 12 digits (got "${account}")`;
-  if (!resource.startsWith('role/')) return `a role ARN's resource is role/NAME (got "${resource.split('/')[0] ?? ''}")`;
+  if (!/^\d{12}$/.test(account)) return `a role ARN's account is 12 digits (got ${shown(account)})`;
+  if (!resource.startsWith('role/')) return `a role ARN's resource is role/NAME (got ${shown(resource.split('/')[0] ?? '')})`;
   const name = resource.slice(resource.lastIndexOf('/') + 1);
   const path = resource.slice('role'.length, resource.lastIndexOf('/') + 1);
   if (!/^[\w+=,.@-]{1,64}$/.test(name)) return 'a role name is 1–64 characters of letters, digits and +=,.@_-';
   if (!/^\/([\x21-\x7e]*\/)?$/.test(path)) return 'a role path is / or /segments/ of printable ASCII';
-  return undefined;
+  return lengthProblem('a role ARN', arn, 20, 2048);
 }
 
 export function sessionNameProblem(name: string): string | undefined {

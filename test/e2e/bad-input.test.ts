@@ -7,10 +7,6 @@
  * file, 3 for a configured source that is broken), stdout exactly empty, stderr one
  * `awsrole: ...` line plus at most one `  hint: ...` line that names the culprit, no secret on
  * stderr, no STS request, and every file in the fake HOME unchanged (content and mode).
- *
- * A row that shows awsrole misbehaving carries `bug` (file, what): its full expectation runs as
- * `it.fails`, and the parts that already hold run as a normal test, so a fix flips the row red
- * (then delete `bug`) and a regression of the parts that hold is caught today.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
@@ -70,11 +66,6 @@ interface Row {
   stdin?: string;
   /** Hard limit for this row (default 20 s); a safety bound, not a performance assertion. */
   limitMs?: number;
-  /**
-   * A known awsrole bug this row shows (file: what). `breaks: 'message'` when only the message
-   * is wrong (exit code, stdout, network, HOME still checked as holding); `'all'` otherwise.
-   */
-  bug?: { where: string; breaks: 'message' | 'all' };
 }
 
 const policyArns = (n: number): string[] => Array.from({ length: n }, (_, i) => ['--policy-arn', `arn:aws:iam::${ACCOUNT}:policy/p${i}`]).flat();
@@ -91,6 +82,7 @@ const ROWS: Row[] = [
   { name: '--role-arn: too short (19 chars)', args: ['assume', '--role-arn', 'arn:aws:iam::1:role'], code: 2, mentions: ['--role-arn'] },
   { name: '--role-arn: a bare role name', args: ['assume', '--role-arn', 'deploy'], code: 2, mentions: ['--role-arn', 'arn:aws:iam::123456789012:role/NAME'] },
   { name: '--role-arn: too long (2049 chars)', args: ['assume', '--role-arn', `arn:aws:iam::${ACCOUNT}:role/${'r'.repeat(2049 - 31)}`], code: 2, mentions: ['--role-arn', '2048'] },
+  { name: '--role-arn: a newline and a terminal escape stay escaped', args: ['assume', '--role-arn', 'arn:aws:iam::1111\n2222\u001b[2J3333:role/x'], code: 2, mentions: ['--role-arn', '\\n', '\\u001b'] },
   { name: 'exec --role-arn: malformed, checked before the chain runs', args: ['exec', '--role-arn', 'arn:aws:iam::123:role/x', '--', 'true'], code: 2, mentions: ['--role-arn', '12 digits'] },
 
   // ---- --role-session-name (exit 2) ------------------------------------------------------------
@@ -106,6 +98,12 @@ const ROWS: Row[] = [
   { name: '--duration 1x', args: ['assume', '--role-arn', DEPLOY, '--duration', '1x'], code: 2, mentions: ['--duration', '"1x"'] },
   { name: '--duration -5', args: ['assume', '--role-arn', DEPLOY, '--duration', '-5'], code: 2, mentions: ['--duration', '"-5"'] },
   { name: '--duration "" (empty)', args: ['assume', '--role-arn', DEPLOY, '--duration', ''], code: 2, mentions: ['--duration', '""'] },
+  {
+    name: '--duration with a newline and a terminal escape',
+    args: ['assume', '--role-arn', DEPLOY, '--duration', '1h\n\u001b[2Jnow'],
+    code: 2,
+    mentions: ['--duration'],
+  },
   { name: 'mfa --duration 129601 (above 36 h)', args: ['mfa', '--serial', alice.mfaSerial, '--code', alice.mfaCode, '--duration', '129601'], code: 2, mentions: ['--duration', '900–129600'] },
 
   // ---- MFA codes and serials (exit 2) ----------------------------------------------------------
@@ -127,8 +125,19 @@ const ROWS: Row[] = [
   { name: '--policy-arn: 11 of them', args: ['assume', '--role-arn', DEPLOY, ...policyArns(11)], code: 2, mentions: ['--policy-arn', 'at most 10'] },
 
   // ---- profiles (exit 5, or 3 for a broken configured source) ------------------------------
-  { name: 'unknown --profile', args: ['assume', '--profile', 'ghost'], code: 5, mentions: ['"ghost"', '--profile'] },
-  { name: 'unknown --source-profile', args: ['assume', '--role-arn', DEPLOY, '--source-profile', 'ghost'], code: 5, mentions: ['"ghost"'] },
+  { name: 'unknown --profile (export)', args: ['export', '--profile', 'ghost'], code: 5, mentions: ['"ghost"', '--profile'] },
+  {
+    name: 'unknown --profile (assume)',
+    args: ['assume', '--profile', 'ghost'],
+    code: 5,
+    mentions: ['"ghost"', '--profile'],
+  },
+  {
+    name: 'unknown --source-profile',
+    args: ['assume', '--role-arn', DEPLOY, '--source-profile', 'ghost'],
+    code: 5,
+    mentions: ['"ghost"', '--source-profile'],
+  },
   { name: 'unknown AWS_PROFILE (env keys do not rescue it)', args: ['export'], env: { AWS_PROFILE: 'ghost', AWS_ACCESS_KEY_ID: alice.accessKeyId, AWS_SECRET_ACCESS_KEY: alice.secretAccessKey }, code: 5, mentions: ['"ghost"', 'AWS_PROFILE'] },
   { name: 'unknown AWS_DEFAULT_PROFILE', args: ['whoami'], env: { AWS_DEFAULT_PROFILE: 'ghost' }, code: 5, mentions: ['"ghost"', 'AWS_DEFAULT_PROFILE'] },
   { name: 'source_profile cycle', args: ['assume', '--profile', 'cyc-a'], config: roleProfile('cyc-a', `role_arn = ${DEPLOY}`, 'source_profile = cyc-b') + roleProfile('cyc-b', `role_arn = ${DEPLOY}`, 'source_profile = cyc-a'), code: 5, mentions: ['cycle', 'cyc-a → cyc-b → cyc-a'] },
@@ -146,7 +155,6 @@ const ROWS: Row[] = [
     config: roleProfile('long', `role_arn = ${DEPLOY}`, 'source_profile = alice', 'duration_seconds = 50000'),
     code: 5,
     mentions: ['duration_seconds', 'long', '900–43200'],
-    bug: { where: 'src/chain/assume-role.ts durationFrom(): duration_seconds is never range-checked, so 50000 is sent to STS (exit 4 after a call) instead of being refused before any call (exit 5)', breaks: 'all' },
   },
   { name: 'role_arn without source_profile or credential_source (exit 3)', args: ['assume', '--profile', 'sourceless'], config: roleProfile('sourceless', `role_arn = ${DEPLOY}`), code: 3, mentions: ['sourceless', 'source_profile', 'credential_source'] },
   { name: 'partial keys in the environment (exit 3)', args: ['export'], env: { AWS_ACCESS_KEY_ID: alice.accessKeyId }, code: 3, mentions: ['AWS_SECRET_ACCESS_KEY'] },
@@ -182,11 +190,10 @@ const ROWS: Row[] = [
   {
     // Spec §1 and botocore: a missing file is empty, so the profile is unknown. The message should say where it looked.
     name: 'AWS_CONFIG_FILE names a missing file',
-    args: ['assume', '--profile', 'deploy'],
+    args: ['whoami', '--profile', 'deploy'],
     env: { AWS_CONFIG_FILE: '/nonexistent/awsrole-test/config' },
     code: 5,
     mentions: ['"deploy"', '/nonexistent/awsrole-test/config'],
-    bug: { where: 'src/chain/chain.ts checkProfileExists(): "profile X is not in the config or credentials file" names neither file, so a typo in AWS_CONFIG_FILE (or AWS_SHARED_CREDENTIALS_FILE) is invisible', breaks: 'message' },
   },
   {
     // Root ignores mode bits; a symlink loop fails to read for everyone (ELOOP). README: unreadable → exit 5.
@@ -210,19 +217,23 @@ const ROWS: Row[] = [
     code: 5,
     mentions: ['~/.aws/config'],
     limitMs: 4000,
-    bug: { where: 'src/config/load.ts readFileText() / src/deps.ts readBytes(): fs.readFile on a FIFO blocks forever (no writer), so every command hangs; stat first and refuse anything that is not a regular file (exit 5), or treat it as missing like botocore', breaks: 'all' },
   },
 
   // ---- flags and arguments (exit 2) ------------------------------------------------------------
-  { name: 'unknown flag', args: ['assume', '--role-arn', DEPLOY, '--bogus'], code: 2, mentions: ['--bogus'], bug: { where: "src/main.ts buildProgram(): commander's own errors reach stderr as \"error: unknown option '--bogus'\", not \"awsrole: ...\", and say nothing about what to do (no --help hint); route them through configureOutput({ outputError }) or exitOverride into an AwsroleError", breaks: 'message' } },
-  { name: 'unknown command', args: ['asume', '--role-arn', DEPLOY], code: 2, mentions: ['asume'], bug: { where: 'src/main.ts buildProgram(): commander prints "error: unknown command \'asume\'" (plus its suggestion) instead of "awsrole: ..." with a hint', breaks: 'message' } },
-  { name: 'assume --role-arn without a value', args: ['assume', '--role-arn'], code: 2, mentions: ['--role-arn'], bug: { where: "src/main.ts buildProgram(): commander's \"error: option '--role-arn <arn>' argument missing\" is not an awsrole: message", breaks: 'message' } },
-  { name: '--format without a value', args: ['assume', '--role-arn', DEPLOY, '--format'], code: 2, mentions: ['--format'], bug: { where: "src/main.ts buildProgram(): commander's \"error: option '--format <format>' argument missing\" is not an awsrole: message", breaks: 'message' } },
+  { name: 'unknown flag', args: ['assume', '--role-arn', DEPLOY, '--bogus'], code: 2, mentions: ['--bogus'] },
+  { name: 'unknown command', args: ['asume', '--role-arn', DEPLOY], code: 2, mentions: ['asume'] },
+  { name: 'assume --role-arn without a value', args: ['assume', '--role-arn'], code: 2, mentions: ['--role-arn'] },
+  { name: '--format without a value', args: ['assume', '--role-arn', DEPLOY, '--format'], code: 2, mentions: ['--format'] },
   { name: '--format bogus', args: ['assume', '--role-arn', DEPLOY, '--format', 'bogus'], code: 2, mentions: ['"bogus"', 'sh, fish'] },
   { name: '--format bash suggests sh', args: ['export', '--format', 'bash'], code: 2, mentions: ['"bash"', '--format sh'] },
   { name: 'exec without a command', args: ['exec', '--role-arn', DEPLOY], code: 2, mentions: ['exec needs a command'] },
   { name: 'exec with -- and nothing after it', args: ['exec', '--role-arn', DEPLOY, '--'], code: 2, mentions: ['exec needs a command'] },
-  { name: 'exec with --format', args: ['exec', '--format', 'sh', '--role-arn', DEPLOY, '--', 'true'], code: 2, mentions: ['--format'] },
+  {
+    name: 'exec with --format',
+    args: ['exec', '--format', 'sh', '--role-arn', DEPLOY, '--', 'true'],
+    code: 2,
+    mentions: ['--format'],
+  },
   { name: 'decode-message without a message', args: ['decode-message'], code: 2, mentions: ['decode-message needs the encoded message'] },
   { name: 'decode-message - with empty stdin', args: ['decode-message', '-'], stdin: '', code: 2, mentions: ['decode-message needs the encoded message'] },
   { name: 'decode-message over 10240 characters', args: ['decode-message', 'm'.repeat(10241)], code: 2, mentions: ['10241', '10240'] },
@@ -274,7 +285,7 @@ function outcomeOf(row: Row, index: number): Promise<Outcome> {
       const before = await snapshotTree(home);
       rig.reset();
       const result = await runBounded(row.args, baseEnv(home, rig.url, row.env), { ...(row.stdin !== undefined ? { input: row.stdin } : {}), limitMs: row.limitMs ?? 20_000 });
-      const calls = rig.count(); console.log(`## ${row.name}: ${result.code} ${result.ms.toFixed(0)}ms\n${result.stderr.slice(0, 600)}`);
+      const calls = rig.count();
       const after = await snapshotTree(home);
       return { result, calls, before, after };
     })();
@@ -315,17 +326,7 @@ describe('bad input is refused before any network call', () => {
       expectRefusedBeforeAnyCall(row, outcome);
       expectOneClearMessage(row, outcome);
     };
-    if (row.bug === undefined) {
-      it(`${row.name} → exit ${row.code}`, full);
-      return;
-    }
-    // Known bug (see row.bug.where): the full expectation fails today.
-    it.fails(`${row.name} → exit ${row.code} [BUG: ${row.bug.where.split(' ')[0] ?? ''}]`, full);
-    if (row.bug.breaks === 'message') {
-      it(`${row.name}: exit ${row.code}, no call, HOME unchanged (holds despite the bug)`, async () => {
-        expectRefusedBeforeAnyCall(row, await outcomeOf(row, index));
-      });
-    }
+    it(`${row.name} → exit ${row.code}`, full);
   });
 });
 
