@@ -152,3 +152,16 @@ describe('--write-profile on mfa and export', () => {
     expect(text.endsWith(`\n[bob-copy]\naws_access_key_id = ${bob.accessKeyId}\naws_secret_access_key = ${bob.secretAccessKey}\n`)).toBe(true);
   });
 });
+
+describe('--debug never shows a secret or the MFA code', () => {
+  it('traces a two-hop MFA assume with keys masked and no secret, token or code', async () => {
+    const result = await runCli(['assume', '--debug', '--profile', 'mfa', '--token-code', alice.mfaCode, '--format', 'json'], home.env);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('awsrole: debug: chain assume-role: found');
+    expect(result.stderr).toContain(`key ****${alice.accessKeyId.slice(-4)}`);
+    expect(result.stderr).not.toContain(alice.accessKeyId);
+    expect(result.stderr).not.toContain(alice.mfaCode);
+    const issued = JSON.parse(result.stdout) as { AccessKeyId: string; SecretAccessKey: string; SessionToken: string };
+    for (const secret of [issued.SecretAccessKey, issued.SessionToken, issued.AccessKeyId]) expect(result.stderr).not.toContain(secret);
+  });
+});

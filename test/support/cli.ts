@@ -48,7 +48,21 @@ export function runCli(args: readonly string[], env: Record<string, string>, inp
   return runCommand(process.execPath, [AWSROLE_BIN, ...args], env, input);
 }
 
-export function runCommand(command: string, args: readonly string[], env: Record<string, string>, input?: string): Promise<CliResult> {
+/** Fixture secrets and the session tokens the STS rig issues carry these; none may reach stderr. */
+export const CANARIES = ['SECRETCANARY', 'TOKENCANARY'] as const;
+
+/** Every run through this helper fails its test if a secret leaked to stderr. */
+function assertNoCanary(result: CliResult, args: readonly string[]): CliResult {
+  const leaked = CANARIES.find((canary) => result.stderr.includes(canary));
+  if (leaked !== undefined) throw new Error(`a secret (${leaked}) reached stderr of: ${args.join(' ').slice(0, 200)}`);
+  return result;
+}
+
+export async function runCommand(command: string, args: readonly string[], env: Record<string, string>, input?: string): Promise<CliResult> {
+  return assertNoCanary(await spawnAndCollect(command, args, env, input), args);
+}
+
+function spawnAndCollect(command: string, args: readonly string[], env: Record<string, string>, input?: string): Promise<CliResult> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(command, args, { env, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
     let stdout = '';
