@@ -200,13 +200,15 @@ const FORWARDED_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIG
 export function execChild(argv: readonly string[], env: Record<string, string | undefined>): Promise<number> {
   const [command, ...args] = argv;
   return new Promise((resolve) => {
-    const child = spawn(command ?? '', args, { env: definedEnv(env), stdio: 'inherit' });
-    const forward = (signal: NodeJS.Signals): void => void child.kill(signal);
+    let child: ReturnType<typeof spawn> | undefined;
+    // Handlers go in before the child starts, so no signal can arrive with nobody to pass it on.
+    const forward = (signal: NodeJS.Signals): void => void child?.kill(signal);
     for (const signal of FORWARDED_SIGNALS) process.on(signal, forward);
     const done = (code: number): void => {
       for (const signal of FORWARDED_SIGNALS) process.off(signal, forward);
       resolve(code);
     };
+    child = spawn(command ?? '', args, { env: definedEnv(env), stdio: 'inherit' });
     child.on('error', (error: NodeJS.ErrnoException) => {
       process.stderr.write(`awsrole: cannot run ${command ?? ''}: ${error.code === 'ENOENT' ? 'command not found' : error.message}\n`);
       done(error.code === 'ENOENT' ? 127 : 126);

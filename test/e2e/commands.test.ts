@@ -78,11 +78,15 @@ describe('exec', () => {
     const child = spawn(process.execPath, [AWSROLE_BIN, 'exec', '--profile', 'alice', '--', 'sh', '-c', 'trap "exit 42" TERM; echo ready; while :; do sleep 0.05; done'], {
       env: home.env,
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
     });
+    // Safety net: whatever happens, nothing of this test outlives it.
+    const stopAll = setTimeout(() => child.pid !== undefined && process.kill(-child.pid, 'SIGKILL'), 20_000);
     const code = await new Promise<number | null>((resolve) => {
-      child.stdout.on('data', () => child.kill('SIGTERM'));
-      child.on('close', (exitCode) => resolve(exitCode));
+      child.stdout.once('data', () => child.kill('SIGTERM'));
+      child.on('exit', (exitCode) => resolve(exitCode));
     });
+    clearTimeout(stopAll);
     expect(code).toBe(42);
   });
 
