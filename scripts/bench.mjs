@@ -1,0 +1,333 @@
+// `npm run bench`: start-up and wait times of the built CLI, run as a user runs it.
+//
+// Every scenario spawns `node bin/awsrole ARGS` (what the shebang runs) with a throwaway HOME
+// and an environment built from scratch (never the caller's AWS_* variables). Runs are
+// interleaved round by round with `node -e 0`, so the ratio compares like with like even when
+// the machine's speed drifts. Peak memory comes from separate runs under `/usr/bin/time -f %M`
+// (or, without it, a preload that reports process.resourceUsage().maxRSS), so the wrapper never
+// weighs on the times. STS is the local rig (`dist/tools/sts-server.mjs`, its own process);
+// IMDS is a loopback port that accepts and never answers. Nothing leaves 127.0.0.1.
+//
+//   node scripts/bench.mjs [--runs N] [--no-write]
+//
+// Writes the table to docs/bench.md unless --no-write.
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const BIN = join(ROOT, 'bin', 'awsrole');
+const STS_TOOL = join(ROOT, 'dist', 'tools', 'sts-server.mjs');
+const NODE = process.execPath;
+
+const argv = process.argv.slice(2);
+const RUNS = Math.max(20, Number(argv[argv.indexOf('--runs') + 1]) || 20);
+const WRITE = !argv.includes('--no-write');
+const WARMUP = 2;
+const MEMORY_RUNS = 3;
+const IMDS_TIMEOUT_S = 1; // awsrole's (and botocore's) default; the scenario leaves it unset
+const PROFILES = 10_000;
+
+for (const path of [BIN, join(ROOT, 'dist', 'awsrole.mjs'), STS_TOOL]) {
+  if (!existsSync(path)) throw new Error(`bench: ${path} is missing; run \`npm run build\` first`);
+}
+
+// ---------------------------------------------------------------------------------------
+// Processes
+
+/** Spawns and waits; wall time from spawn to exit, in ms. Never blocks this event loop (IMDS lives here). */
+function timed(command, args, env) {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ ms: Number(process.hrtime.bigint() - started) / 1e6, code, stdout, stderr }));
+  });
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+const TIME = '/usr/bin/time';
+const hasGnuTime = existsSync(TIME) && spawnSync(TIME, ['-f', '%M', 'true'], { encoding: 'utf8' }).stderr?.trim().match(/^\d+$/) !== null;
+
+/** Peak RSS in KiB of one run, or undefined when it cannot be measured. */
+async function peakRss(scenario, scratch) {
+  const out = join(scratch, 'rss.txt');
+  if (hasGnuTime) {
+    await timed(TIME, ['-f', '%M', '-o', out, scenario.command, ...scenario.args], scenario.env);
+    const kib = Number(readFileSync(out, 'utf8').trim().split('\n').pop());
+    return Number.isFinite(kib) ? kib : undefined;
+  }
+  if (scenario.command !== NODE) return undefined;
+  // Without GNU time: a preload in the measured process itself reports its own peak.
+  const preload = join(scratch, 'rss-preload.mjs');
+  writeFileSync(preload, `import { writeFileSync } from 'node:fs';\nprocess.on('exit', () => writeFileSync(${JSON.stringify(out)}, String(process.resourceUsage().maxRSS)));\n`);
+  await timed(NODE, ['--import', preload, ...scenario.args], scenario.env);
+  return Number(readFileSync(out, 'utf8'));
+}
+
+// ---------------------------------------------------------------------------------------
+// The world: homes, the local STS, a silent IMDS
+
+const scratch = mkdtempSync(join(tmpdir(), 'awsrole-bench-'));
+const cleanups = [() => rmSync(scratch, { recursive: true, force: true })];
+process.on('exit', () => {
+  for (const cleanup of cleanups.reverse()) cleanup();
+});
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(130));
+
+function startSts() {
+  return new Promise((resolve, reject) => {
+    const child = spawn(NODE, [STS_TOOL], { stdio: ['ignore', 'pipe', 'inherit'] });
+    cleanups.push(() => child.kill('SIGTERM'));
+    let buffered = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk) => {
+      buffered += chunk;
+      const newline = buffered.indexOf('\n');
+      if (newline >= 0) resolve(JSON.parse(buffered.slice(0, newline)));
+    });
+    child.on('error', reject);
+    child.on('exit', (code) => reject(new Error(`bench: the local STS exited (${code}) before it printed its url`)));
+  });
+}
+
+/** A loopback port that accepts connections and never answers (a firewalled IMDS). */
+function startBlackhole() {
+  return new Promise((resolve) => {
+    const sockets = new Set();
+    const server = createServer((socket) => {
+      sockets.add(socket);
+      socket.on('error', () => {});
+      socket.on('close', () => sockets.delete(socket));
+      socket.resume();
+    });
+    cleanups.push(() => {
+      for (const socket of sockets) socket.destroy();
+      server.close();
+    });
+    server.listen(0, '127.0.0.1', () => resolve(server.address().port));
+  });
+}
+
+function makeHome(name, files) {
+  const home = join(scratch, name);
+  for (const [relative, content] of Object.entries(files)) {
+    const path = join(home, relative);
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    writeFileSync(path, content, { mode: 0o600 });
+  }
+  mkdirSync(home, { recursive: true });
+  return home;
+}
+
+/** A loopback port with nothing listening: connecting is refused at once. */
+function refusedPort() {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const sts = await startSts();
+const alice = sts.users.find((user) => user.name === 'alice');
+const imdsPort = await startBlackhole();
+const closedPort = await refusedPort();
+
+const credentials = `[alice]\naws_access_key_id = ${alice.accessKeyId}\naws_secret_access_key = ${alice.secretAccessKey}\n`;
+const config = `[profile alice]\nregion = eu-west-1\n\n[profile deploy]\nrole_arn = ${sts.roles.deploy}\nsource_profile = alice\n`;
+const bigConfig = [config];
+for (let i = 0; i < PROFILES; i += 1) {
+  const id = String(i).padStart(5, '0');
+  bigConfig.push(`\n[profile team-${id}]\nrole_arn = arn:aws:iam::111122223333:role/team-${id}\nsource_profile = alice\nregion = eu-west-1\nduration_seconds = 3600\n`);
+}
+const homes = {
+  files: makeHome('files', { '.aws/credentials': credentials, '.aws/config': config }),
+  big: makeHome('big', { '.aws/credentials': credentials, '.aws/config': bigConfig.join('') }),
+  empty: makeHome('empty', {}),
+};
+
+function envFor(home, extra = {}) {
+  return {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: home,
+    USER: 'bench',
+    NO_COLOR: '1',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_ENDPOINT_URL_STS: sts.url,
+    ...extra,
+  };
+}
+
+const awsrole = (args) => ['node bin/awsrole ' + args.join(' '), NODE, [BIN, ...args]];
+
+function scenario(id, [label, command, args], { home = homes.files, env = {}, exitCode = 0, target, note } = {}) {
+  const fullEnv = envFor(home, env);
+  for (const [key, value] of Object.entries(fullEnv)) if (value === undefined) delete fullEnv[key];
+  return { id, label, command, args, env: fullEnv, exitCode, target, note, times: [], rss: [] };
+}
+
+const imdsEnv = (port) => ({ AWS_EC2_METADATA_DISABLED: undefined, AWS_EC2_METADATA_SERVICE_ENDPOINT: `http://127.0.0.1:${port}/` });
+
+const fast = [
+  scenario('node', ['node -e 0', NODE, ['-e', '0']], { home: homes.empty }),
+  scenario('version', awsrole(['--version']), { target: { ratio: 1.3 } }),
+  scenario('unset', awsrole(['unset', '--format', 'sh']), { target: { ratio: 1.3 } }),
+  scenario('export', awsrole(['export', '--profile', 'alice', '--format', 'sh']), { target: { ratio: 1.3 }, note: 'credentials file' }),
+  scenario('export-big', awsrole(['export', '--profile', 'alice', '--format', 'sh']), {
+    home: homes.big,
+    target: { addsOver: 'export', ms: 50 },
+    note: `config file with ${PROFILES.toLocaleString('en')} profiles`,
+  }),
+  scenario('assume-hit', awsrole(['assume', '--profile', 'deploy', '--format', 'sh']), { target: { ratio: 1.3 }, note: 'cache hit' }),
+  scenario('assume-miss', awsrole(['assume', '--profile', 'deploy', '--refresh', '--format', 'sh']), {
+    target: { ratio: 2.5 },
+    note: 'AssumeRole, local STS',
+  }),
+  scenario('whoami', awsrole(['whoami', '--profile', 'alice']), { target: { ratio: 2.5 }, note: 'GetCallerIdentity, local STS' }),
+  scenario('imds-refused', awsrole(['export', '--format', 'sh']), {
+    home: homes.empty,
+    env: imdsEnv(closedPort),
+    exitCode: 3,
+    target: { withinMs: 200, label: 'ends at once (< 0.2 s)' },
+    note: 'nothing configured; IMDS port refuses',
+  }),
+];
+const slow = [
+  scenario('imds-hang', awsrole(['export', '--format', 'sh']), {
+    home: homes.empty,
+    env: imdsEnv(imdsPort),
+    exitCode: 3,
+    target: { withinMs: IMDS_TIMEOUT_S * 1000 + 200, label: `≤ ${IMDS_TIMEOUT_S + 0.2} s (timeout ${IMDS_TIMEOUT_S} s + 0.2 s)` },
+    note: 'nothing configured; IMDS accepts, never answers',
+  }),
+];
+
+// The AWS CLI, where there is one, on the same files.
+const awsVersion = spawnSync('aws', ['--version'], { encoding: 'utf8', env: envFor(homes.files) });
+const awsCli = awsVersion.status === 0 ? `${awsVersion.stdout}${awsVersion.stderr}`.trim().split(/\s+/)[0] : undefined;
+let awsExportNote;
+if (awsCli !== undefined) {
+  const probe = spawnSync('aws', ['configure', 'export-credentials', '--profile', 'alice', '--format', 'env'], { encoding: 'utf8', env: envFor(homes.files) });
+  if (probe.status === 0) {
+    slow.push(scenario('aws-export', ['aws configure export-credentials --profile alice --format env', 'aws', ['configure', 'export-credentials', '--profile', 'alice', '--format', 'env']], { note: 'AWS CLI, same files' }));
+  } else {
+    awsExportNote = `${awsCli} has no \`aws configure export-credentials\` (it came with AWS CLI v2), so there is no like-for-like AWS CLI row for \`export\`.`;
+  }
+  slow.push(
+    scenario('aws-whoami', ['aws sts get-caller-identity --profile alice', 'aws', ['sts', 'get-caller-identity', '--profile', 'alice', '--endpoint-url', sts.url, '--region', 'eu-west-1']], {
+      note: 'AWS CLI against the same local STS, for comparison with whoami',
+    }),
+  );
+}
+
+// ---------------------------------------------------------------------------------------
+// Runs
+
+async function once(s) {
+  const result = await timed(s.command, s.args, s.env);
+  if (result.code !== s.exitCode) {
+    throw new Error(`bench: ${s.label} exited with ${result.code}, expected ${s.exitCode}\n${result.stderr}`);
+  }
+  return result.ms;
+}
+
+// The cache-hit scenario reads the session that one `assume` (a miss) writes.
+await once(scenario('prime', awsrole(['assume', '--profile', 'deploy', '--format', 'sh'])));
+
+const all = [...fast, ...slow];
+const loadBefore = loadavg()[0];
+process.stderr.write(`bench: ${RUNS} runs per scenario (+${WARMUP} warm-up), interleaved with node -e 0\n`);
+for (const s of all) for (let i = 0; i < WARMUP; i += 1) await once(s);
+for (let round = 0; round < RUNS; round += 1) {
+  for (const s of fast) s.times.push(await once(s));
+  process.stderr.write(`\rbench: round ${round + 1}/${RUNS}`);
+}
+process.stderr.write('\n');
+for (const s of slow) {
+  for (let i = 0; i < RUNS; i += 1) {
+    s.times.push(await once(s));
+    // Keep a baseline sample next to each slow run too.
+    fast[0].times.push(await once(fast[0]));
+  }
+  process.stderr.write(`bench: ${s.label} done\n`);
+}
+for (const s of all) for (let i = 0; i < MEMORY_RUNS; i += 1) s.rss.push(await peakRss(s, scratch));
+
+// ---------------------------------------------------------------------------------------
+// Report
+
+const byId = Object.fromEntries(all.map((s) => [s.id, s]));
+const baseline = median(byId.node.times);
+const ms = (value) => value.toFixed(1);
+
+function verdict(s) {
+  const t = s.target;
+  const value = median(s.times);
+  if (t === undefined) return { target: '', met: '' };
+  if (t.ratio !== undefined) return { target: `≤ ${t.ratio}×`, met: value / baseline <= t.ratio };
+  if (t.addsOver !== undefined) {
+    const added = value - median(byId[t.addsOver].times);
+    return { target: `adds < ${t.ms} ms (adds ${ms(added)} ms)`, met: added < t.ms };
+  }
+  return { target: t.label, met: value <= t.withinMs };
+}
+
+const cpu = cpus();
+const machine = `${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${cpu.length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; Node ${process.version}; Linux ${release()}`;
+const header = ['scenario', 'median', '× node -e 0', 'peak RSS', 'target', 'met'];
+const rows = all.map((s) => {
+  const value = median(s.times);
+  const rss = s.rss.filter((kib) => kib !== undefined);
+  const { target, met } = verdict(s);
+  return [
+    `\`${s.label}\`${s.note ? ` (${s.note})` : ''}`,
+    value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${ms(value)} ms`,
+    `${(value / baseline).toFixed(2)}×`,
+    rss.length ? `${(Math.max(...rss) / 1024).toFixed(0)} MiB` : 'n/a',
+    target,
+    met === '' ? '' : met ? 'met' : '**not met**',
+  ];
+});
+const table = [header, header.map(() => '---'), ...rows].map((row) => `| ${row.join(' | ')} |`).join('\n');
+const notes = [
+  `- ${RUNS} runs per scenario after ${WARMUP} warm-up runs; fast scenarios interleaved round by round with \`node -e 0\` (${byId.node.times.length} baseline runs, median ${ms(baseline)} ms).`,
+  `- Each run spawns \`node bin/awsrole …\` with a fresh environment and a throwaway HOME; stdin is /dev/null, stdout and stderr are pipes (as inside \`eval "$(…)"\`).`,
+  `- Load average (1 min) ${loadBefore.toFixed(2)} before the runs and ${loadavg()[0].toFixed(2)} after, on ${cpus().length} cores: other work on the machine inflates every row, the heavier ones more.`,
+  `- Peak RSS: the largest of ${MEMORY_RUNS} separate runs under ${hasGnuTime ? '`/usr/bin/time -f %M`' : 'a preload reporting `process.resourceUsage().maxRSS`'}.`,
+  `- STS: the local rig (\`node dist/tools/sts-server.mjs\`) on ${sts.url}; IMDS: a loopback port that accepts and never answers.`,
+  awsCli === undefined ? '- No `aws` CLI on this machine: no AWS CLI rows.' : `- AWS CLI: ${awsCli}${awsExportNote ? `; ${awsExportNote}` : '.'}`,
+];
+const when = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+const report = `Machine: ${machine}\nDate: ${when}\n\n${table}\n\n${notes.join('\n')}\n`;
+
+process.stdout.write(`\n${report}`);
+if (WRITE) {
+  const doc = join(ROOT, 'docs', 'bench.md');
+  mkdirSync(dirname(doc), { recursive: true });
+  let commit = '';
+  try {
+    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    // not a git checkout
+  }
+  const intro = `# Benchmark\n\nWritten by \`npm run bench\` (scripts/bench.mjs)${commit ? ` on top of ${commit} (with the work tree as it was)` : ''}. Targets from DESIGN.md, "Performance targets".\n\n`;
+  const previous = existsSync(doc) ? readFileSync(doc, 'utf8') : '';
+  const analysis = previous.includes('\n## ') ? previous.slice(previous.indexOf('\n## ')) : '';
+  writeFileSync(doc, `${intro}${report}${analysis}`);
+  process.stderr.write(`bench: wrote ${doc}\n`);
+}
+process.exit(0);
