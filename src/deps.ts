@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
+import { writeSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
+import { isatty } from 'node:tty';
 import { constants as osConstants, homedir } from 'node:os';
 
 /** Where output goes; tests pass buffers. */
@@ -200,15 +202,16 @@ const FORWARDED_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIG
 export function execChild(argv: readonly string[], env: Record<string, string | undefined>): Promise<number> {
   const [command, ...args] = argv;
   return new Promise((resolve) => {
-    let child: ReturnType<typeof spawn> | undefined;
+    const running: { child?: ReturnType<typeof spawn> } = {};
     // Handlers go in before the child starts, so no signal can arrive with nobody to pass it on.
-    const forward = (signal: NodeJS.Signals): void => void child?.kill(signal);
+    const forward = (signal: NodeJS.Signals): void => void running.child?.kill(signal);
     for (const signal of FORWARDED_SIGNALS) process.on(signal, forward);
     const done = (code: number): void => {
       for (const signal of FORWARDED_SIGNALS) process.off(signal, forward);
       resolve(code);
     };
-    child = spawn(command ?? '', args, { env: definedEnv(env), stdio: 'inherit' });
+    const child = spawn(command ?? '', args, { env: definedEnv(env), stdio: 'inherit' });
+    running.child = child;
     child.on('error', (error: NodeJS.ErrnoException) => {
       process.stderr.write(`awsrole: cannot run ${command ?? ''}: ${error.code === 'ENOENT' ? 'command not found' : error.message}\n`);
       done(error.code === 'ENOENT' ? 127 : 126);
@@ -225,13 +228,40 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function streamOf(stream: NodeJS.WriteStream): OutStream {
-  return { write: (text) => void stream.write(text), isTTY: stream.isTTY === true };
+/**
+ * Writes straight to the file descriptor: building process.stdout/stderr streams costs
+ * milliseconds on every start, and awsrole writes a few short payloads at most.
+ */
+function writeAllSync(fd: number, text: string): void {
+  const bytes = Buffer.from(text, 'utf8');
+  let offset = 0;
+  while (offset < bytes.length) {
+    try {
+      offset += writeSync(fd, bytes, offset);
+    } catch (error) {
+      // A non-blocking pipe that is full: wait for the reader.
+      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
+    }
+  }
 }
 
-/** Prompts on /dev/tty (never stdout) with echo off. */
+function fdStream(fd: number): OutStream {
+  return {
+    write: (text) => writeAllSync(fd, text),
+    get isTTY() {
+      return isatty(fd);
+    },
+  };
+}
+
+/**
+ * Prompts on /dev/tty (never stdout) with echo off. Only when stdin or stderr is a terminal:
+ * inside `eval "$(awsrole ...)"` stdout is a pipe but those two are still the terminal.
+ */
 async function promptSecret(message: string): Promise<string> {
-  const { promptOnTerminal } = await import('./terminal.js');
+  const { NoTerminalError, promptOnTerminal } = await import('./terminal.js');
+  if (!isatty(0) && !isatty(2)) throw new NoTerminalError();
   return promptOnTerminal(message);
 }
 
@@ -242,14 +272,13 @@ export function realDeps(): Deps {
     cwd: process.cwd(),
     fs: nodeFileSystem,
     now: () => new Date(),
-    stdout: streamOf(process.stdout),
-    stderr: streamOf(process.stderr),
+    stdout: fdStream(1),
+    stderr: fdStream(2),
     readStdin,
     http: nodeHttpClient,
     runProcess,
     execChild,
-    // Inside `eval "$(awsrole ...)"` stdout is a pipe but stdin/stderr are still the terminal.
-    promptSecret: process.stdin.isTTY === true || process.stderr.isTTY === true ? promptSecret : undefined,
+    promptSecret,
     processes: thisProcess,
     random: Math.random,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),

@@ -46,8 +46,9 @@ export async function obtainTokenCode(deps: Deps, serial: string, given: string 
   let code: string;
   try {
     code = (await deps.promptSecret(`Enter MFA code for ${serial}: `)).trim();
-  } catch {
-    throw new UsageError(`an MFA code is needed for ${serial} and the terminal could not be read`, `pass ${flag} 123456 (the code your device shows)`);
+  } catch (error) {
+    const why = (error as Error).name === 'NoTerminalError' ? 'there is no terminal to ask on' : 'the terminal could not be read';
+    throw new UsageError(`an MFA code is needed for ${serial} and ${why}`, `pass ${flag} 123456 (the code your device shows)`);
   }
   const problem = tokenCodeProblem(code);
   if (problem) throw new RefusedError(`MFA code not sent to STS: ${problem}`, 'run the command again and type the 6 digits your device shows');
