@@ -1,5 +1,5 @@
 /** Issue 3's "done when", end to end through the built CLI against the local STS rig. */
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FIXTURE, startStsServer, type StsRig } from '../rigs/sts-server.js';
 import { AWSROLE_BIN, makeHome, runCli, runCommand, type FakeHome } from '../support/cli.js';
@@ -82,6 +82,38 @@ describe('assume, whoami, unset in a real bash', () => {
     expect(lines[0]).toMatch(/"Arn": "arn:aws:sts::111122223333:assumed-role\/deploy\/awsrole-tester-\d+",/);
     expect(lines[1]).toBe(`  "Arn": "${alice.arn}",`);
     expect(lines[2]).toBe('key=unset');
+  });
+});
+
+describe('whoami --explain', () => {
+  it('names the winning link, what it shadows, and why every other link was skipped', async () => {
+    const env = { ...home.env, AWS_PROFILE: 'alice', AWS_ACCESS_KEY_ID: bob.accessKeyId, AWS_SECRET_ACCESS_KEY: bob.secretAccessKey };
+    const result = await runCli(['whoami', '--explain'], env);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const lines = result.stdout.split('\n');
+    expect(lines).toContain(`Arn      ${bob.arn}`);
+    expect(lines).toContain('Source   env: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment');
+    expect(lines).toContain('profile: alice (from AWS_PROFILE)');
+    expect(result.stdout).toMatch(/^· {2}1\. explicit +skipped +no credentials passed explicitly$/m);
+    expect(result.stdout).toMatch(/^✔ {2}2\. env +found +AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment\n +shadows keys of profile alice in ~\/\.aws\/credentials$/m);
+    expect(result.stdout).toMatch(/^– {2}4\. shared-credentials-file +not-tried +keys of profile alice in ~\/\.aws\/credentials$/m);
+    expect(result.stdout).toMatch(/^– 10\. iam-role +not-tried/m);
+  });
+
+  it('when nothing is found, shows on stderr why each link was skipped', async () => {
+    const result = await runCli(['whoami', '--explain'], { ...home.env, AWS_SHARED_CREDENTIALS_FILE: home.path('none'), AWS_CONFIG_FILE: home.path('none') });
+    expect(result.code).toBe(3);
+    expect(result.stdout).toBe('');
+    for (const [link, reason] of [
+      ['env', 'AWS_ACCESS_KEY_ID is not set'],
+      ['shared-credentials-file', 'no [default] section in the credentials file'],
+      ['boto-config', 'no [Credentials] with aws_access_key_id'],
+      ['iam-role', 'IMDS disabled by AWS_EC2_METADATA_DISABLED=true'],
+    ]) {
+      expect(result.stderr).toMatch(new RegExp(`\\. ${link} +skipped +${reason.replace(/[[\]]/g, '\\$&')}`));
+    }
+    expect(rig.count()).toBe(0);
   });
 });
 
@@ -184,6 +216,11 @@ describe('caches', () => {
     const refreshed = await runCli(['assume', '--profile', 'deploy', '--format', 'json', '--refresh'], home.env);
     expect(refreshed.code).toBe(0);
     expect(rig.count('AssumeRole')).toBe(2);
+    const folder = home.path('.aws/cli/cache');
+    const [file, ...others] = await readdir(folder);
+    expect(others).toEqual([]);
+    expect((await stat(folder)).mode & 0o777).toBe(0o700);
+    expect((await stat(`${folder}/${file ?? ''}`)).mode & 0o777).toBe(0o600);
   });
 });
 
