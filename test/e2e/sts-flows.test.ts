@@ -105,12 +105,13 @@ describe('whoami --explain', () => {
     const result = await runCli(['whoami', '--explain'], { ...home.env, AWS_SHARED_CREDENTIALS_FILE: home.path('none'), AWS_CONFIG_FILE: home.path('none') });
     expect(result.code).toBe(3);
     expect(result.stdout).toBe('');
-    for (const [link, reason] of [
+    const skipped: [string, string][] = [
       ['env', 'AWS_ACCESS_KEY_ID is not set'],
       ['shared-credentials-file', 'no [default] section in the credentials file'],
       ['boto-config', 'no [Credentials] with aws_access_key_id'],
       ['iam-role', 'IMDS disabled by AWS_EC2_METADATA_DISABLED=true'],
-    ]) {
+    ];
+    for (const [link, reason] of skipped) {
       expect(result.stderr).toMatch(new RegExp(`\\. ${link} +skipped +${reason.replace(/[[\]]/g, '\\$&')}`));
     }
     expect(rig.count()).toBe(0);
