@@ -11,25 +11,34 @@ export class IniParseError extends Error {
   }
 }
 
-/** Python's str.isspace()/strip() set, which configparser uses. */
-const PY_SPACE = ' \t\n\r\v\f\u001c\u001d\u001e\u001f\u0085\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000';
+/** Python's str.isspace(), which configparser's strip() and \\s use (by code unit, for speed). */
+function isPySpace(code: number): boolean {
+  if (code <= 0x20) return code === 0x20 || (code >= 0x09 && code <= 0x0d) || (code >= 0x1c && code <= 0x1f);
+  if (code < 0x85) return false;
+  return (
+    code === 0x85 || code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000
+  );
+}
 
-function isPySpace(char: string): boolean {
-  return PY_SPACE.includes(char);
+/** How many leading characters are Python whitespace. */
+function leadingSpace(text: string): number {
+  let start = 0;
+  while (start < text.length && isPySpace(text.charCodeAt(start))) start++;
+  return start;
 }
 
 export function pyStrip(text: string): string {
-  let start = 0;
+  const start = leadingSpace(text);
   let end = text.length;
-  while (start < end && isPySpace(text.charAt(start))) start++;
-  while (end > start && isPySpace(text.charAt(end - 1))) end--;
-  return text.slice(start, end);
+  while (end > start && isPySpace(text.charCodeAt(end - 1))) end--;
+  return start === 0 && end === text.length ? text : text.slice(start, end);
 }
 
 function pyRstrip(text: string): string {
   let end = text.length;
-  while (end > 0 && isPySpace(text.charAt(end - 1))) end--;
-  return text.slice(0, end);
+  while (end > 0 && isPySpace(text.charCodeAt(end - 1))) end--;
+  return end === text.length ? text : text.slice(0, end);
 }
 
 /** Python's universal-newline split: \r\n, \r and \n all end a line. */
@@ -40,18 +49,26 @@ function splitLines(text: string): string[] {
 }
 
 const SECTION_HEADER = /^\[(.+)\]/s;
-const OPTION_LINE = /^(.*?)[ \t\n\r\f\v]*([=:])[ \t\n\r\f\v]*(.*)$/s;
 const DEFAULT_SECTION = 'DEFAULT';
 
+/** Option values as read: one string, or the lines of a multi-line value until the end. */
+type RawSection = Record<string, string | string[]>;
+
 interface ParseState {
-  sections: Map<string, Map<string, string[]>>;
-  defaults: Map<string, string[]>;
-  seen: Set<string>;
-  current: Map<string, string[]> | undefined;
+  sections: Map<string, RawSection>;
+  defaults: RawSection;
+  current: RawSection | undefined;
   sectionName: string | undefined;
   option: string | undefined;
+  /** Blank lines seen after the value; they matter only if a continuation line follows. */
+  pendingBlanks: number;
   indent: number;
   badLines: number[];
+}
+
+/** No prototype: a key like `__proto__` is just a key. */
+function emptySection(): RawSection {
+  return Object.create(null) as RawSection;
 }
 
 /**
@@ -63,15 +80,16 @@ interface ParseState {
 export function parseIni(text: string): Map<string, Section> {
   const state: ParseState = {
     sections: new Map(),
-    defaults: new Map(),
-    seen: new Set(),
+    defaults: emptySection(),
     current: undefined,
     sectionName: undefined,
     option: undefined,
+    pendingBlanks: 0,
     indent: 0,
     badLines: [],
   };
-  splitLines(text).forEach((line, index) => readLine(state, line, index + 1));
+  const lines = splitLines(text);
+  for (let index = 0; index < lines.length; index++) readLine(state, lines[index] ?? '', index + 1);
   const first = state.badLines[0];
   if (first !== undefined) {
     throw new IniParseError(first, `line ${first} is neither a [section], a key = value, nor an indented continuation`);
@@ -79,21 +97,39 @@ export function parseIni(text: string): Map<string, Section> {
   return finishSections(state);
 }
 
-function readLine(state: ParseState, line: string, lineNumber: number): void {
-  const stripped = pyStrip(line);
-  if (stripped.startsWith('#') || stripped.startsWith(';')) return;
-  if (stripped === '') {
-    // configparser keeps blank lines inside a multi-line value (trimmed at the end).
-    if (state.current !== undefined && state.option) state.current.get(state.option)?.push('');
+/**
+ * Adds a line to the value being read. configparser keeps blank lines inside a value and trims
+ * them at the end, so they are only counted until a real continuation line shows up.
+ */
+function continueValue(state: ParseState, line: string): void {
+  const { current, option } = state;
+  if (current === undefined || !option) return;
+  if (line === '') {
+    state.pendingBlanks++;
     return;
   }
-  const indent = line.length - line.replace(/^[ \t\n\r\v\f]+/u, '').length;
+  const value = current[option];
+  const lines = Array.isArray(value) ? value : [value ?? ''];
+  for (; state.pendingBlanks > 0; state.pendingBlanks--) lines.push('');
+  lines.push(line);
+  current[option] = lines;
+}
+
+function readLine(state: ParseState, line: string, lineNumber: number): void {
+  const stripped = pyStrip(line);
+  const first = stripped.charCodeAt(0);
+  if (first === 0x23 || first === 0x3b) return; // # or ;
+  if (stripped === '') {
+    continueValue(state, '');
+    return;
+  }
+  const indent = leadingSpace(line);
   if (state.current !== undefined && state.option && indent > state.indent) {
-    state.current.get(state.option)?.push(stripped);
+    continueValue(state, stripped);
     return;
   }
   state.indent = indent;
-  const header = SECTION_HEADER.exec(stripped);
+  const header = first === 0x5b ? SECTION_HEADER.exec(stripped) : null;
   if (header?.[1] !== undefined) {
     openSection(state, header[1], lineNumber);
     return;
@@ -106,59 +142,71 @@ function readLine(state: ParseState, line: string, lineNumber: number): void {
 
 function openSection(state: ParseState, name: string, lineNumber: number): void {
   state.option = undefined;
+  state.pendingBlanks = 0;
+  state.sectionName = name;
   if (name === DEFAULT_SECTION) {
     state.current = state.defaults;
-    state.sectionName = name;
     return;
   }
-  if (state.seen.has(name)) {
+  if (state.sections.has(name)) {
     throw new IniParseError(lineNumber, `section [${name}] appears twice (line ${lineNumber})`);
   }
-  state.seen.add(name);
-  const section = new Map<string, string[]>();
+  const section = emptySection();
   state.sections.set(name, section);
   state.current = section;
-  state.sectionName = name;
+}
+
+/** The first `=` or `:` splits name from value, as configparser's lazy option pattern does. */
+function delimiterIndex(text: string): number {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 0x3d || code === 0x3a) return i;
+  }
+  return -1;
 }
 
 function readOption(state: ParseState, stripped: string, lineNumber: number): void {
-  const match = OPTION_LINE.exec(stripped);
-  const rawName = match?.[1];
-  if (match === null || rawName === undefined || rawName === '') {
+  const at = delimiterIndex(stripped);
+  const section = state.current;
+  if (at <= 0 || section === undefined) {
     state.badLines.push(lineNumber);
     return;
   }
-  const name = pyRstrip(rawName).toLowerCase();
-  const seenKey = `${state.sectionName ?? ''}\u0000${name}`;
-  if (state.seen.has(seenKey)) {
+  const name = pyRstrip(stripped.slice(0, at)).toLowerCase();
+  // Strict mode: a key twice in one section (the section's own keys are exactly those seen).
+  if (Object.hasOwn(section, name)) {
     throw new IniParseError(lineNumber, `key "${name}" appears twice in [${state.sectionName ?? ''}] (line ${lineNumber})`);
   }
-  state.seen.add(seenKey);
   state.option = name;
-  state.current?.set(name, [pyStrip(match[3] ?? '')]);
+  state.pendingBlanks = 0;
+  section[name] = pyStrip(stripped.slice(at + 1));
 }
 
 function finishSections(state: ParseState): Map<string, Section> {
-  const defaults = joinValues(state.defaults);
+  const defaults = Object.keys(state.defaults).length === 0 ? undefined : finishValues(state.defaults);
   const result = new Map<string, Section>();
-  for (const [name, options] of state.sections) {
-    result.set(name, { ...defaults, ...joinValues(options) });
+  for (const [name, raw] of state.sections) {
+    const section = finishValues(raw);
+    result.set(name, defaults === undefined ? section : Object.assign(emptySection(), defaults, section));
   }
   return result;
 }
 
-function joinValues(options: Map<string, string[]>): Section {
-  const section: Section = {};
-  for (const [name, parts] of options) {
-    const value = pyRstrip(parts.join('\n'));
-    section[name] = value.startsWith('\n') ? parseNested(value) : value;
+/** Joins multi-line values in place and turns indented blocks into nested maps. */
+function finishValues(raw: RawSection): Section {
+  const section = raw as Section;
+  for (const name in raw) {
+    const value = raw[name];
+    if (!Array.isArray(value)) continue;
+    const joined = pyRstrip(value.join('\n'));
+    section[name] = joined.startsWith('\n') ? parseNested(joined) : joined;
   }
   return section;
 }
 
 /** botocore's _parse_nested: `key = value` lines of an indented block; any other line is an error. */
 function parseNested(value: string): Record<string, string> {
-  const nested: Record<string, string> = {};
+  const nested = Object.create(null) as Record<string, string>;
   for (const raw of value.split('\n')) {
     const line = pyStrip(raw);
     if (line === '') continue;

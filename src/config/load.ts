@@ -59,6 +59,12 @@ async function readFileText(deps: Deps, path: string): Promise<string | undefine
   }
 }
 
+/** `profile NAME` with nothing shlex would treat specially: split without the general parser. */
+function simpleSectionName(name: string, prefix: string): string[] | undefined {
+  const rest = name.slice(prefix.length + 1);
+  return name.charAt(prefix.length) === ' ' && /^[^\s'"\\]+$/.test(rest) ? [prefix, rest] : undefined;
+}
+
 /** botocore's build_profile_map: `[profile X]` (split shell-style) and `[default]`. */
 export function configProfiles(sections: Map<string, Section>, prefix: 'profile' | 'services'): Map<string, Section> {
   const profiles = new Map<string, Section>();
@@ -66,7 +72,7 @@ export function configProfiles(sections: Map<string, Section>, prefix: 'profile'
     if (prefix === 'profile' && name === 'default') {
       profiles.set('default', section);
     } else if (name.startsWith(prefix)) {
-      const parts = shlexSplit(name);
+      const parts = simpleSectionName(name, prefix) ?? shlexSplit(name);
       if (parts?.length === 2 && parts[1] !== undefined) profiles.set(parts[1], section);
     }
   }
