@@ -6,7 +6,6 @@ import {
   type ContainerMode,
   type ContainerServer,
 } from '../../test/rigs/imds-server.js';
-import type { SharedConfig } from '../config/shared-config.js';
 import {
   HttpFailure,
   nodeFileSystem,
@@ -17,9 +16,9 @@ import {
   type HttpResponse,
   thisProcess,
 } from '../deps.js';
-import { AwsroleError, ChainSkip, ConfigError, CredentialError, NetworkError } from '../errors.js';
+import { ConfigError, CredentialError, NetworkError } from '../errors.js';
 import { containerEndpoint, containerLink, fetchContainerCredentials } from './container.js';
-import type { ChainContext, LinkResult } from './types.js';
+import { linkContext, outcomeOf, textOf } from '../../test/support/link.js';
 
 const NOW = new Date('2030-01-01T00:00:00Z');
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
@@ -96,44 +95,6 @@ function makeDeps(fixture: Fixture = {}): Deps & { http: RecordingClient; sleeps
   };
 }
 
-function makeContext(deps: Deps): ChainContext {
-  const config: SharedConfig = {
-    configPath: '/home/tester/.aws/config',
-    credentialsPath: '/home/tester/.aws/credentials',
-    configProfiles: new Map(),
-    credentialsProfiles: new Map(),
-    services: new Map(),
-  };
-  return {
-    deps,
-    profile: { name: 'default', from: 'default' },
-    config,
-    assumeRole: async () => {
-      throw new Error('unused');
-    },
-  };
-}
-
-type Outcome =
-  | { kind: 'found'; result: LinkResult }
-  | { kind: 'skip'; reason: string }
-  | { kind: 'error'; error: AwsroleError };
-
-async function outcomeOf(run: () => Promise<LinkResult>): Promise<Outcome> {
-  try {
-    return { kind: 'found', result: await run() };
-  } catch (error) {
-    if (error instanceof ChainSkip) return { kind: 'skip', reason: error.reason };
-    if (error instanceof AwsroleError) return { kind: 'error', error };
-    throw error;
-  }
-}
-
-function textOf(outcome: Outcome): string {
-  if (outcome.kind === 'found') return outcome.result.detail;
-  if (outcome.kind === 'skip') return outcome.reason;
-  return `${outcome.error.message} ${outcome.error.hint ?? ''}`;
-}
 
 let server: ContainerServer;
 let refused: number;
@@ -399,7 +360,7 @@ describe('container-role link, spec §10', () => {
     const deps = makeDeps({ env, files: new Map(Object.entries(row.files ?? {})), ...(http === undefined ? {} : { http }) });
 
     const started = performance.now();
-    const outcome = await outcomeOf(() => containerLink.resolve(makeContext(deps)));
+    const outcome = await outcomeOf(() => containerLink.resolve(linkContext(deps)));
     const elapsed = performance.now() - started;
 
     expect(textOf(outcome)).not.toContain('SECRETCANARY');

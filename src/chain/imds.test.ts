@@ -11,12 +11,12 @@ import {
   type ImdsServer,
   type PathMode,
 } from '../../test/rigs/imds-server.js';
-import type { SharedConfig, Section } from '../config/shared-config.js';
+import type { Section } from '../config/shared-config.js';
 import { nodeFileSystem, nodeHttpClient, thisProcess, type Deps, type HttpClient, type HttpRequest } from '../deps.js';
-import { AwsroleError, ChainSkip, ConfigError, CredentialError } from '../errors.js';
+import { ConfigError, CredentialError } from '../errors.js';
 import { fetchInstanceCredentials, imdsLink, imdsUrl, staticStabilityExpiry } from './imds.js';
 import { IMDS_IPV4_ENDPOINT, IMDS_IPV6_ENDPOINT, imdsSettingsFromContext, resolveImdsSettings } from './imds-settings.js';
-import type { ChainContext, LinkResult } from './types.js';
+import { linkContext, outcomeOf, textOf } from '../../test/support/link.js';
 
 const NOW = new Date('2030-01-01T00:00:00Z');
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
@@ -64,44 +64,6 @@ function makeDeps(options: DepsOptions = {}): Deps & { http: ReturnType<typeof l
   };
 }
 
-function makeContext(deps: Deps, config: Section = {}, credentials?: Section): ChainContext {
-  const shared: SharedConfig = {
-    configPath: '/home/tester/.aws/config',
-    credentialsPath: '/home/tester/.aws/credentials',
-    configProfiles: new Map([['default', config]]),
-    credentialsProfiles: new Map(credentials === undefined ? [] : [['default', credentials]]),
-    services: new Map(),
-  };
-  return {
-    deps,
-    profile: { name: 'default', from: 'default' },
-    config: shared,
-    assumeRole: async () => {
-      throw new Error('unused');
-    },
-  };
-}
-
-type Outcome =
-  | { kind: 'found'; result: LinkResult }
-  | { kind: 'skip'; reason: string }
-  | { kind: 'error'; error: AwsroleError };
-
-async function outcomeOf(run: () => Promise<LinkResult>): Promise<Outcome> {
-  try {
-    return { kind: 'found', result: await run() };
-  } catch (error) {
-    if (error instanceof ChainSkip) return { kind: 'skip', reason: error.reason };
-    if (error instanceof AwsroleError) return { kind: 'error', error };
-    throw error;
-  }
-}
-
-function textOf(outcome: Outcome): string {
-  if (outcome.kind === 'found') return outcome.result.detail;
-  if (outcome.kind === 'skip') return outcome.reason;
-  return `${outcome.error.message} ${outcome.error.hint ?? ''}`;
-}
 
 interface Rigs {
   imds: ImdsServer;
@@ -501,7 +463,7 @@ describe('iam-role link (IMDS), spec §9', () => {
     const endpoint = row.endpoint === undefined ? rigs.imds.url : row.endpoint(rigs);
     const env: Record<string, string> = { ...(endpoint === undefined ? {} : { AWS_EC2_METADATA_SERVICE_ENDPOINT: endpoint }), ...row.env };
     const deps = makeDeps({ env, ...(row.random === undefined ? {} : { random: row.random }) });
-    const context = makeContext(deps, row.profile ?? {});
+    const context = linkContext(deps, row.profile ?? {});
 
     const started = performance.now();
     const outcome = await outcomeOf(() => imdsLink.resolve(context));
@@ -545,7 +507,7 @@ describe('iam-role link (IMDS), spec §9', () => {
 
   it('sends the token PUT with TTL 21600 and a User-Agent, then the token on both GETs', async () => {
     const deps = makeDeps({ env: { AWS_EC2_METADATA_SERVICE_ENDPOINT: rigs.imds.url } });
-    await imdsLink.resolve(makeContext(deps));
+    await imdsLink.resolve(linkContext(deps));
     const [put, roles, credentials] = rigs.imds.requests;
     expect(put?.method).toBe('PUT');
     expect(put?.path).toBe('/latest/api/token');
@@ -577,7 +539,7 @@ describe('iam-role link (IMDS), spec §9', () => {
   it('the credentials file wins over the config file for profile settings (botocore merged view)', async () => {
     rigs.imds.set({ modes: { roles: 500 } });
     const deps = makeDeps({ env: { AWS_EC2_METADATA_SERVICE_ENDPOINT: rigs.imds.url } });
-    const context = makeContext(deps, { metadata_service_num_attempts: '3' }, { metadata_service_num_attempts: '2' });
+    const context = linkContext(deps, { metadata_service_num_attempts: '3' }, { metadata_service_num_attempts: '2' });
     const settings = imdsSettingsFromContext(context);
     expect(settings.attempts).toBe(2);
     expect(settings.attemptsFrom).toBe('metadata_service_num_attempts in profile default (~/.aws/credentials)');

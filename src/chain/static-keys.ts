@@ -1,6 +1,7 @@
-import { CredentialError } from '../errors.js';
+import { ChainSkip, CredentialError } from '../errors.js';
 import { stringValue, type Section } from '../config/shared-config.js';
-import type { Credentials } from './types.js';
+import type { ChainContext, Credentials, LinkResult } from './types.js';
+import { profileIn } from './where.js';
 
 /**
  * botocore's static-key rule for one section of one file: no key id means "not here";
@@ -27,4 +28,21 @@ export function staticKeysFromSection(section: Section | undefined, where: strin
 /** botocore's _has_static_credentials: either key present counts. */
 export function hasStaticKeys(section: Section | undefined): boolean {
   return stringValue(section, 'aws_access_key_id') !== undefined || stringValue(section, 'aws_secret_access_key') !== undefined;
+}
+
+/**
+ * botocore's SharedCredentialProvider and ConfigProvider: each reads its own file only, so a
+ * key id in one file never pairs with a secret in the other.
+ */
+export async function fromStaticKeysFile(context: ChainContext, profile: string, file: 'credentials' | 'config'): Promise<LinkResult> {
+  const { config } = context;
+  const path = file === 'credentials' ? config.credentialsPath : config.configPath;
+  const section = (file === 'credentials' ? config.credentialsProfiles : config.configProfiles).get(profile);
+  if (section === undefined) {
+    throw new ChainSkip(file === 'credentials' ? `no [${profile}] section in the credentials file` : `no profile ${profile} in the config file`);
+  }
+  const where = profileIn(context, profile, path);
+  const credentials = staticKeysFromSection(section, where);
+  if (credentials === undefined) throw new ChainSkip(`${where} has no aws_access_key_id`);
+  return { credentials, detail: where };
 }

@@ -14,18 +14,10 @@
 import { FIXTURE } from '../rigs/sts-model.js';
 import { fixtureContainerCredentials, fixtureCredentials } from '../rigs/imds-server.js';
 import type { ImdsOptions, ImdsPath, PathMode } from '../rigs/imds-server.js';
+import type { LinkName } from '../../src/chain/types.js';
 
 /** botocore's `Credentials.method` of the provider that answered. */
-export type Method =
-  | 'env'
-  | 'assume-role'
-  | 'shared-credentials-file'
-  | 'custom-process'
-  | 'config-file'
-  | 'ec2-credentials-file'
-  | 'boto-config'
-  | 'container-role'
-  | 'iam-role';
+export type Method = Exclude<LinkName, 'explicit'>;
 
 /** The class name of what botocore raises (or NoCredentials when get_credentials() is None). */
 export type BotocoreError =

@@ -1,8 +1,9 @@
-/** Issue 3's "done when", end to end through the built CLI against the local STS rig. */
+/** Issue 3's "done when", end to end through the built CLI against the local STS t.rig. */
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FIXTURE, startStsServer, type StsRig } from '../rigs/sts-server.js';
-import { AWSROLE_BIN, makeHome, runCli, runCommand, type FakeHome } from '../support/cli.js';
+import { describe, expect, it } from 'vitest';
+import { FIXTURE } from '../rigs/sts-server.js';
+import { useStsAndHome } from '../support/sts-home.js';
+import { AWSROLE_BIN, runCli, runCommand } from '../support/cli.js';
 
 const { alice, bob, roles } = FIXTURE;
 
@@ -43,22 +44,7 @@ mfa_serial = ${alice.mfaSerial}
 role_session_name = mfa-b
 `;
 
-let rig: StsRig;
-let home: FakeHome;
-
-beforeAll(async () => {
-  rig = await startStsServer();
-});
-afterAll(async () => {
-  await rig.close();
-});
-beforeEach(async () => {
-  rig.reset();
-  home = await makeHome({ '.aws/credentials': CREDENTIALS, '.aws/config': CONFIG }, { AWS_ENDPOINT_URL_STS: rig.url });
-});
-afterEach(async () => {
-  await home.cleanup();
-});
+const t = useStsAndHome({ '.aws/credentials': CREDENTIALS, '.aws/config': CONFIG });
 
 function noCanary(text: string): void {
   expect(text).not.toContain('SECRETCANARY');
@@ -75,7 +61,7 @@ describe('assume, whoami, unset in a real bash', () => {
       "$AWSROLE" whoami --json | grep '"Arn"'
       echo "key=\${AWS_ACCESS_KEY_ID-unset}"
     `;
-    const result = await runCommand('bash', ['-c', script], { ...home.env, AWS_PROFILE: 'alice', AWSROLE: AWSROLE_BIN });
+    const result = await runCommand('bash', ['-c', script], { ...t.home.env, AWS_PROFILE: 'alice', AWSROLE: AWSROLE_BIN });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const lines = result.stdout.trim().split('\n');
@@ -87,7 +73,7 @@ describe('assume, whoami, unset in a real bash', () => {
 
 describe('whoami --explain', () => {
   it('names the winning link, what it shadows, and why every other link was skipped', async () => {
-    const env = { ...home.env, AWS_PROFILE: 'alice', AWS_ACCESS_KEY_ID: bob.accessKeyId, AWS_SECRET_ACCESS_KEY: bob.secretAccessKey };
+    const env = { ...t.home.env, AWS_PROFILE: 'alice', AWS_ACCESS_KEY_ID: bob.accessKeyId, AWS_SECRET_ACCESS_KEY: bob.secretAccessKey };
     const result = await runCli(['whoami', '--explain'], env);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
@@ -102,7 +88,7 @@ describe('whoami --explain', () => {
   });
 
   it('when nothing is found, shows on stderr why each link was skipped', async () => {
-    const result = await runCli(['whoami', '--explain'], { ...home.env, AWS_SHARED_CREDENTIALS_FILE: home.path('none'), AWS_CONFIG_FILE: home.path('none') });
+    const result = await runCli(['whoami', '--explain'], { ...t.home.env, AWS_SHARED_CREDENTIALS_FILE: t.home.path('none'), AWS_CONFIG_FILE: t.home.path('none') });
     expect(result.code).toBe(3);
     expect(result.stdout).toBe('');
     const skipped: [string, string][] = [
@@ -114,13 +100,13 @@ describe('whoami --explain', () => {
     for (const [link, reason] of skipped) {
       expect(result.stderr).toMatch(new RegExp(`\\. ${link} +skipped +${reason.replace(/[[\]]/g, '\\$&')}`));
     }
-    expect(rig.count()).toBe(0);
+    expect(t.rig.count()).toBe(0);
   });
 });
 
 describe('refusals teach', () => {
   it('a user without sts:AssumeRole: exit 4, both conditions, the caller ARN, empty stdout', async () => {
-    const result = await runCli(['assume', '--profile', 'bob', '--role-arn', roles.deploy], home.env);
+    const result = await runCli(['assume', '--profile', 'bob', '--role-arn', roles.deploy], t.home.env);
     expect(result.code).toBe(4);
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain(`STS denied AssumeRole on ${roles.deploy} for ${bob.arn}`);
@@ -130,7 +116,7 @@ describe('refusals teach', () => {
   });
 
   it('a role whose trust policy does not name the user: exit 4, same teaching', async () => {
-    const result = await runCli(['assume', '--profile', 'alice', '--role-arn', roles.locked], home.env);
+    const result = await runCli(['assume', '--profile', 'alice', '--role-arn', roles.locked], t.home.env);
     expect(result.code).toBe(4);
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain(`STS denied AssumeRole on ${roles.locked} for ${alice.arn}`);
@@ -141,18 +127,18 @@ describe('refusals teach', () => {
 
 describe('role chains from the config file', () => {
   it('a two-hop chain works', async () => {
-    const result = await runCli(['assume', '--profile', 'admin', '--format', 'json'], home.env);
+    const result = await runCli(['assume', '--profile', 'admin', '--format', 'json'], t.home.env);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    const assumed = rig.calls.filter((call) => call.action === 'AssumeRole').map((call) => call.params['RoleArn']);
+    const assumed = t.rig.calls.filter((call) => call.action === 'AssumeRole').map((call) => call.params['RoleArn']);
     expect(assumed).toEqual([roles.deploy, roles.admin]);
     const creds = JSON.parse(result.stdout) as { AccessKeyId: string };
-    const who = await runCli(['whoami', '--json'], { ...home.env, AWS_ACCESS_KEY_ID: creds.AccessKeyId, AWS_SECRET_ACCESS_KEY: (JSON.parse(result.stdout) as { SecretAccessKey: string }).SecretAccessKey, AWS_SESSION_TOKEN: (JSON.parse(result.stdout) as { SessionToken: string }).SessionToken });
+    const who = await runCli(['whoami', '--json'], { ...t.home.env, AWS_ACCESS_KEY_ID: creds.AccessKeyId, AWS_SECRET_ACCESS_KEY: (JSON.parse(result.stdout) as { SecretAccessKey: string }).SecretAccessKey, AWS_SESSION_TOKEN: (JSON.parse(result.stdout) as { SessionToken: string }).SessionToken });
     expect(JSON.parse(who.stdout)).toMatchObject({ Arn: expect.stringMatching(/^arn:aws:sts::111122223333:assumed-role\/admin\//) });
   });
 
   it('over one hour on the second hop (--duration) is refused with the explanation', async () => {
-    const result = await runCli(['assume', '--profile', 'admin', '--duration', '2h'], home.env);
+    const result = await runCli(['assume', '--profile', 'admin', '--duration', '2h'], t.home.env);
     expect(result.code).toBe(4);
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain('ValidationError');
@@ -161,44 +147,44 @@ describe('role chains from the config file', () => {
   });
 
   it('over one hour on the second hop (duration_seconds in the file) is refused with the explanation', async () => {
-    const result = await runCli(['assume', '--profile', 'admin-long'], home.env);
+    const result = await runCli(['assume', '--profile', 'admin-long'], t.home.env);
     expect(result.code).toBe(4);
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain('AWS limits role chaining');
   });
 
   it('--role-arn on top of a role profile refuses over one hour before calling STS', async () => {
-    const result = await runCli(['assume', '--profile', 'deploy', '--role-arn', roles.admin, '--duration', '7200'], home.env);
+    const result = await runCli(['assume', '--profile', 'deploy', '--role-arn', roles.admin, '--duration', '7200'], t.home.env);
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain('AWS limits role chaining to 1 hour');
-    expect(rig.calls.filter((call) => call.params['RoleArn'] === roles.admin)).toEqual([]);
+    expect(t.rig.calls.filter((call) => call.params['RoleArn'] === roles.admin)).toEqual([]);
   });
 });
 
 describe('MFA sessions', () => {
   it('mfa once, then two profiles sharing mfa_serial assume without a new code', async () => {
-    const mfa = await runCli(['mfa', '--profile', 'mfa-a', '--code', alice.mfaCode, '--format', 'json'], home.env);
+    const mfa = await runCli(['mfa', '--profile', 'mfa-a', '--code', alice.mfaCode, '--format', 'json'], t.home.env);
     expect(mfa.stderr).toBe('');
     expect(mfa.code).toBe(0);
     // No terminal and no --token-code: a prompt would fail, so success proves none was needed.
-    const first = await runCli(['assume', '--profile', 'mfa-a', '--format', 'json'], home.env);
-    const second = await runCli(['assume', '--profile', 'mfa-b', '--format', 'json'], home.env);
+    const first = await runCli(['assume', '--profile', 'mfa-a', '--format', 'json'], t.home.env);
+    const second = await runCli(['assume', '--profile', 'mfa-b', '--format', 'json'], t.home.env);
     expect([first.code, second.code, first.stderr, second.stderr]).toEqual([0, 0, '', '']);
-    expect(rig.count('GetSessionToken')).toBe(1);
-    expect(rig.count('AssumeRole')).toBe(2);
+    expect(t.rig.count('GetSessionToken')).toBe(1);
+    expect(t.rig.count('AssumeRole')).toBe(2);
   });
 
   it('without a session, code or terminal: exit 2 naming the flag', async () => {
-    const result = await runCli(['assume', '--profile', 'mfa-a'], home.env);
+    const result = await runCli(['assume', '--profile', 'mfa-a'], t.home.env);
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain('pass --token-code 123456');
-    expect(rig.count()).toBe(0);
+    expect(t.rig.count()).toBe(0);
   });
 
   it('a wrong code says so', async () => {
-    const result = await runCli(['assume', '--profile', 'mfa-a', '--token-code', '000000'], home.env);
+    const result = await runCli(['assume', '--profile', 'mfa-a', '--token-code', '000000'], t.home.env);
     expect(result.code).toBe(4);
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain(`STS refused the MFA code for ${alice.mfaSerial}`);
@@ -207,17 +193,17 @@ describe('MFA sessions', () => {
 
 describe('caches', () => {
   it('a second assume within the session life makes no STS call', async () => {
-    const first = await runCli(['assume', '--profile', 'deploy', '--format', 'json'], home.env);
+    const first = await runCli(['assume', '--profile', 'deploy', '--format', 'json'], t.home.env);
     expect(first.code).toBe(0);
-    const calls = rig.count();
-    const second = await runCli(['assume', '--profile', 'deploy', '--format', 'json'], home.env);
+    const calls = t.rig.count();
+    const second = await runCli(['assume', '--profile', 'deploy', '--format', 'json'], t.home.env);
     expect(second.code).toBe(0);
-    expect(rig.count()).toBe(calls);
+    expect(t.rig.count()).toBe(calls);
     expect(JSON.parse(second.stdout)).toEqual(JSON.parse(first.stdout));
-    const refreshed = await runCli(['assume', '--profile', 'deploy', '--format', 'json', '--refresh'], home.env);
+    const refreshed = await runCli(['assume', '--profile', 'deploy', '--format', 'json', '--refresh'], t.home.env);
     expect(refreshed.code).toBe(0);
-    expect(rig.count('AssumeRole')).toBe(2);
-    const folder = home.path('.aws/cli/cache');
+    expect(t.rig.count('AssumeRole')).toBe(2);
+    const folder = t.home.path('.aws/cli/cache');
     const [file, ...others] = await readdir(folder);
     expect(others).toEqual([]);
     expect((await stat(folder)).mode & 0o777).toBe(0o700);
@@ -240,13 +226,13 @@ aws_secret_access_key = oldSECRETCANARY
 [tail]   
 region=eu-west-1
 `;
-    await home.write('.aws/credentials', before);
-    const result = await runCli(['assume', '--profile', 'alice', '--role-arn', roles.deploy, '--write-profile', 'old'], home.env);
+    await t.home.write('.aws/credentials', before);
+    const result = await runCli(['assume', '--profile', 'alice', '--role-arn', roles.deploy, '--write-profile', 'old'], t.home.env);
     expect(result.code).toBe(0);
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(/^awsrole: wrote \[old\] to ~\/\.aws\/credentials \(key \*\*\*\*\w{4}, expires \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\)\n$/);
     noCanary(result.stderr);
-    const after = await readFile(home.path('.aws/credentials'), 'utf8');
+    const after = await readFile(t.home.path('.aws/credentials'), 'utf8');
     const head = before.slice(0, before.indexOf('[old]'));
     const tail = before.slice(before.indexOf('[tail]'));
     expect(after.startsWith(head)).toBe(true);
