@@ -173,12 +173,12 @@ record(sdk.metafile, { sdkBuild: true });
 // 2. The CLI: one file.
 const cli = await build({
   ...common,
-  entryPoints: { awsrole: 'src/bin.ts' },
+  entryPoints: { awsrole: 'src/bin.ts', index: 'src/api.ts' },
   outdir: join(root, 'dist'),
   plugins: [sdkExternalPlugin, builtinPlugin],
 });
 record(cli.metafile, { sdkBuild: false });
-if (outputs['awsrole.mjs']?.sdk !== false) {
+if (outputs['awsrole.mjs']?.sdk !== false || outputs['index.mjs']?.sdk !== false) {
   throw new Error(`build: SDK code ended up in dist/awsrole.mjs (${outputs['awsrole.mjs']?.packages.join(', ')})`);
 }
 removeStale(join(root, 'dist/chunks'), new Set(Object.keys(outputs).map((name) => join(root, 'dist', name))));

@@ -12,6 +12,8 @@ import { resolveStsSettings, type StsFlags } from '../sts/settings.js';
 /** Options every credential-producing command shares. */
 export interface SourceOptions extends StsFlags {
   profile?: string | undefined;
+  /** Explicit parameters from the programmatic API (the CLI reads them with --credentials-json -). */
+  explicit?: ExplicitParams | undefined;
   /** Which flag gave `profile` (default --profile), for messages. */
   profileFlag?: ProfileFlag | undefined;
   credentialsJson?: string | undefined;
@@ -67,7 +69,7 @@ function debugResolution(deps: Deps, resolution: Resolution, hops: HopRecord[]):
 /** Runs the provider chain for a command, with STS plumbing ready for role profiles. */
 export async function resolveSource(deps: Deps, options: SourceOptions, overrides: HopOverrides = {}, loaded?: SharedConfig): Promise<ResolvedSource> {
   const config = loaded ?? (await loadSharedConfig(deps));
-  const explicit = await readExplicitCredentials(deps, options.credentialsJson);
+  const explicit = options.explicit ?? (await readExplicitCredentials(deps, options.credentialsJson));
   const hops: HopRecord[] = [];
   const profile = selectProfile(deps.env, options.profile, options.profileFlag);
   const stsCaller = lazyStsCaller(deps, config, profile.name, options);
