@@ -38,6 +38,11 @@ export function createStsCaller(settings: StsSettings, deps?: Pick<Deps, 'debug'
         retryMode: 'standard',
         useFipsEndpoint: false,
         useDualstackEndpoint: false,
+        // Given here, the SDK need not look them up in the environment and ~/.aws/config itself.
+        defaultsMode: 'standard',
+        authSchemePreference: ['sigv4'],
+        sigv4aSigningRegionSet: [],
+        userAgentAppId: 'awsrole',
         requestHandler: { requestTimeout: settings.timeoutMs, connectionTimeout: Math.min(settings.timeoutMs, 5000), throwOnRequestTimeout: true },
         logger: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
       });
