@@ -110,6 +110,7 @@ export interface FileSystem {
   lstat: typeof fs.lstat;
   realpath: typeof fs.realpath;
   unlink: typeof fs.unlink;
+  readdir(path: string): Promise<string[]>;
   chmod: typeof fs.chmod;
   open: typeof fs.open;
 }
@@ -139,6 +140,7 @@ export const nodeFileSystem: FileSystem = {
   lstat: fs.lstat,
   realpath: fs.realpath,
   unlink: fs.unlink,
+  readdir: (path) => fs.readdir(path),
   chmod: fs.chmod,
   open: fs.open,
 };

@@ -16,11 +16,29 @@ async function writeTarget(deps: Deps, path: string): Promise<string> {
  * a 0600 temp file beside it, flushed, then renamed over it (a temp file is removed when
  * writing it fails). Parent folders are made 0700.
  */
+function tempPrefix(target: string): string {
+  return `.${basename(target)}.`;
+}
+
+/**
+ * A writer killed between writing its temp file and renaming it leaves the temp file behind,
+ * secrets and all; the next writer removes those whose process is gone.
+ */
+async function removeOrphanedTemps(deps: Deps, folder: string, target: string): Promise<void> {
+  const prefix = tempPrefix(target);
+  const names = await deps.fs.readdir(folder).catch(() => [] as string[]);
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
+    const pid = Number(name.slice(prefix.length).split('.')[0]);
+    if (pid !== deps.processes.pid && !deps.processes.isAlive(pid)) await deps.fs.unlink(join(folder, name)).catch(() => undefined);
+  }
+}
+
 export async function writeFileAtomic(deps: Deps, path: string, content: string): Promise<void> {
   const target = await writeTarget(deps, path);
   const folder = dirname(target);
   await deps.fs.mkdir(folder, { recursive: true, mode: 0o700 });
-  const temp = join(folder, `.${basename(target)}.${deps.processes.pid}.${Math.floor(deps.random() * 1e9)}.tmp`);
+  const temp = join(folder, `${tempPrefix(target)}${deps.processes.pid}.${Math.floor(deps.random() * 1e9)}.tmp`);
   const handle = await deps.fs.open(temp, 'wx', 0o600);
   try {
     try {
@@ -36,4 +54,5 @@ export async function writeFileAtomic(deps: Deps, path: string, content: string)
     await deps.fs.unlink(temp).catch(() => undefined);
     throw error;
   }
+  await removeOrphanedTemps(deps, folder, target);
 }

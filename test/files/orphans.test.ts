@@ -1,0 +1,27 @@
+import { mkdtemp, readdir, rm, writeFile, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ProcessTable } from '../../src/deps.js';
+import { writeFileAtomic } from '../../src/files/atomic-write.js';
+import { testDeps } from '../support/deps.js';
+
+let home: string | undefined;
+afterEach(async () => {
+  if (home) await rm(home, { recursive: true, force: true });
+});
+
+/** This process is 100; 200 is alive; every other pid is gone. */
+const processes: ProcessTable = { pid: 100, isAlive: (pid) => pid === 100 || pid === 200 };
+
+describe('temp files left by a killed writer', () => {
+  it('are removed by the next write when their writer is gone, and only then', async () => {
+    home = await mkdtemp(join(tmpdir(), 'awsrole-orphans-'));
+    const folder = join(home, '.aws');
+    await mkdir(folder);
+    const leftovers = ['.credentials.300.1.tmp', '.credentials.200.2.tmp', '.config.300.3.tmp', 'credentials.300.4.tmp'];
+    for (const name of leftovers) await writeFile(join(folder, name), 'aws_secret_access_key = oldSECRETCANARY\n');
+    await writeFileAtomic(testDeps(home, { processes }), join(folder, 'credentials'), '[a]\n');
+    expect((await readdir(folder)).sort()).toEqual(['.config.300.3.tmp', '.credentials.200.2.tmp', 'credentials', 'credentials.300.4.tmp']);
+  });
+});
