@@ -146,9 +146,10 @@ export const nodeFileSystem: FileSystem = {
 };
 
 /**
- * Runs a command to completion with a deadline. The child gets its own process group so that a
- * timeout stops its helpers too, and the result is settled by the timer even if some grandchild
- * still holds the pipes open.
+ * Runs a command to completion with a deadline, as botocore runs credential_process: stdin and
+ * the controlling terminal stay the user's (a helper may ask for a password there), stdout and
+ * stderr are captured. On timeout the child is killed and the result settles at once, even if
+ * a grandchild still holds the pipes: our ends are closed so nothing keeps awsrole waiting.
  */
 export function runProcess(argv: readonly string[], options: RunProcessOptions): Promise<ProcessResult> {
   const [command, ...args] = argv;
@@ -157,7 +158,7 @@ export function runProcess(argv: readonly string[], options: RunProcessOptions):
       resolve({ exitCode: 127, signal: null, stdout: '', stderr: 'empty command', timedOut: false });
       return;
     }
-    const child = spawn(command, args, { env: definedEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn(command, args, { env: definedEnv(options.env), stdio: ['inherit', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     let settled = false;
@@ -168,7 +169,9 @@ export function runProcess(argv: readonly string[], options: RunProcessOptions):
       resolve(result);
     };
     const timer = setTimeout(() => {
-      killGroup(child.pid);
+      child.kill('SIGKILL');
+      child.stdout.destroy();
+      child.stderr.destroy();
       settle({ exitCode: null, signal: 'SIGKILL', stdout, stderr, timedOut: true });
     }, options.timeoutMs);
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -176,15 +179,6 @@ export function runProcess(argv: readonly string[], options: RunProcessOptions):
     child.on('error', (error) => settle({ exitCode: 127, signal: null, stdout, stderr: error.message, timedOut: false }));
     child.on('close', (exitCode, signal) => settle({ exitCode, signal, stdout, stderr, timedOut: false }));
   });
-}
-
-function killGroup(pid: number | undefined): void {
-  if (pid === undefined) return;
-  try {
-    process.kill(-pid, 'SIGKILL');
-  } catch {
-    // already gone
-  }
 }
 
 export async function nodeHttpClient(request: HttpRequest): Promise<HttpResponse> {

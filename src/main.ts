@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import type { Deps } from './deps.js';
 import { AwsroleError, ExitCode } from './errors.js';
+import { terminalSafe } from './output/shown.js';
 import { VERSION } from './version.js';
 
 type Options = Record<string, unknown>;
@@ -120,28 +121,28 @@ function buildProgram(deps: Deps, run: Runner): Command {
 }
 
 function printError(deps: Deps, error: AwsroleError): void {
-  deps.stderr.write(`awsrole: ${error.message}\n`);
-  if (error.hint) deps.stderr.write(`  hint: ${error.hint}\n`);
+  deps.stderr.write(`awsrole: ${terminalSafe(error.message)}\n`);
+  if (error.hint) deps.stderr.write(`  hint: ${terminalSafe(error.hint)}\n`);
 }
 
 function exitCodeOf(deps: Deps, error: unknown): number {
   if (error instanceof CommanderError) {
-    const helpOrVersion = ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code);
-    return helpOrVersion ? ExitCode.ok : ExitCode.usage;
+    // `awsrole` alone prints help too, but as a usage error (commander gives it exit code 1).
+    return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
   }
   if (error instanceof AwsroleError) {
     printError(deps, error);
     return error.exitCode;
   }
   const message = error instanceof Error ? error.message : String(error);
-  deps.stderr.write(`awsrole: internal error: ${message}\n  please report it with the command you ran (secrets removed)\n`);
+  deps.stderr.write(`awsrole: internal error: ${terminalSafe(message)}\n  please report it with the command you ran (secrets removed)\n`);
   return ExitCode.internal;
 }
 
 /** Runs the CLI and returns the exit code; only bin.ts touches process.exitCode. */
 function withDebug(deps: Deps, enabled: boolean): Deps {
   if (!enabled) return deps;
-  return { ...deps, debug: (line) => deps.stderr.write(`awsrole: debug: ${line}\n`) };
+  return { ...deps, debug: (line) => deps.stderr.write(`awsrole: debug: ${terminalSafe(line)}\n`) };
 }
 
 /** Under --debug, a chain failure shows every link it tried. */

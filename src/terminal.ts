@@ -1,5 +1,6 @@
 import { openSync, closeSync } from 'node:fs';
 import { ReadStream, WriteStream } from 'node:tty';
+import { terminalSafe } from './output/shown.js';
 
 export class NoTerminalError extends Error {
   constructor() {
@@ -23,7 +24,7 @@ export function promptOnTerminal(message: string): Promise<string> {
   const output = new WriteStream(fd);
   // Echo goes off before the prompt shows, so a fast typist's code is never displayed.
   input.setRawMode(true);
-  output.write(message);
+  output.write(terminalSafe(message));
   return new Promise((resolve, reject) => {
     let line = '';
     const finish = (error?: Error): void => {

@@ -20,7 +20,9 @@ export const ec2CredentialsFileLink: Link = {
     if (setting === undefined) throw new ChainSkip('AWS_CREDENTIAL_FILE is not set');
     // botocore expands only ~ here, not $VARS.
     const path = expandPath(setting.replace(/\$/g, '\u0000'), { HOME: deps.env['HOME'] }, deps.homedir).replace(/\u0000/g, '$');
-    const text = await deps.fs.readText(path);
+    const text = await deps.fs.readText(path).catch((error: NodeJS.ErrnoException) => {
+      throw new ConfigError(`cannot read ${path} (AWS_CREDENTIAL_FILE): ${error.code ?? error.message}`, 'point AWS_CREDENTIAL_FILE at a readable file, or unset it');
+    });
     if (text === undefined) {
       throw new ConfigError(`AWS_CREDENTIAL_FILE names ${path}, which does not exist`, 'unset AWS_CREDENTIAL_FILE or create the file');
     }

@@ -47,11 +47,11 @@ function checkAssumeFlags(options: AssumeOptions): CheckedFlags {
 /** `--role-arn`: one more hop on top of whatever the chain (or --source-profile) supplies. */
 async function assumeRoleArn(deps: Deps, options: AssumeOptions, flags: CheckedFlags & { roleArn: string }): Promise<{ credentials: Credentials; profile: string; config: Awaited<ReturnType<typeof resolveSource>>['config'] }> {
   const viaSourceProfile = options.sourceProfile !== undefined;
-  const source = await resolveSource(deps, {
-    ...options,
-    profile: options.sourceProfile ?? options.profile,
-    profileFlag: viaSourceProfile ? '--source-profile' : '--profile',
-  });
+  const source = await resolveSource(
+    deps,
+    { ...options, profile: options.sourceProfile ?? options.profile, profileFlag: viaSourceProfile ? '--source-profile' : '--profile', topHop: 'role-arn' },
+    { serialNumber: flags.serialNumber },
+  );
   const chained = source.resolution.source === 'assume-role';
   if (chained && flags.durationSeconds !== undefined && flags.durationSeconds > ASSUME_ROLE_DURATION.chainedMax) {
     throw new UsageError(

@@ -8,12 +8,15 @@ import { maskKeyId } from '../output/mask.js';
 import { createStsCaller, type StsCaller } from '../sts/client.js';
 import { createRoleAssumer, type HopRecord } from '../sts/role-assumer.js';
 import { resolveStsSettings, type StsFlags } from '../sts/settings.js';
+import { ASSUME_ROLE_DURATION } from '../sts/validate.js';
 
 /** Options every credential-producing command shares. */
 export interface SourceOptions extends StsFlags {
   profile?: string | undefined;
   /** Explicit parameters from the programmatic API (the CLI reads them with --credentials-json -). */
   explicit?: ExplicitParams | undefined;
+  /** Which hop the flags aim at: the selected role profile's (default), or a --role-arn hop on top. */
+  topHop?: 'profile' | 'role-arn' | undefined;
   /** Which flag gave `profile` (default --profile), for messages. */
   profileFlag?: ProfileFlag | undefined;
   credentialsJson?: string | undefined;
@@ -66,6 +69,31 @@ function debugResolution(deps: Deps, resolution: Resolution, hops: HopRecord[]):
   deps.debug(`credentials: key ${maskKeyId(resolution.credentials.accessKeyId)}, ${resolution.credentials.sessionToken ? 'with' : 'without'} a session token`);
 }
 
+/**
+ * A --token-code is good for one STS call, on the device it was read from: the --serial-number
+ * (when given) or else the first hop that needs a code. Other MFA hops prompt or use a cached
+ * MFA session.
+ */
+function oneTimeTokenCode(code: string | undefined, serial: string | undefined): (hopSerial: string) => string | undefined {
+  let unused = code;
+  return (hopSerial) => {
+    if (unused === undefined || (serial !== undefined && hopSerial !== serial)) return undefined;
+    const taken = unused;
+    unused = undefined;
+    return taken;
+  };
+}
+
+/** A --duration over an hour on a chained hop is refused before STS is asked (it would refuse). */
+function checkChainedDuration(hop: AssumeRoleRequest, overrides: HopOverrides): void {
+  const seconds = overrides.durationSeconds;
+  if (!hop.chained || seconds === undefined || seconds <= ASSUME_ROLE_DURATION.chainedMax) return;
+  throw new UsageError(
+    `--duration ${seconds}: the source credentials of ${hop.roleArn} came from another role, and AWS limits role chaining to 1 hour`,
+    'pass --duration 3600 or less, or use long-term (or MFA-session) credentials as the source',
+  );
+}
+
 /** Runs the provider chain for a command, with STS plumbing ready for role profiles. */
 export async function resolveSource(deps: Deps, options: SourceOptions, overrides: HopOverrides = {}, loaded?: SharedConfig): Promise<ResolvedSource> {
   const config = loaded ?? (await loadSharedConfig(deps));
@@ -73,10 +101,13 @@ export async function resolveSource(deps: Deps, options: SourceOptions, override
   const hops: HopRecord[] = [];
   const profile = selectProfile(deps.env, options.profile, options.profileFlag);
   const stsCaller = lazyStsCaller(deps, config, profile.name, options);
+  const tokenCodeFor = oneTimeTokenCode(options.tokenCode, overrides.serialNumber);
   const assumeRole: RoleAssumer = (source, request) => {
-    const assumer = createRoleAssumer({ deps, caller: stsCaller(), refresh: options.refresh === true, tokenCode: options.tokenCode, onHop: (hop) => hops.push(hop) });
-    const isTopHop = request.profile === profile.name;
-    return assumer(source, isTopHop ? { ...request, ...withoutUndefined(overrides) } : request);
+    // The hop the user aimed the flags at: the selected role profile's own, or the --role-arn hop on top.
+    const isTopHop = request.profile === (options.topHop === 'role-arn' ? undefined : profile.name);
+    const hop = isTopHop ? { ...request, ...withoutUndefined(overrides) } : request;
+    if (isTopHop) checkChainedDuration(hop, overrides);
+    return createRoleAssumer({ deps, caller: stsCaller(), refresh: options.refresh === true, tokenCodeFor, onHop: (done) => hops.push(done) })(source, hop);
   };
   const context = await createChainContext({ deps, profile: options.profile, profileFlag: options.profileFlag, explicit, assumeRole, config });
   const resolution = await runChain(context, LINKS);

@@ -1,6 +1,7 @@
 import { Chalk } from 'chalk';
 import type { Resolution, TraceEntry } from '../chain/types.js';
 import type { OutStream } from '../deps.js';
+import { terminalSafe } from '../output/shown.js';
 
 const MARKS: Record<TraceEntry['outcome'], string> = { found: '✔', skipped: '·', failed: '✘', 'not-tried': '–' };
 
@@ -16,8 +17,8 @@ export function renderTrace(trace: readonly TraceEntry[], paint: InstanceType<ty
     const label = `${String(index + 1).padStart(2)}. ${entry.link.padEnd(width)}`;
     const outcome = entry.outcome.padEnd(9);
     const colour = entry.outcome === 'found' ? paint.green : entry.outcome === 'failed' ? paint.red : paint.dim;
-    const line = colour(`${MARKS[entry.outcome]} ${label}  ${outcome} ${entry.detail}`);
-    const shadows = (entry.shadows ?? []).map((text) => `\n${' '.repeat(width + 8)}shadows ${text}`);
+    const line = colour(`${MARKS[entry.outcome]} ${label}  ${outcome} ${terminalSafe(entry.detail)}`);
+    const shadows = (entry.shadows ?? []).map((text) => `\n${' '.repeat(width + 8)}shadows ${terminalSafe(text)}`);
     return line + paint.yellow(shadows.join(''));
   });
   return `${lines.join('\n')}\n`;

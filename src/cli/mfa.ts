@@ -5,11 +5,11 @@ import { readMfaSession, writeMfaSession } from '../cache/mfa-cache.js';
 import { loadSharedConfig } from '../config/load.js';
 import { mergedProfile, stringValue, type SharedConfig } from '../config/shared-config.js';
 import type { Deps } from '../deps.js';
-import { UsageError } from '../errors.js';
+import { ConfigError, UsageError } from '../errors.js';
 import { getSessionToken } from '../sts/operations.js';
 import { obtainTokenCode } from '../sts/role-assumer.js';
 import { resolveRegion } from '../sts/settings.js';
-import { SESSION_TOKEN_DURATION } from '../sts/validate.js';
+import { SESSION_TOKEN_DURATION, serialNumberProblem } from '../sts/validate.js';
 import { resolveSource, type SourceOptions } from './common.js';
 import { checkDeliverOptions, deliverCredentials, type DeliverOptions } from './deliver.js';
 import { durationFlag, serialFlag, tokenCodeFlag } from './flags.js';
@@ -37,6 +37,14 @@ function longTermProfile(config: SharedConfig, name: string): string {
   return current;
 }
 
+/** The profile's mfa_serial, held to STS's rules like any value from a file (exit 5). */
+function profileSerial(config: SharedConfig, profile: string): string | undefined {
+  const serial = stringValue(mergedProfile(config, profile), 'mfa_serial');
+  const problem = serial === undefined ? undefined : serialNumberProblem(serial);
+  if (problem) throw new ConfigError(`mfa_serial in profile ${profile}: ${problem}`, 'fix mfa_serial in the config file');
+  return serial;
+}
+
 /** `awsrole mfa`: an MFA session (GetSessionToken), cached so later role hops need no new code. */
 export async function mfaCommand(deps: Deps, options: MfaOptions): Promise<void> {
   checkDeliverOptions(deps, options);
@@ -44,8 +52,7 @@ export async function mfaCommand(deps: Deps, options: MfaOptions): Promise<void>
   const code = tokenCodeFlag('--code', options.code);
   const config = await loadSharedConfig(deps);
   const selected = selectProfile(deps.env, options.profile);
-  const serial =
-    serialFlag('--serial', options.serial) ?? stringValue(mergedProfile(config, selected.name), 'mfa_serial');
+  const serial = serialFlag('--serial', options.serial) ?? profileSerial(config, selected.name);
   if (serial === undefined) {
     throw new UsageError(`no MFA device: pass --serial ARN, or set mfa_serial in profile ${selected.name}`);
   }

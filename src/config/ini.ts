@@ -199,19 +199,20 @@ function finishValues(raw: RawSection): Section {
     const value = raw[name];
     if (!Array.isArray(value)) continue;
     const joined = pyRstrip(value.join('\n'));
-    section[name] = joined.startsWith('\n') ? parseNested(joined) : joined;
+    section[name] = joined.startsWith('\n') ? parseNested(joined, name) : joined;
   }
   return section;
 }
 
 /** botocore's _parse_nested: `key = value` lines of an indented block; any other line is an error. */
-function parseNested(value: string): Record<string, string> {
+function parseNested(value: string, key: string): Record<string, string> {
   const nested = Object.create(null) as Record<string, string>;
   for (const raw of value.split('\n')) {
     const line = pyStrip(raw);
     if (line === '') continue;
     const at = line.indexOf('=');
-    if (at < 0) throw new IniParseError(0, `nested line "${line.slice(0, 40)}" has no "="`);
+    // Never quote the line: it may be a secret that slipped onto a line of its own.
+    if (at < 0) throw new IniParseError(0, `the indented block under "${key}" has a line without "=" (an indented line continues the key above it)`);
     nested[pyStrip(line.slice(0, at))] = pyStrip(line.slice(at + 1));
   }
   return nested;

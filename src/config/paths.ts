@@ -1,5 +1,3 @@
-import { join } from 'node:path';
-
 type Env = Readonly<Record<string, string | undefined>>;
 
 /** Python's os.path.expanduser + expandvars, as botocore applies them to file settings. */
@@ -8,7 +6,8 @@ export function expandPath(path: string, env: Env, homedir: string): string {
     const value = env[bare ?? braced ?? ''];
     return value ?? whole;
   });
-  if (withVars === '~' || withVars.startsWith('~/')) return homeOf(env, homedir) + withVars.slice(1);
+  // Python's expanduser takes ~/ and, on Windows, ~\ too.
+  if (withVars === '~' || withVars.startsWith('~/') || withVars.startsWith('~\\')) return homeOf(env, homedir) + withVars.slice(1);
   return withVars;
 }
 
@@ -17,11 +16,11 @@ function homeOf(env: Env, homedir: string): string {
 }
 
 export function credentialsFilePath(env: Env, homedir: string): string {
-  return expandPath(env['AWS_SHARED_CREDENTIALS_FILE'] ?? join('~', '.aws', 'credentials'), env, homedir);
+  return expandPath(env['AWS_SHARED_CREDENTIALS_FILE'] ?? '~/.aws/credentials', env, homedir);
 }
 
 export function configFilePath(env: Env, homedir: string): string {
-  return expandPath(env['AWS_CONFIG_FILE'] ?? join('~', '.aws', 'config'), env, homedir);
+  return expandPath(env['AWS_CONFIG_FILE'] ?? '~/.aws/config', env, homedir);
 }
 
 /** Shows a path the way a user typed it: ~ for the home directory. */

@@ -1,6 +1,6 @@
 import type { AssumeRoleRequest, Credentials, RoleAssumer } from '../chain/types.js';
 import type { Deps } from '../deps.js';
-import { RefusedError, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { cacheTextFor, cliCacheFolder, cliCacheKey, readCachedSession, writeCachedSession } from '../cache/cli-cache.js';
 import { readMfaSession } from '../cache/mfa-cache.js';
 import type { StsCaller } from './client.js';
@@ -13,8 +13,8 @@ export interface RoleAssumerOptions {
   caller: StsCaller;
   /** Skip the caches (--refresh). */
   refresh: boolean;
-  /** --token-code, used for the hop whose serial needs it. */
-  tokenCode?: string | undefined;
+  /** --token-code for a hop about to call STS with this MFA serial, if the code is meant for it. */
+  tokenCodeFor?: ((serial: string) => string | undefined) | undefined;
   /** Records each hop for messages and --debug. */
   onHop?: ((hop: HopRecord) => void) | undefined;
 }
@@ -51,7 +51,7 @@ export async function obtainTokenCode(deps: Deps, serial: string, given: string 
     throw new UsageError(`an MFA code is needed for ${serial} and ${why}`, `pass ${flag} 123456 (the code your device shows)`);
   }
   const problem = tokenCodeProblem(code);
-  if (problem) throw new RefusedError(`MFA code not sent to STS: ${problem}`, 'run the command again and type the 6 digits your device shows');
+  if (problem) throw new UsageError(`MFA code not sent to STS: ${problem}`, 'run the command again and type the 6 digits your device shows');
   return code;
 }
 
@@ -70,11 +70,12 @@ interface Signing {
 async function signingFor(options: RoleAssumerOptions, source: Credentials, request: AssumeRoleRequest): Promise<Signing> {
   const serial = request.serialNumber;
   if (serial === undefined) return { credentials: source, request, via: 'sts' };
-  if (options.tokenCode === undefined && !options.refresh) {
+  const given = options.tokenCodeFor?.(serial);
+  if (given === undefined && !options.refresh) {
     const session = await readMfaSession(options.deps, serial, source.accessKeyId);
     if (session !== undefined) return { credentials: session, request: { ...request, serialNumber: undefined }, via: 'mfa-session' };
   }
-  const tokenCode = await obtainTokenCode(options.deps, serial, options.tokenCode, '--token-code');
+  const tokenCode = await obtainTokenCode(options.deps, serial, given, '--token-code');
   return { credentials: source, request, tokenCode, via: 'sts' };
 }
 

@@ -29,10 +29,34 @@ function isTrue(value: string | undefined): boolean {
   return value?.trim().toLowerCase() === 'true';
 }
 
+interface RegionSetting {
+  region: string;
+  from: string;
+}
+
+function regionSetting(env: Deps['env'], config: SharedConfig | undefined, profile: string, flag?: string): RegionSetting | undefined {
+  if (flag) return { region: flag, from: '--region' };
+  for (const name of ['AWS_DEFAULT_REGION', 'AWS_REGION']) {
+    const value = env[name];
+    if (value) return { region: value, from: name };
+  }
+  const fromProfile = config === undefined ? undefined : stringValue(mergedProfile(config, profile), 'region');
+  return fromProfile ? { region: fromProfile, from: `region in profile ${profile}` } : undefined;
+}
+
 /** --region, AWS_DEFAULT_REGION, AWS_REGION, then the profile's region. */
 export function resolveRegion(env: Deps['env'], config: SharedConfig | undefined, profile: string, flag?: string): string | undefined {
-  const fromProfile = config === undefined ? undefined : stringValue(mergedProfile(config, profile), 'region');
-  return flag || env['AWS_DEFAULT_REGION'] || env['AWS_REGION'] || fromProfile || undefined;
+  return regionSetting(env, config, profile, flag)?.region;
+}
+
+/** botocore's check: a region becomes part of a host name. */
+const VALID_REGION = /^[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$/;
+
+function checkedRegion(setting: RegionSetting | undefined): string | undefined {
+  if (setting === undefined || VALID_REGION.test(setting.region)) return setting?.region;
+  const message = `${setting.from} ${shown(setting.region)} is not a valid region name`;
+  const hint = 'a region looks like eu-west-1 (a comment after the value in the config file is part of the value)';
+  throw setting.from === '--region' ? new UsageError(message, hint) : new ConfigError(message, hint);
 }
 
 function configuredEndpoint(env: Deps['env'], config: SharedConfig | undefined, profile: string): { url: string; from: string } | undefined {
@@ -80,7 +104,7 @@ function positiveNumber(text: string | undefined, fallback: number): number {
 }
 
 export function resolveStsSettings(env: Deps['env'], config: SharedConfig | undefined, profile: string, flags: StsFlags = {}): StsSettings {
-  const region = resolveRegion(env, config, profile, flags.region);
+  const region = checkedRegion(regionSetting(env, config, profile, flags.region));
   const configured = flags.endpointUrl ? { url: flags.endpointUrl, from: '--endpoint-url' } : configuredEndpoint(env, config, profile);
   const endpoint = configured ? checkUrl(configured.url, configured.from, configured.from === '--endpoint-url') : defaultEndpoint(env, config, profile, region);
   return {

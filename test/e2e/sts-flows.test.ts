@@ -137,13 +137,13 @@ describe('role chains from the config file', () => {
     expect(JSON.parse(who.stdout)).toMatchObject({ Arn: expect.stringMatching(/^arn:aws:sts::111122223333:assumed-role\/admin\//) });
   });
 
-  it('over one hour on the second hop (--duration) is refused with the explanation', async () => {
+  it('over one hour on the second hop (--duration) is refused before STS is asked for it', async () => {
     const result = await runCli(['assume', '--profile', 'admin', '--duration', '2h'], t.home.env);
-    expect(result.code).toBe(4);
+    expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toContain('ValidationError');
-    expect(result.stderr).toContain('AWS limits role chaining');
+    expect(result.stderr).toContain('AWS limits role chaining to 1 hour');
     expect(result.stderr).toContain('--duration 3600 or less');
+    expect(t.rig.calls.filter((call) => call.params['RoleArn'] === roles.admin)).toEqual([]);
   });
 
   it('over one hour on the second hop (duration_seconds in the file) is refused with the explanation', async () => {
