@@ -14,10 +14,7 @@ const COMMANDS: Record<string, () => Promise<Action>> = {
   unset: async () => (await import('./cli/unset.js')).unsetCommand,
   assume: async () => (await import('./cli/assume.js')).assumeCommand,
   mfa: async () => (await import('./cli/mfa.js')).mfaCommand,
-  exec: async () => {
-    const { execCommand } = await import('./cli/exec.js');
-    return (deps, options, args) => execCommand(deps, options, args);
-  },
+  exec: async () => (await import('./cli/exec.js')).execCommand,
   'decode-message': async () => {
     const { decodeMessageCommand } = await import('./cli/decode-message.js');
     return (deps, options, args) => decodeMessageCommand(deps, options, args[0]);
@@ -139,7 +136,7 @@ function exitCodeOf(deps: Deps, error: unknown): number {
   return ExitCode.internal;
 }
 
-/** Runs the CLI and returns the exit code; only bin.ts touches process.exitCode. */
+/** Under --debug, the command gets a debug line writer (secrets are never passed to it). */
 function withDebug(deps: Deps, enabled: boolean): Deps {
   if (!enabled) return deps;
   return { ...deps, debug: (line) => deps.stderr.write(`awsrole: debug: ${terminalSafe(line)}\n`) };
@@ -152,6 +149,7 @@ function debugTrace(deps: Deps, error: unknown): void {
   for (const entry of trace as { link: string; outcome: string; detail: string }[]) deps.debug(`chain ${entry.link}: ${entry.outcome}: ${entry.detail}`);
 }
 
+/** Runs the CLI and returns the exit code; only bin.ts touches process.exitCode. */
 export async function run(deps: Deps, argv: readonly string[]): Promise<number> {
   let result: number = ExitCode.ok;
   let program: Command | undefined;

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Credentials } from '../chain/types.js';
 import type { Deps } from '../deps.js';
 import { expandPath } from '../config/paths.js';
+import { parseIsoTime } from '../chain/expiration.js';
 import { writeFileAtomic } from '../files/atomic-write.js';
 import { pyJsonDumps } from './py-json.js';
 
@@ -34,10 +35,6 @@ interface CachedResponse {
   Credentials?: { AccessKeyId?: unknown; SecretAccessKey?: unknown; SessionToken?: unknown; Expiration?: unknown; AccountId?: unknown };
 }
 
-function parseCacheTime(text: string): number {
-  return Date.parse(text.replace(/UTC$/, 'Z'));
-}
-
 /** Credentials from a cache file when they have at least REFRESH_WINDOW_MS left; else undefined. */
 export function credentialsFromCacheText(text: string, now: Date): Credentials | undefined {
   let parsed: CachedResponse;
@@ -48,8 +45,8 @@ export function credentialsFromCacheText(text: string, now: Date): Credentials |
   }
   const c = parsed.Credentials;
   if (typeof c?.AccessKeyId !== 'string' || typeof c.SecretAccessKey !== 'string' || typeof c.Expiration !== 'string') return undefined;
-  const expires = parseCacheTime(c.Expiration);
-  if (Number.isNaN(expires) || expires - now.getTime() < REFRESH_WINDOW_MS) return undefined;
+  const expires = parseIsoTime(c.Expiration)?.getTime();
+  if (expires === undefined || expires - now.getTime() < REFRESH_WINDOW_MS) return undefined;
   return {
     accessKeyId: c.AccessKeyId,
     secretAccessKey: c.SecretAccessKey,

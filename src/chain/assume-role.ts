@@ -6,6 +6,7 @@ import { checkCredentialSource, credentialsFromSource } from './credential-sourc
 import { fromCredentialsFile } from './credentials-file.js';
 import { fromProcess } from './process.js';
 import { hasStaticKeys } from './static-keys.js';
+import { pythonInt } from '../config/python-int.js';
 import type { AssumeRoleRequest, ChainContext, Credentials, LinkResult } from './types.js';
 import { defaultSessionName } from './session-name.js';
 import { explainExpiredSource } from '../sts/teach.js';
@@ -28,11 +29,11 @@ function fileValue(profile: string, key: string, value: string | undefined, prob
   return value;
 }
 
-/** botocore drops a duration_seconds that is not an integer; one outside STS's range is refused here. */
+/** botocore drops a duration_seconds that Python's int() rejects; one outside STS's range is refused here. */
 function durationFrom(section: Section, profile: string): number | undefined {
   const text = stringValue(section, 'duration_seconds');
-  if (text === undefined || !/^\s*[+-]?\d+\s*$/.test(text)) return undefined;
-  const seconds = Number(text);
+  const seconds = text === undefined ? undefined : pythonInt(text);
+  if (seconds === undefined) return undefined;
   const problem = durationProblem(seconds, ASSUME_ROLE_DURATION);
   if (problem) throw new ConfigError(`duration_seconds in profile ${profile}: ${problem}`, 'fix duration_seconds in the config file');
   return seconds;

@@ -11,6 +11,7 @@ import { isIPv4 } from 'node:net';
 import { HttpFailure, type Deps, type HttpResponse } from '../deps.js';
 import { ChainSkip, ConfigError, CredentialError, NetworkError } from '../errors.js';
 import type { Credentials, Link } from './types.js';
+import { parseIsoTime } from './expiration.js';
 
 export const CONTAINER_HOST = '169.254.170.2';
 const RELATIVE_VAR = 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI';
@@ -151,12 +152,6 @@ function errorSummary(body: string): string {
   return parts.length === 0 ? '' : ` (${parts.join(': ')})`;
 }
 
-function parseTime(text: string): Date | undefined {
-  const trimmed = text.trim();
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i.test(trimmed)) return undefined;
-  const time = Date.parse(trimmed);
-  return Number.isNaN(time) ? undefined : new Date(time);
-}
 
 function toCredentials(document: unknown, url: string): Credentials {
   const record =
@@ -170,7 +165,7 @@ function toCredentials(document: unknown, url: string): Credentials {
       'check the task role / pod identity association of this container',
     );
   }
-  const expiration = parseTime(record['Expiration'] as string);
+  const expiration = parseIsoTime(record['Expiration'] as string);
   if (expiration === undefined) {
     throw new CredentialError(`the container credentials endpoint ${url} sent an Expiration that is not an ISO 8601 time`);
   }

@@ -37,9 +37,11 @@ export function checkCredentialSource(name: string, profile: string): void {
   }
 }
 
+/** The credentials of a credential_source already checked by checkCredentialSource. */
 export async function credentialsFromSource(context: ChainContext, name: string, profile: string): Promise<Credentials> {
-  checkCredentialSource(name, profile);
-  const sourced = (await SOURCERS[name]?.(context)) ?? { missing: 'unknown source' };
+  const sourcer = SOURCERS[name];
+  if (sourcer === undefined) throw new ConfigError(`credential_source "${name}" in profile ${profile} is not valid`);
+  const sourced = await sourcer(context);
   if ('missing' in sourced) {
     throw new CredentialError(
       `credential_source ${name} of profile ${profile} found no credentials: ${sourced.missing}`,

@@ -1,13 +1,22 @@
 import { CredentialError } from '../errors.js';
 
-/** Parses an ISO-8601 expiry the way AWS tools write it (`Z`, `+00:00` or the CLI cache's `UTC`). */
-export function parseExpiration(text: string, where: string): Date {
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i;
+
+/**
+ * An ISO-8601 time as AWS tools write it: `Z`, an offset, or the AWS CLI cache's `UTC`.
+ * Undefined for anything else (Date.parse alone would take "Tuesday").
+ */
+export function parseIsoTime(text: string): Date | undefined {
   const normalized = text.trim().replace(/UTC$/, 'Z');
-  const time = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i.test(normalized) ? Date.parse(normalized) : NaN;
-  if (Number.isNaN(time)) {
-    throw new CredentialError(`${where} is not an ISO 8601 time`, 'write it like 2030-01-02T03:04:05Z');
-  }
-  return new Date(time);
+  const time = ISO_TIME.test(normalized) ? Date.parse(normalized) : NaN;
+  return Number.isNaN(time) ? undefined : new Date(time);
+}
+
+/** An expiry that must be a time: anything else is an error naming where it came from. */
+export function parseExpiration(text: string, where: string): Date {
+  const time = parseIsoTime(text);
+  if (time === undefined) throw new CredentialError(`${where} is not an ISO 8601 time`, 'write it like 2030-01-02T03:04:05Z');
+  return time;
 }
 
 export function assertNotExpired(expiration: Date | undefined, now: Date, where: string): void {

@@ -12,6 +12,7 @@ import { displayPath } from '../config/paths.js';
 import { stringValue, type SharedConfig } from '../config/shared-config.js';
 import { ConfigError } from '../errors.js';
 import type { ChainContext } from './types.js';
+import { pythonInt } from '../config/python-int.js';
 
 export const IMDS_IPV4_ENDPOINT = 'http://169.254.169.254/';
 export const IMDS_IPV6_ENDPOINT = 'http://[fd00:ec2::254]/';
@@ -110,17 +111,16 @@ function isTrue(value: string): boolean {
   return value.toLowerCase() === 'true';
 }
 
-/** Python's int(): optional sign, digits with single underscores between them, spaces around. */
+/** A whole number as botocore reads it (Python's int()), or a ConfigError naming the setting. */
 function parsePythonInt(setting: SettingValue, what: string): number {
-  const match = /^\s*([+-]?)(\d+(?:_\d+)*)\s*$/.exec(setting.value);
-  if (match === null) {
+  const value = pythonInt(setting.value);
+  if (value === undefined) {
     throw new ConfigError(
       `${setting.from} = ${JSON.stringify(setting.value)} is not ${what}`,
       `set ${setting.from.split(' ')[0] ?? setting.from} to a whole number such as 1 or 2`,
     );
   }
-  const magnitude = Number((match[2] ?? '0').replace(/_/g, ''));
-  return match[1] === '-' ? -magnitude : magnitude;
+  return value;
 }
 
 function parseTimeout(setting: SettingValue): number {

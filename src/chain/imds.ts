@@ -11,6 +11,7 @@ import { HttpFailure, type Deps, type HttpResponse } from '../deps.js';
 import { ChainSkip, CredentialError } from '../errors.js';
 import { imdsSettingsFromContext, type ImdsSettings } from './imds-settings.js';
 import type { Credentials, Link } from './types.js';
+import { parseIsoTime } from './expiration.js';
 
 export { imdsSettingsFromContext, resolveImdsSettings, type ImdsSettings } from './imds-settings.js';
 
@@ -212,11 +213,6 @@ function describeErrorBody(document: unknown): string {
 }
 
 /** ISO 8601 with a zone, as IMDS writes `Expiration`. */
-function parseTime(text: string): Date | undefined {
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i.test(text.trim())) return undefined;
-  const time = Date.parse(text.trim());
-  return Number.isNaN(time) ? undefined : new Date(time);
-}
 
 function isoSeconds(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -268,7 +264,7 @@ export async function fetchInstanceCredentials(deps: Deps, settings: ImdsSetting
   }
   const record = document as Record<string, string>;
   const expirationText = record['Expiration'] ?? '';
-  const reportedExpiration = parseTime(expirationText);
+  const reportedExpiration = parseIsoTime(expirationText);
   if (reportedExpiration === undefined) {
     throw new CredentialError(
       `IMDS at ${settings.baseUrl} sent an Expiration for role ${roleName} that is not an ISO 8601 time: ${printable(expirationText)}`,

@@ -3,8 +3,8 @@ import { ConfigError } from '../errors.js';
 import { IniParseError, parseIni, shlexSplit } from './ini.js';
 import { configFilePath, credentialsFilePath, displayPath } from './paths.js';
 import type { Section, SharedConfig } from './shared-config.js';
+import { strictUtf8 } from './utf8.js';
 
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Reads and parses one INI file; a missing file (or a directory) reads as empty, as in botocore. */
 export async function readIniFile(deps: Deps, path: string): Promise<Map<string, Section>> {
@@ -53,7 +53,7 @@ async function readFileText(deps: Deps, path: string): Promise<string | undefine
   }
   if (bytes === undefined) return undefined;
   try {
-    return utf8.decode(bytes);
+    return strictUtf8.decode(bytes);
   } catch {
     throw new ConfigError(`cannot parse ${displayPath(path, deps.env, deps.homedir)}: it is not UTF-8 text`, 'fix or remove the file');
   }

@@ -11,11 +11,6 @@ async function writeTarget(deps: Deps, path: string): Promise<string> {
   }
 }
 
-/**
- * Writes a file so that readers see the old content or the new, never a mix:
- * a 0600 temp file beside it, flushed, then renamed over it (a temp file is removed when
- * writing it fails). Parent folders are made 0700.
- */
 function tempPrefix(target: string): string {
   return `.${basename(target)}.`;
 }
@@ -34,6 +29,11 @@ async function removeOrphanedTemps(deps: Deps, folder: string, target: string): 
   }
 }
 
+/**
+ * Writes a file so that readers see the old content or the new, never a mix:
+ * a 0600 temp file beside it, flushed, then renamed over it (a temp file is removed when
+ * writing it fails). Parent folders are made 0700.
+ */
 export async function writeFileAtomic(deps: Deps, path: string, content: string): Promise<void> {
   const target = await writeTarget(deps, path);
   const folder = dirname(target);

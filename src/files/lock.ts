@@ -2,6 +2,7 @@ import { displayPath } from '../config/paths.js';
 import type { Deps, ProcessTable } from '../deps.js';
 import { ConfigError } from '../errors.js';
 import { PRIVATE_FILE_MODE } from './file-mode.js';
+import { errorCode } from './errno.js';
 
 /**
  * An exclusive lock file beside a file that several processes read, modify and write
@@ -20,8 +21,6 @@ import { PRIVATE_FILE_MODE } from './file-mode.js';
  * hosts); there the age rule alone breaks a lock. A lock older than `staleMs` whose owner is
  * still alive and finishing exactly then can, in a window of microseconds, lose to a breaker.
  */
-
-/** Who this process is and whether another one still runs; tests may pass their own. */
 
 export interface LockOptions {
   /** Give up after waiting this long in total; default 10 s. */
@@ -215,6 +214,3 @@ function cannotLock(deps: Deps, path: string, error: unknown): ConfigError {
   return new ConfigError(`cannot use the lock file ${shown}: ${errorCode(error) ?? String(error)}`, `check that you may create and delete files in its folder`);
 }
 
-function errorCode(error: unknown): string | undefined {
-  return (error as NodeJS.ErrnoException | undefined)?.code;
-}

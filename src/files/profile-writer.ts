@@ -9,6 +9,8 @@ import { maskKeyId } from '../output/mask.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { isOpenToOthers, openToOthersWarning, PRIVATE_FOLDER_MODE } from './file-mode.js';
 import { lockPathFor, withFileLock, type LockOptions } from './lock.js';
+import { errorCode } from './errno.js';
+import { strictUtf8 } from '../config/utf8.js';
 
 /*
  * Editing one [section] of an INI file and leaving every other byte alone.
@@ -283,8 +285,6 @@ async function resolveTarget(deps: Deps, path: string, shown: string): Promise<s
   return path;
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-
 async function readCredentialsFile(deps: Deps, path: string, shown: string): Promise<{ text: string; mode: number } | undefined> {
   let bytes: Uint8Array | undefined;
   let mode: number;
@@ -300,7 +300,7 @@ async function readCredentialsFile(deps: Deps, path: string, shown: string): Pro
   }
   if (bytes === undefined) return undefined;
   try {
-    return { text: utf8.decode(bytes), mode };
+    return { text: strictUtf8.decode(bytes), mode };
   } catch {
     throw new ConfigError(`cannot update ${shown}: it is not UTF-8 text`, 'fix the file; awsrole would not change bytes it cannot read');
   }
@@ -347,6 +347,3 @@ function checkReadsBack(
   }
 }
 
-function errorCode(error: unknown): string | undefined {
-  return (error as NodeJS.ErrnoException | undefined)?.code;
-}

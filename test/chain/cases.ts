@@ -1335,6 +1335,14 @@ export const cases: ChainCase[] = [
     role: { calls: [{ roleArn: ROLES.deploy, signer: ALICE.accessKeyId }] },
   },
   {
+    name: "role: duration_seconds = 7_200 is an integer to Python's int() and is sent",
+    spec: '§7',
+    files: { config: roleProfile('r', 'source_profile = src\nduration_seconds = 7_200\n'), credentials: `[src]\n${aliceKeys}` },
+    profile: 'r',
+    want: ASSUMED,
+    role: { calls: [{ roleArn: ROLES.deploy, signer: ALICE.accessKeyId, durationSeconds: 7200 }] },
+  },
+  {
     name: 'role: mfa_serial sends SerialNumber and TokenCode',
     spec: '§7',
     files: {
