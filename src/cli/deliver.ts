@@ -29,4 +29,12 @@ export async function deliverCredentials(deps: Deps, credentials: Credentials, r
     return;
   }
   deps.stdout.write(renderCredentials(format, credentials, region));
+  // Printed to a terminal, export lines change nothing: the shell must evaluate them.
+  if (deps.stdout.isTTY && EVAL_HINTS[format] !== undefined) deps.stderr.write(`awsrole: ${EVAL_HINTS[format]}\n`);
 }
+
+const EVAL_HINTS: Partial<Record<OutputFormat, string>> = {
+  sh: 'these lines only take effect when evaluated: eval "$(awsrole ...)"',
+  fish: 'these lines only take effect when evaluated: awsrole ... | source',
+  powershell: 'these lines only take effect when evaluated: awsrole ... | Invoke-Expression',
+};

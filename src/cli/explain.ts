@@ -1,6 +1,7 @@
 import { Chalk } from 'chalk';
 import type { Resolution, TraceEntry } from '../chain/types.js';
 import type { OutStream } from '../deps.js';
+import type { HopRecord } from '../sts/role-assumer.js';
 import { terminalSafe } from '../output/shown.js';
 
 const MARKS: Record<TraceEntry['outcome'], string> = { found: '✔', skipped: '·', failed: '✘', 'not-tried': '–' };
@@ -27,4 +28,17 @@ export function renderTrace(trace: readonly TraceEntry[], paint: InstanceType<ty
 export function renderProfileLine(resolution: Resolution): string {
   const { profile } = resolution;
   return profile.from === 'default' ? `profile: default (no --profile, AWS_DEFAULT_PROFILE or AWS_PROFILE)` : `profile: ${profile.name} (from ${profile.from})`;
+}
+
+const VIA: Record<HopRecord['via'], string> = {
+  cache: 'from the session cache (no STS call)',
+  'mfa-session': 'signed with the cached MFA session',
+  sts: 'from STS',
+};
+
+/** The AssumeRole hops behind the credentials, innermost first. */
+export function renderHops(hops: readonly HopRecord[]): string {
+  if (hops.length === 0) return '';
+  const lines = hops.map((hop, index) => `${String(index + 1).padStart(2)}. ${hop.request.roleArn} (session ${hop.request.roleSessionName}) ${VIA[hop.via]}`);
+  return `role hops:\n${terminalSafe(lines.join('\n'))}\n`;
 }

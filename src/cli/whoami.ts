@@ -3,7 +3,7 @@ import { ChainError } from '../chain/chain.js';
 import { formatExpiration, maskKeyId } from '../output/index.js';
 import { getCallerIdentity } from '../sts/operations.js';
 import { resolveSource, type SourceOptions } from './common.js';
-import { painter, renderProfileLine, renderTrace } from './explain.js';
+import { painter, renderHops, renderProfileLine, renderTrace } from './explain.js';
 
 export interface WhoamiOptions extends SourceOptions {
   json?: boolean | undefined;
@@ -49,6 +49,7 @@ export async function whoamiCommand(deps: Deps, options: WhoamiOptions): Promise
   let text = rows.map(([name, value]) => `${name.padEnd(8)} ${value}`).join('\n') + '\n';
   if (options.explain) {
     text += `\n${renderProfileLine(resolution)}\nchain (botocore order):\n${renderTrace(resolution.trace, painter(deps.stdout, deps.env))}`;
+    text += renderHops(source.hops);
   }
   deps.stdout.write(text);
 }

@@ -67,6 +67,20 @@ describe('hardening', () => {
     expect(result.stdout).toBe('');
   });
 
+  it('export lines printed to a terminal come with a reminder to evaluate them; piped, they do not', async () => {
+    const transcript = await new Promise<string>((resolve, reject) => {
+      const child = spawn('script', ['-qec', `${AWSROLE_BIN} export --profile alice --format sh`, '/dev/null'], { env: t.home.env, stdio: ['pipe', 'pipe', 'ignore'] });
+      let text = '';
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+      child.on('error', reject);
+      child.on('close', () => resolve(text));
+    });
+    expect(transcript).toContain(`export AWS_ACCESS_KEY_ID='${alice.accessKeyId}'`);
+    expect(transcript).toContain('awsrole: these lines only take effect when evaluated: eval "$(awsrole ...)"');
+    const piped = await runCli(['export', '--profile', 'alice', '--format', 'sh'], t.home.env);
+    expect(piped.stderr).toBe('');
+  });
+
   it('a credential_process helper keeps the terminal (it may ask for a password there)', async () => {
     const helper = await t.home.write(
       'helper.sh',

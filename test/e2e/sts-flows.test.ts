@@ -87,6 +87,13 @@ describe('whoami --explain', () => {
     expect(result.stdout).toMatch(/^– 10\. iam-role +not-tried/m);
   });
 
+  it('lists the role hops behind role-profile credentials, and which came from the cache', async () => {
+    await runCli(['assume', '--profile', 'deploy', '--format', 'json'], t.home.env);
+    const result = await runCli(['whoami', '--explain', '--profile', 'admin'], t.home.env);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(new RegExp(`role hops:\\n 1\\. ${roles.deploy} \\(session awsrole-tester-\\d+\\) from the session cache \\(no STS call\\)\\n 2\\. ${roles.admin} \\(session awsrole-tester-\\d+\\) from STS\\n$`));
+  });
+
   it('when nothing is found, shows on stderr why each link was skipped', async () => {
     const result = await runCli(['whoami', '--explain'], { ...t.home.env, AWS_SHARED_CREDENTIALS_FILE: t.home.path('none'), AWS_CONFIG_FILE: t.home.path('none') });
     expect(result.code).toBe(3);
