@@ -31,7 +31,7 @@ const MEMORY_RUNS = 3;
 const IMDS_TIMEOUT_S = 1; // awsrole's (and botocore's) default; the scenario leaves it unset
 const PROFILES = 10_000;
 
-for (const path of [BIN, join(ROOT, 'dist', 'awsrole.mjs'), STS_TOOL]) {
+for (const path of [BIN, join(ROOT, 'dist', 'awsrole.cjs'), STS_TOOL]) {
   if (!existsSync(path)) throw new Error(`bench: ${path} is missing; run \`npm run build\` first`);
 }
 

@@ -13,6 +13,8 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
     process.stdout.write(line);
   }
 } else {
-  const [{ realDeps }, { run }] = await Promise.all([import('./deps.js'), import('./main.js')]);
-  process.exitCode = await run(realDeps(), process.argv);
+  // The bundle is CommonJS (quicker to start): no top-level await.
+  void Promise.all([import('./deps.js'), import('./main.js')]).then(async ([{ realDeps }, { run }]) => {
+    process.exitCode = await run(realDeps(), process.argv);
+  });
 }

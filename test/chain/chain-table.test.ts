@@ -17,7 +17,7 @@ import { AWSROLE_BIN, ROOT, expectedProcessOutput, mapLimit, normaliseProcessOut
 import type { RunResult, Spawned } from './harness.js';
 
 const PARALLEL = 8;
-const cliBuilt = existsSync(AWSROLE_BIN) && existsSync(join(ROOT, 'dist', 'awsrole.mjs'));
+const cliBuilt = existsSync(AWSROLE_BIN) && existsSync(join(ROOT, 'dist', 'awsrole.cjs'));
 const runs = new Map<string, RunResult<Spawned>>();
 
 beforeAll(async () => {

@@ -32,7 +32,7 @@ import {
 import type { BotocoreResult, RunResult, Spawned } from './harness.js';
 
 const PARALLEL = 8;
-const cliBuilt = existsSync(AWSROLE_BIN) && existsSync(join(ROOT, 'dist', 'awsrole.mjs'));
+const cliBuilt = existsSync(AWSROLE_BIN) && existsSync(join(ROOT, 'dist', 'awsrole.cjs'));
 
 interface Outcome {
   boto: RunResult<BotocoreResult>;

@@ -1,6 +1,7 @@
 /**
  * Issue 5: the cheap commands load no AWS SDK code. No timing here: the built CLI runs with an
- * ESM resolve hook (`node --import`) that writes every module URL it resolves to a file, and
+ * ESM resolve hook (`node --import`) and a require() recorder (`node --require`) that write every
+ * module URL it resolves to a file, and
  * dist/meta.json (written by scripts/build.mjs from esbuild's metafile) says which output
  * files hold SDK code. `whoami` against the local STS must load them, so the check can fail.
  */
@@ -30,6 +31,18 @@ export async function resolve(specifier, context, nextResolve) {
   return result;
 }
 `;
+// The CLI bundle and bin/awsrole are CommonJS: require() is recorded by patching the resolver.
+const RECORD_REQUIRE = `
+const Module = require('node:module');
+const { appendFileSync } = require('node:fs');
+const { pathToFileURL } = require('node:url');
+const resolveFilename = Module._resolveFilename;
+Module._resolveFilename = function (...args) {
+  const file = resolveFilename.apply(this, args);
+  if (file.startsWith('/')) appendFileSync(process.env.AWSROLE_LOAD_TRACE, pathToFileURL(file).href + '\\n');
+  return file;
+};
+`;
 const REGISTER = `
 import { register } from 'node:module';
 register('./hooks.mjs', import.meta.url);
@@ -54,6 +67,7 @@ beforeAll(async () => {
   hookDir = await mkdtemp(join(tmpdir(), 'awsrole-hooks-'));
   await writeFile(join(hookDir, 'hooks.mjs'), HOOKS);
   await writeFile(join(hookDir, 'register.mjs'), REGISTER);
+  await writeFile(join(hookDir, 'record-require.cjs'), RECORD_REQUIRE);
   rig = await startStsServer();
 });
 afterAll(async () => {
@@ -90,7 +104,8 @@ async function traced(args: readonly string[]): Promise<Traced> {
   const trace = home.path('load-trace.txt');
   await writeFile(trace, '');
   const register = pathToFileURL(join(hookDir, 'register.mjs')).href;
-  const result = await runCommand(process.execPath, ['--import', register, AWSROLE_BIN, ...args], { ...home.env, AWSROLE_LOAD_TRACE: trace });
+  const args2 = ['--require', join(hookDir, 'record-require.cjs'), '--import', register, AWSROLE_BIN, ...args];
+  const result = await runCommand(process.execPath, args2, { ...home.env, AWSROLE_LOAD_TRACE: trace });
   const urls = (await readFile(trace, 'utf8')).split('\n').filter((line) => line !== '');
   return { ...result, urls };
 }
@@ -101,8 +116,8 @@ function sdkLoaded(urls: readonly string[]): string[] {
 
 describe('the build', () => {
   it('keeps SDK code out of the CLI file and records where it is', () => {
-    expect(meta.outputs['awsrole.mjs']?.sdk).toBe(false);
-    expect(meta.outputs['awsrole.mjs']?.packages.some((pkg) => /^@(aws-sdk|smithy)\//.test(pkg))).toBe(false);
+    expect(meta.outputs['awsrole.cjs']?.sdk).toBe(false);
+    expect(meta.outputs['awsrole.cjs']?.packages.some((pkg) => /^@(aws-sdk|smithy)\//.test(pkg))).toBe(false);
     const sdkFiles = Object.entries(meta.outputs).filter(([, output]) => output.packages.includes('@aws-sdk/client-sts'));
     expect(sdkFiles.length).toBeGreaterThan(0);
     for (const [file, output] of sdkFiles) {
@@ -117,7 +132,7 @@ describe('commands that make no network call load no SDK module', () => {
     const run = await traced(['--version']);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^\d+\.\d+\.\d+/);
-    expect(run.urls).toContain(pathToFileURL(join(DIST, 'awsrole.mjs')).href);
+    expect(run.urls).toContain(pathToFileURL(join(DIST, 'awsrole.cjs')).href);
     expect(sdkLoaded(run.urls)).toEqual([]);
   });
 
@@ -125,7 +140,7 @@ describe('commands that make no network call load no SDK module', () => {
     const run = await traced(['unset', '--format', 'sh']);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('unset AWS_ACCESS_KEY_ID');
-    expect(run.urls).toContain(pathToFileURL(join(DIST, 'awsrole.mjs')).href);
+    expect(run.urls).toContain(pathToFileURL(join(DIST, 'awsrole.cjs')).href);
     expect(sdkLoaded(run.urls)).toEqual([]);
   });
 
