@@ -6,37 +6,14 @@ import {
   type ContainerMode,
   type ContainerServer,
 } from '../../test/rigs/imds-server.js';
-import {
-  HttpFailure,
-  nodeFileSystem,
-  nodeHttpClient,
-  type Deps,
-  type HttpClient,
-  type HttpRequest,
-  type HttpResponse,
-  thisProcess,
-} from '../deps.js';
+import { HttpFailure, nodeFileSystem, type HttpRequest, type HttpResponse } from '../deps.js';
 import { ConfigError, CredentialError, NetworkError } from '../errors.js';
 import { containerEndpoint, containerLink, fetchContainerCredentials } from './container.js';
-import { linkContext, outcomeOf, textOf } from '../../test/support/link.js';
+import { linkContext, linkDeps, outcomeOf, textOf, type LinkDeps, type RecordingClient } from '../../test/support/link.js';
 
 const NOW = new Date('2030-01-01T00:00:00Z');
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 const TOKEN_FILE = '/var/run/secrets/pods.eks.amazonaws.com/serviceaccount/eks-pod-identity-token';
 
-type RecordingClient = HttpClient & { calls: HttpRequest[] };
-
-/** The real client, refusing anything that is not loopback. */
-function loopbackOnly(http: HttpClient): RecordingClient {
-  const calls: HttpRequest[] = [];
-  const guarded = async (request: HttpRequest) => {
-    const host = new URL(request.url).hostname;
-    if (!LOOPBACK_HOSTS.has(host)) throw new Error(`test tried to reach a non-loopback address: ${request.url}`);
-    calls.push(request);
-    return http(request);
-  };
-  return Object.assign(guarded, { calls });
-}
 
 /** Never touches the network: records the request and answers from a list (then the last answer again). */
 function cannedClient(...answers: (HttpResponse | HttpFailure)[]): RecordingClient {
@@ -60,15 +37,10 @@ interface Fixture {
   http?: RecordingClient;
 }
 
-function makeDeps(fixture: Fixture = {}): Deps & { http: RecordingClient; sleeps: number[]; reads: string[] } {
-  const sleeps: number[] = [];
+function makeDeps(fixture: Fixture = {}): LinkDeps & { reads: string[] } {
   const reads: string[] = [];
   const files = fixture.files ?? new Map<string, string>();
-  const sink = { write: () => {}, isTTY: false };
-  return {
-    env: fixture.env ?? {},
-    homedir: '/home/tester',
-    cwd: '/work',
+  const deps = linkDeps(fixture.env ?? {}, {
     fs: {
       ...nodeFileSystem,
       readText: async (path) => {
@@ -77,22 +49,9 @@ function makeDeps(fixture: Fixture = {}): Deps & { http: RecordingClient; sleeps
       },
     },
     now: () => NOW,
-    stdout: sink,
-    stderr: sink,
-    readStdin: async () => '',
-    http: fixture.http ?? loopbackOnly(nodeHttpClient),
-    runProcess: async () => {
-      throw new Error('unused');
-    },
-    processes: thisProcess,
-    execChild: async () => {
-      throw new Error('unused');
-    },
-    random: () => 0,
-    sleep: async (ms) => void sleeps.push(ms),
-    sleeps,
-    reads,
-  };
+    http: fixture.http,
+  });
+  return Object.assign(deps, { reads });
 }
 
 

@@ -12,56 +12,26 @@ import {
   type PathMode,
 } from '../../test/rigs/imds-server.js';
 import type { Section } from '../config/shared-config.js';
-import { nodeFileSystem, nodeHttpClient, thisProcess, type Deps, type HttpClient, type HttpRequest } from '../deps.js';
+import { nodeFileSystem } from '../deps.js';
 import { ConfigError, CredentialError } from '../errors.js';
 import { fetchInstanceCredentials, imdsLink, imdsUrl, staticStabilityExpiry } from './imds.js';
 import { IMDS_IPV4_ENDPOINT, IMDS_IPV6_ENDPOINT, imdsSettingsFromContext, resolveImdsSettings } from './imds-settings.js';
-import { linkContext, outcomeOf, textOf } from '../../test/support/link.js';
+import { linkContext, linkDeps, outcomeOf, textOf, type LinkDeps } from '../../test/support/link.js';
 
 const NOW = new Date('2030-01-01T00:00:00Z');
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
-
-/** The real client, refusing (loudly) anything that is not loopback, and counting calls. */
-function loopbackOnly(http: HttpClient): HttpClient & { calls: HttpRequest[] } {
-  const calls: HttpRequest[] = [];
-  const guarded = async (request: HttpRequest) => {
-    const host = new URL(request.url).hostname;
-    if (!LOOPBACK_HOSTS.has(host)) throw new Error(`test tried to reach a non-loopback address: ${request.url}`);
-    calls.push(request);
-    return http(request);
-  };
-  return Object.assign(guarded, { calls });
-}
 
 interface DepsOptions {
   env?: Record<string, string | undefined>;
   random?: number;
 }
 
-function makeDeps(options: DepsOptions = {}): Deps & { http: ReturnType<typeof loopbackOnly>; sleeps: number[] } {
-  const sleeps: number[] = [];
-  const sink = { write: () => {}, isTTY: false };
-  return {
-    env: options.env ?? {},
-    homedir: '/home/tester',
-    cwd: '/work',
+function makeDeps(options: DepsOptions = {}): LinkDeps {
+  return linkDeps(options.env ?? {}, {
     fs: { ...nodeFileSystem, readText: async () => undefined },
     now: () => NOW,
-    stdout: sink,
-    stderr: sink,
-    readStdin: async () => '',
-    http: loopbackOnly(nodeHttpClient),
-    runProcess: async () => {
-      throw new Error('unused');
-    },
-    processes: thisProcess,
-    execChild: async () => {
-      throw new Error('unused');
-    },
     random: () => options.random ?? 0,
-    sleep: async (ms) => void sleeps.push(ms),
-    sleeps,
-  };
+  });
 }
 
 

@@ -1,7 +1,8 @@
 /** Helpers for testing one chain link in process: a minimal context and the link's outcome. */
 import type { ChainContext, LinkResult } from '../../src/chain/types.js';
 import type { Section, SharedConfig } from '../../src/config/shared-config.js';
-import type { Deps } from '../../src/deps.js';
+import { nodeHttpClient, type Deps, type HttpClient, type HttpRequest } from '../../src/deps.js';
+import { testDeps, type TestDeps } from './deps.js';
 import { AwsroleError, ChainSkip } from '../../src/errors.js';
 
 /** A context for profile `default` with the given sections, and no STS. */
@@ -44,4 +45,40 @@ export function textOf(outcome: Outcome): string {
   if (outcome.kind === 'found') return outcome.result.detail;
   if (outcome.kind === 'skip') return outcome.reason;
   return `${outcome.error.message} ${outcome.error.hint ?? ''}`;
+}
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+export type RecordingClient = HttpClient & { calls: HttpRequest[] };
+
+/** The real HTTP client, refusing (loudly) anything that is not loopback, and recording calls. */
+export function loopbackOnly(http: HttpClient = nodeHttpClient): RecordingClient {
+  const calls: HttpRequest[] = [];
+  const guarded = async (request: HttpRequest) => {
+    const host = new URL(request.url).hostname;
+    if (!LOOPBACK_HOSTS.has(host)) throw new Error(`test tried to reach a non-loopback address: ${request.url}`);
+    calls.push(request);
+    return http(request);
+  };
+  return Object.assign(guarded, { calls });
+}
+
+export interface LinkDeps extends TestDeps {
+  http: RecordingClient;
+  /** What deps.sleep was asked to wait, instead of waiting. */
+  sleeps: number[];
+}
+
+/** Deps for a link test: exactly `env` (no defaults added), a fixed clock, recorded sleeps. */
+export function linkDeps(env: Record<string, string | undefined>, overrides: Partial<Omit<Deps, 'env' | 'stdout' | 'stderr' | 'http'>> & { http?: RecordingClient | undefined } = {}): LinkDeps {
+  const sleeps: number[] = [];
+  const http = overrides.http ?? loopbackOnly();
+  const deps = testDeps('/home/tester', {
+    now: () => new Date('2030-01-01T00:00:00Z'),
+    random: () => 0,
+    sleep: async (ms) => void sleeps.push(ms),
+    ...overrides,
+    http,
+  });
+  return Object.assign(deps, { env, http, sleeps });
 }
