@@ -55,40 +55,58 @@ function assumeOptions(command: Command): Command {
     .option('--policy-arn <arn>', 'managed session policy (repeatable)', collect);
 }
 
-function declareCommands(program: Command, run: Runner): void {
-  outputOptions(assumeOptions(program.command('assume').description('AssumeRole from --role-arn or a role profile; prints credentials for eval')))
-    .action((options: Options) => run('assume', options, []));
+type Declare = (program: Command, run: Runner) => void;
 
-  outputOptions(sourceOptions(program.command('mfa').description('GetSessionToken with MFA; the session is cached for later role hops')))
-    .option('--serial <serial>', 'MFA device ARN or hardware serial (otherwise the profile mfa_serial)')
-    .option('--code <code>', 'MFA code (prompted on the terminal when missing)')
-    .option('--duration <duration>', 'session length: seconds, or 12h (900 s to 36 h)')
-    .action((options: Options) => run('mfa', options, []));
+/** Each command's options and action; declared only when needed (see buildProgram). */
+const DECLARATIONS: Record<string, Declare> = {
+  assume: (program, run) =>
+    outputOptions(assumeOptions(program.command('assume').description('AssumeRole from --role-arn or a role profile; prints credentials for eval')))
+      .action((options: Options) => run('assume', options, [])),
+  mfa: (program, run) =>
+    outputOptions(sourceOptions(program.command('mfa').description('GetSessionToken with MFA; the session is cached for later role hops')))
+      .option('--serial <serial>', 'MFA device ARN or hardware serial (otherwise the profile mfa_serial)')
+      .option('--code <code>', 'MFA code (prompted on the terminal when missing)')
+      .option('--duration <duration>', 'session length: seconds, or 12h (900 s to 36 h)')
+      .action((options: Options) => run('mfa', options, [])),
+  export: (program, run) =>
+    outputOptions(sourceOptions(program.command('export').description("print the chain's credentials (like `aws configure export-credentials`)")))
+      .option('--token-code <code>', 'MFA code for a role profile with mfa_serial')
+      .action((options: Options) => run('export', options, [])),
+  whoami: (program, run) =>
+    sourceOptions(program.command('whoami').description('GetCallerIdentity, and which link of the chain supplied the credentials'))
+      .option('--json', 'print JSON')
+      .option('--explain', 'print every link of the chain: found, skipped (why), shadowed')
+      .option('--token-code <code>', 'MFA code for a role profile with mfa_serial')
+      .action((options: Options) => run('whoami', options, [])),
+  unset: (program, run) =>
+    program
+      .command('unset')
+      .description('print the lines that remove every variable awsrole sets')
+      .option('--format <format>', 'sh, fish, powershell, cmd (default from $SHELL)')
+      .action((options: Options) => run('unset', options, [])),
+  exec: (program, run) =>
+    assumeOptions(program.command('exec').description('run a command with the credentials in its environment only'))
+      .argument('[command...]', 'the command and its arguments, after --')
+      .passThroughOptions()
+      .action((command: string[], options: Options) => run('exec', options, command)),
+  'decode-message': (program, run) =>
+    sourceOptions(program.command('decode-message').description('decode an encoded authorization failure message (DecodeAuthorizationMessage)'))
+      .argument('[message]', 'the encoded message, or - to read it from stdin')
+      .action((message: string | undefined, options: Options) => run('decode-message', options, message === undefined ? [] : [message])),
+};
 
-  outputOptions(sourceOptions(program.command('export').description("print the chain's credentials (like `aws configure export-credentials`)")))
-    .option('--token-code <code>', 'MFA code for a role profile with mfa_serial')
-    .action((options: Options) => run('export', options, []));
-
-  sourceOptions(program.command('whoami').description('GetCallerIdentity, and which link of the chain supplied the credentials'))
-    .option('--json', 'print JSON')
-    .option('--explain', 'print every link of the chain: found, skipped (why), shadowed')
-    .option('--token-code <code>', 'MFA code for a role profile with mfa_serial')
-    .action((options: Options) => run('whoami', options, []));
-
-  program
-    .command('unset')
-    .description('print the lines that remove every variable awsrole sets')
-    .option('--format <format>', 'sh, fish, powershell, cmd (default from $SHELL)')
-    .action((options: Options) => run('unset', options, []));
-
-  assumeOptions(program.command('exec').description('run a command with the credentials in its environment only'))
-    .argument('[command...]', 'the command and its arguments, after --')
-    .passThroughOptions()
-    .action((command: string[], options: Options) => run('exec', options, command));
-
-  sourceOptions(program.command('decode-message').description('decode an encoded authorization failure message (DecodeAuthorizationMessage)'))
-    .argument('[message]', 'the encoded message, or - to read it from stdin')
-    .action((message: string | undefined, options: Options) => run('decode-message', options, message === undefined ? [] : [message]));
+/**
+ * Declaring every command's ~60 options costs ~2 ms at each start; a run needs only its own
+ * command. Help, a typo or no command at all get them all (for the listing and suggestions).
+ */
+function declareCommands(program: Command, run: Runner, args: readonly string[]): void {
+  const named = args.find((arg) => !arg.startsWith('-'));
+  const only = named !== undefined && Object.hasOwn(DECLARATIONS, named) ? DECLARATIONS[named] : undefined;
+  if (only !== undefined) {
+    only(program, run);
+    return;
+  }
+  for (const declare of Object.values(DECLARATIONS)) declare(program, run);
 }
 
 /** One line: "unknown command 'asume' (did you mean assume?)". */
@@ -99,7 +117,7 @@ function commanderMessage(text: string): string {
     .trim();
 }
 
-function buildProgram(deps: Deps, run: Runner): Command {
+function buildProgram(deps: Deps, run: Runner, args: readonly string[]): Command {
   const program = new Command('awsrole')
     .description('AWS credentials the way the AWS CLI finds them: assume roles, MFA sessions, shell exports, and why.')
     .version(VERSION, '-V, --version')
@@ -113,7 +131,7 @@ function buildProgram(deps: Deps, run: Runner): Command {
       outputError: (text, write) => write(`awsrole: ${commanderMessage(text)}\n  hint: see \`awsrole --help\` or \`awsrole COMMAND --help\`\n`),
     })
     .showSuggestionAfterError(true);
-  declareCommands(program, run);
+  declareCommands(program, run, args);
   return program;
 }
 
@@ -167,7 +185,7 @@ export async function run(deps: Deps, argv: readonly string[]): Promise<number> 
     }
   };
   try {
-    program = buildProgram(deps, runCommand);
+    program = buildProgram(deps, runCommand, argv.slice(2));
     await program.parseAsync(argv.slice(2), { from: 'user' });
     return result;
   } catch (error) {
