@@ -2,6 +2,7 @@ import { ChainSkip, CredentialError } from '../errors.js';
 import { shlexSplit } from '../config/ini.js';
 import { mergedProfile, stringValue } from '../config/shared-config.js';
 import { assertNotExpired, parseExpiration } from './expiration.js';
+import { maskKeyId } from '../output/mask.js';
 import type { ChainContext, Credentials, Link, LinkResult } from './types.js';
 
 /** botocore has no limit; a hung helper must not hang every shell that calls awsrole. */
@@ -36,9 +37,17 @@ export async function fromProcess(context: ChainContext, profile: string): Promi
   return { credentials, detail: where };
 }
 
+/**
+ * The helper's first stderr line, for the error message. A helper may print credentials there
+ * (a debug line, a failed JSON dump): key ids are masked and long key-like runs removed.
+ */
 function firstLine(text: string): string {
   const line = text.trim().split('\n')[0] ?? '';
-  return line === '' ? '(no message on stderr)' : line.slice(0, 300);
+  if (line === '') return '(no message on stderr)';
+  return line
+    .slice(0, 300)
+    .replace(/\b(?:AKIA|ASIA|AIDA|AROA|AGPA|ANPA|ANVA|APKA|ABIA|ACCA)[A-Z0-9]{12,}\b/g, (id) => maskKeyId(id))
+    .replace(/[A-Za-z0-9/+=]{24,}/g, '[redacted]');
 }
 
 /** credential_process version 1 output; the rules botocore's ProcessProvider applies. */

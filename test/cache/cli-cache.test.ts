@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cliCacheKey, credentialsFromCacheText } from '../../src/cache/cli-cache.js';
+import { mfaCacheKey } from '../../src/cache/mfa-cache.js';
 import { pyJsonDumps } from '../../src/cache/py-json.js';
 
 const ROLE = 'arn:aws:iam::123456789012:role/demo';
@@ -34,5 +35,14 @@ describe('reading a cached session', () => {
   it('ignores junk', () => {
     expect(credentialsFromCacheText('not json', now)).toBeUndefined();
     expect(credentialsFromCacheText('{"Credentials": {"AccessKeyId": 1}}', now)).toBeUndefined();
+  });
+});
+
+describe('the MFA session cache key', () => {
+  it('differs by source key and by device, so a session serves only the pair that made it', () => {
+    const serial = 'arn:aws:iam::123456789012:mfa/alice';
+    const keys = [mfaCacheKey(serial, 'AKIDALICE'), mfaCacheKey(serial, 'AKIDBOB'), mfaCacheKey(`${serial}2`, 'AKIDALICE')];
+    expect(new Set(keys).size).toBe(3);
+    expect(keys[0]).toMatch(/^mfa-[0-9a-f]{40}$/);
   });
 });

@@ -18,6 +18,7 @@ import type { ContainerServer, ImdsServer } from '../rigs/imds-server.js';
 import { FIXTURE, isoSeconds, startStsServer } from '../rigs/sts-server.js';
 import type { Session, StsCall, StsRig } from '../rigs/sts-server.js';
 import type { ChainCase, RoleCall, Want, WantFound } from './cases.js';
+import { guardedEnv } from '../support/cli.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const AWSROLE_BIN = join(ROOT, 'bin', 'awsrole');
@@ -60,7 +61,7 @@ export interface RunResult<T> {
 /** Runs `command` with no terminal (own session), stdin at EOF, and a hard timeout. */
 export function spawnCapture(command: string, args: readonly string[], env: Record<string, string>, cwd: string): Promise<Spawned> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(command, args, { env, cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { env: guardedEnv(env), cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let timedOut = false;

@@ -61,6 +61,14 @@ describe('hardening', () => {
     expect(plain.stderr).toContain('(AWS_CREDENTIAL_FILE): EISDIR');
   });
 
+  it("a failing credential_process's stderr is shown with key ids masked and key-like runs removed", async () => {
+    const helper = await t.home.write('fail.sh', '#!/bin/sh\necho "bad: AKIAPROCESSKEY000001 wJalrXUtnFEMIK7MDENGbPxRfiCYzSECRETCANARY" >&2\nexit 1\n', 0o700);
+    await t.home.write('.aws/config', `[profile p]\ncredential_process = ${helper}\n`);
+    const result = await runCli(['export', '--profile', 'p'], t.home.env);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain('exited with code 1: bad: ****0001 [redacted]');
+  });
+
   it('awsrole with no command is a usage error', async () => {
     const result = await runCli([], t.home.env);
     expect(result.code).toBe(2);

@@ -182,6 +182,16 @@ describe('MFA sessions', () => {
     expect(t.rig.count('AssumeRole')).toBe(2);
   });
 
+  it("an MFA session serves only the caller whose keys made it", async () => {
+    const mfa = await runCli(['mfa', '--profile', 'alice', '--serial', alice.mfaSerial, '--code', alice.mfaCode, '--format', 'json'], t.home.env);
+    expect(mfa.code).toBe(0);
+    const bobs = await runCli(['assume', '--profile', 'bob', '--role-arn', roles.deploy, '--serial-number', alice.mfaSerial], t.home.env);
+    expect(bobs.code).toBe(2);
+    expect(bobs.stdout).toBe('');
+    expect(bobs.stderr).toContain(`an MFA code is needed for ${alice.mfaSerial}`);
+    expect(t.rig.count('AssumeRole')).toBe(0);
+  });
+
   it('without a session, code or terminal: exit 2 naming the flag', async () => {
     const result = await runCli(['assume', '--profile', 'mfa-a'], t.home.env);
     expect(result.code).toBe(2);

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const AWSROLE_BIN = join(ROOT, 'bin', 'awsrole');
@@ -58,8 +58,15 @@ function assertNoCanary(result: CliResult, args: readonly string[]): CliResult {
   return result;
 }
 
+/** Every node process a test starts (the CLI, and any node it starts) loads the network guard. */
+const GUARD = `--import ${pathToFileURL(join(ROOT, 'test', 'support', 'network-guard.mjs')).href}`;
+
+export function guardedEnv(env: Record<string, string>): Record<string, string> {
+  return { ...env, NODE_OPTIONS: [env['NODE_OPTIONS'], GUARD].filter(Boolean).join(' ') };
+}
+
 export async function runCommand(command: string, args: readonly string[], env: Record<string, string>, input?: string): Promise<CliResult> {
-  return assertNoCanary(await spawnAndCollect(command, args, env, input), args);
+  return assertNoCanary(await spawnAndCollect(command, args, guardedEnv(env), input), args);
 }
 
 function spawnAndCollect(command: string, args: readonly string[], env: Record<string, string>, input?: string): Promise<CliResult> {

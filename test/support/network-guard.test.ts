@@ -1,6 +1,7 @@
 import * as http from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { isLoopbackHost } from './network-guard.js';
+import { isLoopbackHost } from './network-guard.mjs';
+import { makeHome, runCli } from './cli.js';
 
 describe('network guard (loaded for every test file)', () => {
   it.each(['127.0.0.1', '::1', 'localhost', '127.1.2.3'])('allows %s', (host) => {
@@ -19,5 +20,24 @@ describe('network guard (loaded for every test file)', () => {
       request.end();
     });
     await expect(attempt).rejects.toThrow(/network guard/);
+  });
+});
+
+describe('network guard in the CLI processes tests start', () => {
+  it('stops the CLI from reaching an address outside loopback (IMDS and STS)', async () => {
+    const home = await makeHome({ '.aws/credentials': '[default]\naws_access_key_id = AKIDGUARD00000000001\naws_secret_access_key = guardSECRETCANARY\n' });
+    try {
+      const env: Record<string, string> = { ...home.env, AWS_EC2_METADATA_SERVICE_ENDPOINT: 'http://192.0.2.1/', AWS_SHARED_CREDENTIALS_FILE: home.path('none') };
+      delete env['AWS_EC2_METADATA_DISABLED'];
+      const imds = await runCli(['whoami', '--explain'], env);
+      // The guard's error is not one awsrole expects: the run fails as an internal error.
+      expect(imds.code).toBe(1);
+      expect(imds.stderr).toContain('network guard: a test tried to connect to 192.0.2.1');
+      const sts = await runCli(['whoami'], { ...home.env, AWS_ENDPOINT_URL_STS: 'http://192.0.2.1' });
+      expect(sts.code).not.toBe(0);
+      expect(sts.stderr).toContain('network guard');
+    } finally {
+      await home.cleanup();
+    }
   });
 });
