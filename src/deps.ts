@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { writeSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import { isatty } from 'node:tty';
+import { terminalSafe } from './output/shown.js';
 import { constants as osConstants, homedir } from 'node:os';
 
 /** Where output goes; tests pass buffers. */
@@ -209,7 +210,7 @@ export function execChild(argv: readonly string[], env: Record<string, string | 
     const child = spawn(command ?? '', args, { env: definedEnv(env), stdio: 'inherit' });
     running.child = child;
     child.on('error', (error: NodeJS.ErrnoException) => {
-      process.stderr.write(`awsrole: cannot run ${command ?? ''}: ${error.code === 'ENOENT' ? 'command not found' : error.message}\n`);
+      process.stderr.write(`awsrole: cannot run ${terminalSafe(`${command ?? ''}: ${error.code === 'ENOENT' ? 'command not found' : error.message}`)}\n`);
       done(error.code === 'ENOENT' ? 127 : 126);
     });
     child.on('exit', (code, signal) => {

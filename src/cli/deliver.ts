@@ -3,6 +3,7 @@ import type { Deps } from '../deps.js';
 import { UsageError } from '../errors.js';
 import { writeCredentialsProfile } from '../files/profile-writer.js';
 import { defaultFormat, parseFormat, renderCredentials, type OutputFormat } from '../output/index.js';
+import { terminalSafe } from '../output/shown.js';
 
 export interface DeliverOptions {
   format?: string | undefined;
@@ -25,7 +26,7 @@ export async function deliverCredentials(deps: Deps, credentials: Credentials, r
   const format = checkDeliverOptions(deps, options);
   if (options.writeProfile !== undefined) {
     const confirmation = await writeCredentialsProfile(deps, options.writeProfile, credentials);
-    deps.stderr.write(`awsrole: ${confirmation}\n`);
+    deps.stderr.write(`awsrole: ${terminalSafe(confirmation)}\n`);
     return;
   }
   deps.stdout.write(renderCredentials(format, credentials, region));

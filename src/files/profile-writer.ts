@@ -11,6 +11,7 @@ import { isOpenToOthers, openToOthersWarning, PRIVATE_FOLDER_MODE } from './file
 import { lockPathFor, withFileLock, type LockOptions } from './lock.js';
 import { errorCode } from './errno.js';
 import { strictUtf8 } from '../config/utf8.js';
+import { terminalSafe } from '../output/shown.js';
 
 /*
  * Editing one [section] of an INI file and leaving every other byte alone.
@@ -249,7 +250,7 @@ export async function writeCredentialsProfile(deps: Deps, name: string, credenti
     { label: shown, ...options.lock },
   );
   if (oldMode !== undefined && isOpenToOthers(oldMode)) {
-    deps.stderr.write(`awsrole: warning: ${openToOthersWarning(shown, oldMode)}\n`);
+    deps.stderr.write(`awsrole: warning: ${terminalSafe(openToOthersWarning(shown, oldMode))}\n`);
   }
   const expiry = credentials.expiration === undefined ? '' : `, expires ${formatExpiration(credentials.expiration)}`;
   return `wrote [${name}] to ${shown} (key ${maskKeyId(credentials.accessKeyId)}${expiry})`;

@@ -7,6 +7,7 @@ import type { StsCaller } from './client.js';
 import { assumeRole } from './operations.js';
 import { explainAssumeRoleFailure } from './teach.js';
 import { tokenCodeProblem } from './validate.js';
+import { terminalSafe } from '../output/shown.js';
 
 export interface RoleAssumerOptions {
   deps: Deps;
@@ -102,7 +103,7 @@ export function createRoleAssumer(options: RoleAssumerOptions): RoleAssumer {
     options.onHop?.({ request, via: signing.via, assumedRoleArn: assumed.assumedRoleArn });
     const text = cacheTextFor(assumed.credentials, { AssumedRoleUser: { Arn: assumed.assumedRoleArn, AssumedRoleId: assumed.assumedRoleId } });
     await writeCachedSession(deps, folder, key, text).catch((error: Error) =>
-      deps.stderr.write(`awsrole: warning: could not write the session cache in ${folder}: ${error.message}\n`),
+      deps.stderr.write(`awsrole: warning: ${terminalSafe(`could not write the session cache in ${folder}: ${error.message}`)}\n`),
     );
     return assumed.credentials;
   };
