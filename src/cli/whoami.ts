@@ -1,8 +1,10 @@
 import type { Deps } from '../deps.js';
 import { ChainError } from '../chain/chain.js';
 import { formatExpiration, maskKeyId } from '../output/index.js';
-import { getCallerIdentity } from '../sts/operations.js';
-import { resolveSource, type SourceOptions } from './common.js';
+import { getCallerIdentity, type CallerIdentity } from '../sts/operations.js';
+import type { StsSettings } from '../sts/settings.js';
+import { terminalSafe } from '../output/shown.js';
+import { resolveSource, type ResolvedSource, type SourceOptions } from './common.js';
 import { painter, renderHops, renderProfileLine, renderTrace } from './explain.js';
 
 export interface WhoamiOptions extends SourceOptions {
@@ -10,9 +12,57 @@ export interface WhoamiOptions extends SourceOptions {
   explain?: boolean | undefined;
 }
 
+interface WhoamiView {
+  identity: CallerIdentity;
+  source: ResolvedSource;
+  settings: StsSettings;
+}
+
+function sourceDetail(view: WhoamiView): string {
+  return view.source.resolution.trace.find((entry) => entry.outcome === 'found')?.detail ?? '';
+}
+
+function expirationOf(view: WhoamiView): string | undefined {
+  const expiration = view.source.resolution.credentials.expiration;
+  return expiration === undefined ? undefined : formatExpiration(expiration);
+}
+
+/** `--json`: STS's own names, plus where the credentials came from. */
+function renderJson(view: WhoamiView, explain: boolean): string {
+  const { resolution } = view.source;
+  const payload = {
+    ...view.identity,
+    Source: { Link: resolution.source, Detail: sourceDetail(view), Profile: resolution.profile.name },
+    AccessKeyId: maskKeyId(resolution.credentials.accessKeyId),
+    Expiration: expirationOf(view) ?? null,
+    ...(explain ? { Trace: resolution.trace } : {}),
+  };
+  return `${JSON.stringify(payload, null, 2)}\n`;
+}
+
+/** The table a person reads, and under --explain the chain and the role hops. */
+function renderText(view: WhoamiView, explain: boolean, deps: Deps): string {
+  const { resolution, hops } = view.source;
+  const rows: [string, string][] = [
+    ['Account', view.identity.Account],
+    ['Arn', view.identity.Arn],
+    ['UserId', view.identity.UserId],
+    ['Source', `${resolution.source}: ${terminalSafe(sourceDetail(view))}`],
+    ['Key', maskKeyId(resolution.credentials.accessKeyId)],
+    ['Expires', expirationOf(view) ?? 'never (long-term keys)'],
+    ['STS', `${view.settings.endpoint} (${view.settings.endpointFrom})`],
+  ];
+  let text = rows.map(([name, value]) => `${name.padEnd(8)} ${value}`).join('\n') + '\n';
+  if (explain) {
+    text += `\n${renderProfileLine(resolution)}\nchain (botocore order):\n${renderTrace(resolution.trace, painter(deps.stdout, deps.env))}`;
+    text += renderHops(hops);
+  }
+  return text;
+}
+
 /** `awsrole whoami`: GetCallerIdentity plus where the credentials came from. */
 export async function whoamiCommand(deps: Deps, options: WhoamiOptions): Promise<void> {
-  let source;
+  let source: ResolvedSource;
   try {
     source = await resolveSource(deps, options);
   } catch (error) {
@@ -20,36 +70,8 @@ export async function whoamiCommand(deps: Deps, options: WhoamiOptions): Promise
     if (options.explain && error instanceof ChainError) deps.stderr.write(renderTrace(error.trace, painter(deps.stderr, deps.env)));
     throw error;
   }
-  const { resolution } = source;
   const caller = source.stsCaller();
-  const identity = await getCallerIdentity(caller, resolution.credentials);
-  const found = resolution.trace.find((entry) => entry.outcome === 'found');
-  const expiration = resolution.credentials.expiration === undefined ? undefined : formatExpiration(resolution.credentials.expiration);
-  const keyId = maskKeyId(resolution.credentials.accessKeyId);
-  if (options.json) {
-    const payload = {
-      ...identity,
-      Source: { Link: resolution.source, Detail: found?.detail ?? '', Profile: resolution.profile.name },
-      AccessKeyId: keyId,
-      Expiration: expiration ?? null,
-      ...(options.explain ? { Trace: resolution.trace } : {}),
-    };
-    deps.stdout.write(`${JSON.stringify(payload, null, 2)}\n`);
-    return;
-  }
-  const rows: [string, string][] = [
-    ['Account', identity.Account],
-    ['Arn', identity.Arn],
-    ['UserId', identity.UserId],
-    ['Source', `${resolution.source}: ${found?.detail ?? ''}`],
-    ['Key', keyId],
-    ['Expires', expiration ?? 'never (long-term keys)'],
-    ['STS', `${caller.settings.endpoint} (${caller.settings.endpointFrom})`],
-  ];
-  let text = rows.map(([name, value]) => `${name.padEnd(8)} ${value}`).join('\n') + '\n';
-  if (options.explain) {
-    text += `\n${renderProfileLine(resolution)}\nchain (botocore order):\n${renderTrace(resolution.trace, painter(deps.stdout, deps.env))}`;
-    text += renderHops(source.hops);
-  }
-  deps.stdout.write(text);
+  const identity = await getCallerIdentity(caller, source.resolution.credentials);
+  const view: WhoamiView = { identity, source, settings: caller.settings };
+  deps.stdout.write(options.json ? renderJson(view, options.explain === true) : renderText(view, options.explain === true, deps));
 }
