@@ -5,6 +5,7 @@ import { fromConfigFile } from './config-file.js';
 import { checkCredentialSource, credentialsFromSource } from './credential-source.js';
 import { fromCredentialsFile } from './credentials-file.js';
 import { fromProcess } from './process.js';
+import { fromWebIdentity } from './web-identity.js';
 import { hasStaticKeys } from './static-keys.js';
 import { pythonInt } from '../config/python-int.js';
 import type { AssumeRoleRequest, ChainContext, Credentials, LinkResult } from './types.js';
@@ -89,19 +90,29 @@ interface Sourced {
   chained: boolean;
 }
 
-/** botocore's _resolve_credentials_from_profile: static keys win over the profile's own role_arn. */
+/**
+ * botocore's _resolve_credentials_from_profile: static keys win over the profile's own role_arn.
+ * The source profile's own providers (ProfileProviderBuilder, env vars disabled) start with web
+ * identity, whose credentials come from a role: the next hop is then chained.
+ */
 async function credentialsFromProfile(context: ChainContext, profile: string, visited: string[]): Promise<Sourced> {
   const section = mergedProfile(context.config, profile);
   if (hasStaticKeys(section) || !isRoleProfile(section)) {
-    for (const link of [fromCredentialsFile, fromProcess, fromConfigFile]) {
+    const links = [
+      { from: (c: ChainContext, p: string) => fromWebIdentity(c, p, false), chained: true },
+      { from: fromCredentialsFile, chained: false },
+      { from: fromProcess, chained: false },
+      { from: fromConfigFile, chained: false },
+    ];
+    for (const link of links) {
       try {
-        const found = await link(context, profile);
-        return { credentials: found.credentials, detail: found.detail, chained: false };
+        const found = await link.from(context, profile);
+        return { credentials: found.credentials, detail: found.detail, chained: link.chained };
       } catch (error) {
         if (!(error instanceof ChainSkip)) throw error;
       }
     }
-    throw new ConfigError(`source profile ${profile} has no credentials`, `add keys or credential_process to profile ${profile}`);
+    throw new ConfigError(`source profile ${profile} has no credentials`, `add keys, credential_process or web_identity_token_file to profile ${profile}`);
   }
   const assumed = await assumeProfileRole(context, profile, visited);
   return { credentials: assumed.credentials, detail: assumed.detail, chained: true };

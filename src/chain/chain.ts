@@ -13,8 +13,9 @@ import { explicitLink } from './explicit.js';
 import { imdsLink } from './imds.js';
 import { imdsSettingsFromContext } from './imds-settings.js';
 import { processLink } from './process.js';
+import { webIdentityLink } from './web-identity.js';
 import { describeShadowed } from './shadows.js';
-import { isProfileFlag, type ChainContext, type ExplicitParams, type Link, type ProfileFlag, type ProfileSelection, type Resolution, type RoleAssumer, type TraceEntry } from './types.js';
+import { isProfileFlag, type ChainContext, type ExplicitParams, type Link, type ProfileFlag, type ProfileSelection, type Resolution, type RoleAssumer, type TraceEntry, type WebIdentityAssumer } from './types.js';
 import { displayPath } from '../config/paths.js';
 import { shown } from '../output/shown.js';
 
@@ -23,6 +24,7 @@ export const LINKS: readonly Link[] = [
   explicitLink,
   envLink,
   assumeRoleLink,
+  webIdentityLink,
   credentialsFileLink,
   processLink,
   configFileLink,
@@ -70,6 +72,7 @@ export interface ResolveOptions {
   profileFlag?: ProfileFlag | undefined;
   explicit?: ExplicitParams | undefined;
   assumeRole: RoleAssumer;
+  assumeRoleWithWebIdentity?: WebIdentityAssumer | undefined;
   config?: SharedConfig | undefined;
 }
 
@@ -77,7 +80,14 @@ export async function createChainContext(options: ResolveOptions): Promise<Chain
   const config = options.config ?? (await loadSharedConfig(options.deps));
   const profile = selectProfile(options.deps.env, options.profile, options.profileFlag);
   checkProfileExists(options.deps, config, profile);
-  const context: ChainContext = { deps: options.deps, profile, config, explicit: options.explicit, assumeRole: options.assumeRole };
+  const context: ChainContext = {
+    deps: options.deps,
+    profile,
+    config,
+    explicit: options.explicit,
+    assumeRole: options.assumeRole,
+    assumeRoleWithWebIdentity: options.assumeRoleWithWebIdentity,
+  };
   // botocore reads the IMDS settings while building the chain: a bad one is fatal even when an earlier link wins.
   imdsSettingsFromContext(context);
   return context;

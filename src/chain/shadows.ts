@@ -1,6 +1,7 @@
 import { displayPath } from '../config/paths.js';
 import { mergedProfile, stringValue } from '../config/shared-config.js';
 import { isProfileFlag, type ChainContext, type LinkName } from './types.js';
+import { webIdentityTokenSetting } from './web-identity.js';
 
 type Describe = (context: ChainContext) => string | undefined;
 
@@ -18,6 +19,10 @@ const DESCRIBERS: Partial<Record<LinkName, Describe>> = {
   'assume-role': (context) => {
     const arn = stringValue(mergedProfile(context.config, context.profile.name), 'role_arn');
     return arn === undefined ? undefined : `role_arn ${arn} of profile ${context.profile.name}`;
+  },
+  'assume-role-with-web-identity': (context) => {
+    const from = webIdentityTokenSetting(context);
+    return from === undefined ? undefined : `the web identity token in ${from}`;
   },
   'shared-credentials-file': (context) => keysIn(context, 'credentials'),
   'custom-process': (context) =>

@@ -15,6 +15,7 @@ export type LinkName =
   | 'explicit'
   | 'env'
   | 'assume-role'
+  | 'assume-role-with-web-identity'
   | 'shared-credentials-file'
   | 'custom-process'
   | 'config-file'
@@ -78,12 +79,28 @@ export interface AssumeRoleRequest {
 /** Performs AssumeRole with the given source credentials; the chain never imports the SDK itself. */
 export type RoleAssumer = (source: Credentials, request: AssumeRoleRequest) => Promise<Credentials>;
 
+/** One AssumeRoleWithWebIdentity call, as botocore would send it. */
+export interface WebIdentityRequest {
+  roleArn: string;
+  roleSessionName: string;
+  /** The token file's content: a secret, never shown. */
+  webIdentityToken: string;
+  durationSeconds?: number | undefined;
+  /** The profile whose settings (or the environment's) asked for it, for messages. */
+  profile?: string | undefined;
+}
+
+/** Performs an unsigned AssumeRoleWithWebIdentity; like RoleAssumer, keeps the SDK out of the chain. */
+export type WebIdentityAssumer = (request: WebIdentityRequest) => Promise<Credentials>;
+
 export interface ChainContext {
   deps: Deps;
   profile: ProfileSelection;
   config: SharedConfig;
   explicit?: ExplicitParams | undefined;
   assumeRole: RoleAssumer;
+  /** Absent where no STS is wired in (link tests): the web-identity link then fails, it never skips. */
+  assumeRoleWithWebIdentity?: WebIdentityAssumer | undefined;
 }
 
 export interface LinkResult {

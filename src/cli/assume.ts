@@ -52,7 +52,7 @@ async function assumeRoleArn(deps: Deps, options: AssumeOptions, flags: CheckedF
     { ...options, profile: options.sourceProfile ?? options.profile, profileFlag: viaSourceProfile ? '--source-profile' : '--profile', topHop: 'role-arn' },
     { serialNumber: flags.serialNumber },
   );
-  const chained = source.resolution.source === 'assume-role';
+  const chained = source.resolution.source === 'assume-role' || source.resolution.source === 'assume-role-with-web-identity';
   if (chained && flags.durationSeconds !== undefined && flags.durationSeconds > ASSUME_ROLE_DURATION.chainedMax) {
     throw new UsageError(
       `--duration ${flags.durationSeconds}: the source credentials came from another role, and AWS limits role chaining to 1 hour`,

@@ -1,5 +1,5 @@
 import { createChainContext, runChain, selectProfile, LINKS } from '../chain/chain.js';
-import type { AssumeRoleRequest, ExplicitParams, ProfileFlag, Resolution, RoleAssumer } from '../chain/types.js';
+import type { AssumeRoleRequest, ExplicitParams, ProfileFlag, Resolution, RoleAssumer, WebIdentityAssumer } from '../chain/types.js';
 import type { SharedConfig } from '../config/shared-config.js';
 import { loadSharedConfig } from '../config/load.js';
 import type { Deps } from '../deps.js';
@@ -7,6 +7,7 @@ import { UsageError } from '../errors.js';
 import { maskKeyId } from '../output/mask.js';
 import { createStsCaller, type StsCaller } from '../sts/client.js';
 import { createRoleAssumer, type HopRecord } from '../sts/role-assumer.js';
+import { assumeRoleWithWebIdentity } from '../sts/operations.js';
 import { resolveStsSettings, type StsFlags } from '../sts/settings.js';
 import { ASSUME_ROLE_DURATION } from '../sts/validate.js';
 
@@ -109,7 +110,20 @@ export async function resolveSource(deps: Deps, options: SourceOptions, override
     if (isTopHop) checkChainedDuration(hop, overrides);
     return createRoleAssumer({ deps, caller: stsCaller(), refresh: options.refresh === true, tokenCodeFor, onHop: (done) => hops.push(done) })(source, hop);
   };
-  const context = await createChainContext({ deps, profile: options.profile, profileFlag: options.profileFlag, explicit, assumeRole, config });
+  const assumeWebIdentity: WebIdentityAssumer = async (request) => {
+    const assumed = await assumeRoleWithWebIdentity(stsCaller(), request);
+    deps.debug?.(`AssumeRoleWithWebIdentity ${request.roleArn} (session ${request.roleSessionName}) via sts${assumed.subject ? `, subject ${assumed.subject}` : ''}`);
+    return assumed.credentials;
+  };
+  const context = await createChainContext({
+    deps,
+    profile: options.profile,
+    profileFlag: options.profileFlag,
+    explicit,
+    assumeRole,
+    assumeRoleWithWebIdentity: assumeWebIdentity,
+    config,
+  });
   const resolution = await runChain(context, LINKS);
   debugResolution(deps, resolution, hops);
   return { resolution, config, stsCaller, assumeRole, hops };

@@ -17,23 +17,30 @@ export function loadStsSdk(): Promise<StsModule> {
 
 export interface StsCaller {
   settings: StsSettings;
-  /** Sends one command with the given credentials; errors come back mapped to AwsroleError. */
-  send<T>(operation: string, credentials: Credentials, build: (module: StsModule) => unknown): Promise<T>;
+  /**
+   * Sends one command with the given credentials; errors come back mapped to AwsroleError.
+   * `undefined` credentials: an unauthenticated operation (AssumeRoleWithWebIdentity), sent unsigned.
+   */
+  send<T>(operation: string, credentials: Credentials | undefined, build: (module: StsModule) => unknown): Promise<T>;
 }
 
 export function createStsCaller(settings: StsSettings, deps?: Pick<Deps, 'debug'>): StsCaller {
   return {
     settings,
-    async send<T>(operation: string, credentials: Credentials, build: (module: StsModule) => unknown): Promise<T> {
+    async send<T>(operation: string, credentials: Credentials | undefined, build: (module: StsModule) => unknown): Promise<T> {
       const module = await loadStsSdk();
       const client = new module.STSClient({
         region: settings.region,
         endpoint: settings.endpoint,
-        credentials: {
-          accessKeyId: credentials.accessKeyId,
-          secretAccessKey: credentials.secretAccessKey,
-          ...(credentials.sessionToken ? { sessionToken: credentials.sessionToken } : {}),
-        },
+        credentials:
+          credentials === undefined
+            ? // The operation's auth scheme is noAuth: the SDK never asks. If it did, it must not sign with anything found lying around.
+              () => Promise.reject(new Error(`${operation} is unsigned and has no credentials`))
+            : {
+                accessKeyId: credentials.accessKeyId,
+                secretAccessKey: credentials.secretAccessKey,
+                ...(credentials.sessionToken ? { sessionToken: credentials.sessionToken } : {}),
+              },
         maxAttempts: settings.maxAttempts,
         retryMode: 'standard',
         useFipsEndpoint: false,
@@ -46,8 +53,9 @@ export function createStsCaller(settings: StsSettings, deps?: Pick<Deps, 'debug'
         requestHandler: { requestTimeout: settings.timeoutMs, connectionTimeout: Math.min(settings.timeoutMs, 5000), throwOnRequestTimeout: true },
         logger: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
       });
-      deps?.debug?.(`STS ${operation} at ${settings.endpoint} (${settings.endpointFrom}), region ${settings.region}, key ${maskKeyId(credentials.accessKeyId)}`);
-      const call: CallContext = { operation, settings, caller: maskKeyId(credentials.accessKeyId) };
+      const caller = credentials === undefined ? 'none (unsigned)' : maskKeyId(credentials.accessKeyId);
+      deps?.debug?.(`STS ${operation} at ${settings.endpoint} (${settings.endpointFrom}), region ${settings.region}, key ${caller}`);
+      const call: CallContext = { operation, settings, caller };
       let output: unknown;
       try {
         output = await client.send(build(module) as never);
@@ -66,6 +74,7 @@ export function createStsCaller(settings: StsSettings, deps?: Pick<Deps, 'debug'
 /** What every real STS answer of these operations holds; an HTTP 200 without it came from something else. */
 const REQUIRED_FIELDS: Record<string, readonly string[]> = {
   AssumeRole: ['Credentials.AccessKeyId', 'Credentials.SecretAccessKey', 'Credentials.SessionToken', 'Credentials.Expiration'],
+  AssumeRoleWithWebIdentity: ['Credentials.AccessKeyId', 'Credentials.SecretAccessKey', 'Credentials.SessionToken', 'Credentials.Expiration'],
   GetSessionToken: ['Credentials.AccessKeyId', 'Credentials.SecretAccessKey', 'Credentials.SessionToken', 'Credentials.Expiration'],
   GetCallerIdentity: ['Account', 'Arn', 'UserId'],
   DecodeAuthorizationMessage: ['DecodedMessage'],

@@ -1,4 +1,4 @@
-import type { AssumeRoleRequest, Credentials } from '../chain/types.js';
+import type { AssumeRoleRequest, Credentials, WebIdentityRequest } from '../chain/types.js';
 import { AwsroleError, ExitCode } from '../errors.js';
 import type { StsCaller } from './client.js';
 
@@ -52,6 +52,28 @@ export async function assumeRole(caller: StsCaller, source: Credentials, request
     credentials: credentialsFromWire(output.Credentials, accountOfArn(arn)),
     assumedRoleArn: arn,
     assumedRoleId: output.AssumedRoleUser?.AssumedRoleId,
+  };
+}
+
+/** AssumeRoleWithWebIdentity: unsigned, the token is the only proof (as botocore: UNSIGNED). */
+export async function assumeRoleWithWebIdentity(caller: StsCaller, request: WebIdentityRequest): Promise<AssumedRole & { subject: string | undefined }> {
+  const output = await caller.send<{ Credentials?: WireCredentials; AssumedRoleUser?: { Arn?: string; AssumedRoleId?: string }; SubjectFromWebIdentityToken?: string }>(
+    'AssumeRoleWithWebIdentity',
+    undefined,
+    (sdk) =>
+      new sdk.AssumeRoleWithWebIdentityCommand({
+        RoleArn: request.roleArn,
+        RoleSessionName: request.roleSessionName,
+        WebIdentityToken: request.webIdentityToken,
+        ...(request.durationSeconds !== undefined ? { DurationSeconds: request.durationSeconds } : {}),
+      }),
+  );
+  const arn = output.AssumedRoleUser?.Arn;
+  return {
+    credentials: credentialsFromWire(output.Credentials, accountOfArn(arn)),
+    assumedRoleArn: arn,
+    assumedRoleId: output.AssumedRoleUser?.AssumedRoleId,
+    subject: output.SubjectFromWebIdentityToken,
   };
 }
 

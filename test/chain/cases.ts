@@ -32,6 +32,7 @@ export type BotocoreError =
   | 'InvalidIMDSEndpointError'
   | 'InvalidIMDSEndpointModeError'
   | 'ClientError'
+  | 'InvalidIdentityTokenException'
   | 'EndpointConnectionError'
   | 'NoRegionError'
   | 'MetadataRetrievalError'
@@ -78,9 +79,14 @@ export interface RoleCall {
   roleArn: string;
   /**
    * Access key id that signed the request; 'previous' for a chained hop (the key the rig issued
-   * for the call before), 'source-session' for the session the rig issued for IMDS/container.
+   * for the call before), 'source-session' for the session the rig issued for IMDS/container,
+   * 'unsigned' for a request without an Authorization header.
    */
   signer: string;
+  /** AssumeRoleWithWebIdentity instead of AssumeRole. */
+  webIdentity?: true;
+  /** For AssumeRoleWithWebIdentity: was the WebIdentityToken sent exactly FIXTURE.webIdentity.token? */
+  fixtureToken?: boolean;
   externalId?: string;
   durationSeconds?: number;
   /** SerialNumber sent (with a TokenCode). */
@@ -243,6 +249,12 @@ const CONTAINER_FOUND: WantFound = {
   ...(CONTAINER_DOC.AccountId !== undefined ? { accountId: CONTAINER_DOC.AccountId } : {}),
   via: 'container-role',
 };
+
+const WEB = FIXTURE.webIdentity;
+/** A profile body that uses web identity with the fixture token and role. */
+const webProfileBody = `role_arn = ${ROLES.web}\nweb_identity_token_file = {HOME}/token\n`;
+/** The unsigned AssumeRoleWithWebIdentity both must send (no configured session name). */
+const WEB_CALL: RoleCall = { roleArn: ROLES.web, signer: 'unsigned', webIdentity: true, fixtureToken: true };
 
 const roleProfile = (name: string, body: string): string =>
   `[profile ${name}]\nrole_arn = ${ROLES.deploy}\n${body}`;
@@ -1262,14 +1274,159 @@ export const cases: ChainCase[] = [
       config: `[default]\nrole_arn = ${ROLES.deploy}\nweb_identity_token_file = {HOME}/token\n`,
       other: { token: 'not-a-real-jwt' },
     },
-    // botocore then runs AssumeRoleWithWebIdentity (unsigned) against the refused port.
+    // Both then run AssumeRoleWithWebIdentity (unsigned) against the refused port.
     env: { AWS_MAX_ATTEMPTS: '1' },
     want: fail('EndpointConnectionError', 6),
     role: { calls: [], unreachable: true },
-    deviation: {
-      reason: 'awsrole has no web-identity link (spec §10, optional): it skips such a profile and finds nothing',
-      awsrole: NONE,
+  },
+
+  // ----- §10 assume-role-with-web-identity against the STS rig --------------------------------
+  {
+    name: 'web identity: AWS_WEB_IDENTITY_TOKEN_FILE + AWS_ROLE_ARN + AWS_ROLE_SESSION_NAME',
+    spec: '§10',
+    files: { other: { token: WEB.token } },
+    env: { AWS_WEB_IDENTITY_TOKEN_FILE: '{HOME}/token', AWS_ROLE_ARN: ROLES.web, AWS_ROLE_SESSION_NAME: 'ci-run-42' },
+    want: ASSUMED,
+    role: { calls: [{ ...WEB_CALL, roleSessionName: 'ci-run-42' }] },
+  },
+  {
+    name: 'web identity: env token file without a session name (generated names are not compared)',
+    spec: '§10',
+    files: { other: { token: WEB.token } },
+    env: { AWS_WEB_IDENTITY_TOKEN_FILE: '{HOME}/token', AWS_ROLE_ARN: ROLES.web },
+    want: ASSUMED,
+    role: { calls: [WEB_CALL] },
+  },
+  {
+    name: 'web identity: web_identity_token_file, role_arn and role_session_name in the profile',
+    spec: '§10',
+    files: { config: `[default]\n${webProfileBody}role_session_name = from-profile\n`, other: { token: WEB.token } },
+    want: ASSUMED,
+    role: { calls: [{ ...WEB_CALL, roleSessionName: 'from-profile' }] },
+  },
+  {
+    name: 'web identity: each setting on its own (token file from the profile, role and name from env)',
+    spec: '§10',
+    files: { config: `[default]\nweb_identity_token_file = {HOME}/token\nrole_session_name = from-profile\n`, other: { token: WEB.token } },
+    env: { AWS_ROLE_ARN: ROLES.web, AWS_ROLE_SESSION_NAME: 'env-name' },
+    want: ASSUMED,
+    role: { calls: [{ ...WEB_CALL, roleSessionName: 'env-name' }] },
+  },
+  {
+    name: 'web identity: role_arn in the profile without its token file there makes an assume-role profile',
+    spec: '§10',
+    files: { config: `[default]\nrole_arn = ${ROLES.web}\n`, other: { token: WEB.token } },
+    env: { AWS_WEB_IDENTITY_TOKEN_FILE: '{HOME}/token' },
+    // The assume-role link comes first and finds neither source_profile nor credential_source.
+    want: PARTIAL,
+    role: { calls: [] },
+  },
+  {
+    name: 'web identity: the env settings are ignored under --profile',
+    spec: '§10',
+    files: { credentials: `[p]\n${keys(CRED)}`, other: { token: WEB.token } },
+    env: { AWS_WEB_IDENTITY_TOKEN_FILE: '{HOME}/token', AWS_ROLE_ARN: ROLES.web },
+    profile: 'p',
+    want: found(CRED, 'shared-credentials-file'),
+    role: { calls: [] },
+  },
+  {
+    name: 'web identity: the env settings still count under AWS_PROFILE (and beat its static keys)',
+    spec: '§10',
+    files: { credentials: `[p]\n${keys(CRED)}`, other: { token: WEB.token } },
+    env: { AWS_WEB_IDENTITY_TOKEN_FILE: '{HOME}/token', AWS_ROLE_ARN: ROLES.web, AWS_PROFILE: 'p' },
+    want: ASSUMED,
+    role: { calls: [WEB_CALL] },
+  },
+  {
+    name: 'web identity: a token file without role_arn is FATAL',
+    spec: '§10',
+    files: { config: `[default]\nweb_identity_token_file = {HOME}/token\n`, credentials: `[default]\n${keys(CRED)}`, other: { token: WEB.token } },
+    want: INVALID,
+    role: { calls: [] },
+  },
+  {
+    name: 'web identity: an empty AWS_WEB_IDENTITY_TOKEN_FILE counts as unset',
+    spec: '§10',
+    files: { credentials: `[default]\n${keys(CRED)}` },
+    env: { AWS_WEB_IDENTITY_TOKEN_FILE: '', AWS_ROLE_ARN: ROLES.web },
+    want: found(CRED, 'shared-credentials-file'),
+    role: { calls: [] },
+  },
+  {
+    name: 'web identity: beats static keys in the same profile (and in the credentials file)',
+    spec: '§10',
+    files: { config: `[default]\n${webProfileBody}${keys(CONF)}`, credentials: `[default]\n${keys(CRED)}`, other: { token: WEB.token } },
+    want: ASSUMED,
+    role: { calls: [WEB_CALL] },
+  },
+  {
+    name: 'web identity: env keys still win over it',
+    spec: '§10',
+    files: { config: `[default]\n${webProfileBody}`, other: { token: WEB.token } },
+    env: envKeys(),
+    want: found(ENV, 'env'),
+    role: { calls: [] },
+  },
+  {
+    name: 'web identity: an assume-role profile comes first, even with AWS_WEB_IDENTITY_TOKEN_FILE set',
+    spec: '§10',
+    files: { config: roleProfile('r', 'source_profile = src\n'), credentials: `[src]\n${aliceKeys}`, other: { token: WEB.token } },
+    env: { AWS_WEB_IDENTITY_TOKEN_FILE: '{HOME}/token', AWS_ROLE_ARN: ROLES.web, AWS_PROFILE: 'r' },
+    want: ASSUMED,
+    role: { calls: [{ roleArn: ROLES.deploy, signer: ALICE.accessKeyId }] },
+  },
+  {
+    name: 'web identity: a source_profile that uses web identity (role chain)',
+    spec: '§10',
+    files: {
+      config: `[profile r]\nrole_arn = ${ROLES.admin}\nsource_profile = w\nrole_session_name = second-hop\n[profile w]\n${webProfileBody}`,
+      other: { token: WEB.token },
     },
+    profile: 'r',
+    want: ASSUMED,
+    role: { calls: [WEB_CALL, { roleArn: ROLES.admin, signer: 'previous', roleSessionName: 'second-hop' }] },
+  },
+  {
+    name: 'web identity: a source_profile with web identity and static keys uses web identity',
+    spec: '§10',
+    files: {
+      config: `[profile r]\nrole_arn = ${ROLES.admin}\nsource_profile = w\n[profile w]\n${webProfileBody}${aliceKeys}`,
+      other: { token: WEB.token },
+    },
+    profile: 'r',
+    want: ASSUMED,
+    role: { calls: [WEB_CALL, { roleArn: ROLES.admin, signer: 'previous' }] },
+  },
+  {
+    name: 'web identity: a source_profile ignores AWS_WEB_IDENTITY_TOKEN_FILE',
+    spec: '§10',
+    files: { config: roleProfile('r', 'source_profile = src\n'), credentials: `[src]\n${aliceKeys}`, other: { token: WEB.token } },
+    env: { AWS_WEB_IDENTITY_TOKEN_FILE: '{HOME}/token', AWS_ROLE_ARN: ROLES.web },
+    profile: 'r',
+    want: ASSUMED,
+    role: { calls: [{ roleArn: ROLES.deploy, signer: ALICE.accessKeyId }] },
+  },
+  {
+    name: 'web identity: a token STS does not accept is FATAL',
+    spec: '§10',
+    files: { config: `[default]\n${webProfileBody}`, credentials: `[default]\n${keys(CRED)}`, other: { token: 'not-a-token-the-rig-knows' } },
+    want: fail('InvalidIdentityTokenException', 4),
+    role: { calls: [{ ...WEB_CALL, fixtureToken: false }] },
+  },
+  {
+    name: 'web identity: a missing token file is FATAL',
+    spec: '§10',
+    files: { config: `[default]\nrole_arn = ${ROLES.web}\nweb_identity_token_file = {HOME}/no-such-token\n`, credentials: `[default]\n${keys(CRED)}` },
+    want: fail('FileNotFoundError', 3),
+    role: { calls: [] },
+  },
+  {
+    name: 'web identity: a role that does not trust the provider is FATAL',
+    spec: '§10',
+    files: { config: `[default]\nrole_arn = ${ROLES.deploy}\nweb_identity_token_file = {HOME}/token\n`, other: { token: WEB.token } },
+    want: fail('ClientError', 4),
+    role: { calls: [{ ...WEB_CALL, roleArn: ROLES.deploy }] },
   },
 
   // ----- §7 assume-role against the STS rig -------------------------------------------------

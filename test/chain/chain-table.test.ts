@@ -15,6 +15,7 @@ import { cases } from './cases.js';
 import type { ChainCase, Want } from './cases.js';
 import { AWSROLE_BIN, ROOT, expectedProcessOutput, mapLimit, normaliseProcessOutput, runAwsrole } from './harness.js';
 import type { RunResult, Spawned } from './harness.js';
+import { FIXTURE } from '../rigs/sts-model.js';
 
 const PARALLEL = 8;
 const cliBuilt = existsSync(AWSROLE_BIN) && existsSync(join(ROOT, 'dist', 'awsrole.cjs'));
@@ -39,9 +40,9 @@ function runOf(c: ChainCase): RunResult<Spawned> {
   return run;
 }
 
-/** The credentials the STS rig issued for the last AssumeRole call, as awsrole must print them. */
+/** The credentials the STS rig issued for the last AssumeRole(WithWebIdentity) call, as awsrole must print them. */
 function issuedOutput(run: RunResult<Spawned>): Record<string, unknown> {
-  const calls = run.stsCalls.filter((call) => call.action === 'AssumeRole' && call.status === 200);
+  const calls = run.stsCalls.filter((call) => (call.action === 'AssumeRole' || call.action === 'AssumeRoleWithWebIdentity') && call.status === 200);
   const last = calls[calls.length - 1];
   const arn = last?.params['RoleArn'];
   const sessions = [...run.stsSessions.values()].filter((s) => s.kind === 'role' && s.role?.arn === arn);
@@ -60,7 +61,8 @@ function issuedOutput(run: RunResult<Spawned>): Record<string, unknown> {
 /** Secrets and tokens stderr must never show: fixtures carry SECRETCANARY, issued tokens their own. */
 function leaks(run: RunResult<Spawned>): string[] {
   const secrets = [...run.stsSessions.values()].flatMap((s) => [s.secretAccessKey, s.sessionToken]);
-  return ['SECRETCANARY', ...secrets].filter((secret) => run.result.stderr.includes(secret));
+  // The web identity token is a secret too: awsrole names its file, never its content.
+  return ['SECRETCANARY', FIXTURE.webIdentity.token, ...secrets].filter((secret) => run.result.stderr.includes(secret));
 }
 
 describe('awsrole export --format process over the chain table', () => {

@@ -385,7 +385,7 @@ export function normaliseProcessOutput(value: Record<string, unknown>): Record<s
 /** What botocore's answer says, in the shape of a `want` row (for assertion messages). */
 export function botocoreAsWant(result: BotocoreResult): Record<string, unknown> {
   if (!result.ok) return { error: result.error };
-  if (result.method === 'assume-role') return { assumed: true };
+  if (result.method === 'assume-role' || result.method === 'assume-role-with-web-identity') return { assumed: true };
   return {
     key: result.key,
     secret: result.secret,
@@ -410,17 +410,25 @@ export function wantAsBotocore(want: Want): Record<string, unknown> {
   };
 }
 
-/** The AssumeRole calls a run made, in the comparable shape of RoleCall. */
+const ROLE_ACTIONS = new Set(['AssumeRole', 'AssumeRoleWithWebIdentity']);
+
+/** The AssumeRole (and AssumeRoleWithWebIdentity) calls a run made, in the comparable shape of RoleCall. */
 export function recordedRoleCalls(run: RunResult<unknown>): RoleCall[] {
-  const calls = run.stsCalls.filter((call) => call.action === 'AssumeRole');
+  const calls = run.stsCalls.filter((call) => ROLE_ACTIONS.has(call.action));
   return calls.map((call, index) => {
     const p = call.params;
     const previous = index > 0 ? calls[index - 1] : undefined;
     const issuedBefore = run.stsSessions.get(call.accessKeyId);
     let signer = call.accessKeyId;
-    if (call.accessKeyId !== '' && call.accessKeyId === run.sourceSessionKey) signer = 'source-session';
+    if (call.accessKeyId === '') signer = 'unsigned';
+    else if (call.accessKeyId === run.sourceSessionKey) signer = 'source-session';
     else if (previous !== undefined && issuedBefore?.kind === 'role' && issuedBefore.role?.arn === previous.params['RoleArn']) signer = 'previous';
     const recorded: RoleCall = { roleArn: p['RoleArn'] ?? '', signer };
+    if (call.action === 'AssumeRoleWithWebIdentity') {
+      recorded.webIdentity = true;
+      // Which token went out: the fixture's, or something else (never the text itself, in a report).
+      recorded.fixtureToken = p['WebIdentityToken'] === FIXTURE.webIdentity.token;
+    }
     if (p['ExternalId'] !== undefined) recorded.externalId = p['ExternalId'];
     if (p['DurationSeconds'] !== undefined) recorded.durationSeconds = Number(p['DurationSeconds']);
     if (p['SerialNumber'] !== undefined) recorded.mfa = true;
@@ -434,7 +442,7 @@ export function recordedRoleCalls(run: RunResult<unknown>): RoleCall[] {
 
 /** For a role run that succeeded: is the printed key the one the rig issued for the last call? */
 export function issuedForLastCall(run: RunResult<unknown>, accessKeyId: string): boolean {
-  const calls = run.stsCalls.filter((call) => call.action === 'AssumeRole');
+  const calls = run.stsCalls.filter((call) => ROLE_ACTIONS.has(call.action));
   const last = calls[calls.length - 1];
   const session = run.stsSessions.get(accessKeyId);
   return last !== undefined && session?.kind === 'role' && session.role?.arn === last.params['RoleArn'];

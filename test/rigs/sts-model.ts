@@ -47,6 +47,8 @@ export interface RoleInit {
   roleId?: string;
   /** Trust policy principals: user ARNs, role ARNs, `arn:aws:iam::ACCT:root` or `*`. */
   trust: readonly string[];
+  /** Trust policy `Federated` principals (OIDC provider ARNs) for sts:AssumeRoleWithWebIdentity. */
+  federated?: readonly string[];
   /** Trust condition `aws:MultiFactorAuthPresent: true`. */
   requireMfa?: boolean;
   /** Trust condition `sts:ExternalId`. */
@@ -61,6 +63,7 @@ export interface RoleInit {
 export interface StsModelInit {
   users?: readonly UserInit[];
   roles?: readonly RoleInit[];
+  webIdentityTokens?: ReadonlyArray<WebIdentityToken & { token: string }>;
 }
 
 export interface MfaDevice {
@@ -85,11 +88,22 @@ export interface Role {
   account: string;
   roleId: string;
   trust: string[];
+  federated: string[];
   requireMfa: boolean;
   externalId: string | undefined;
   maxSessionDuration: number;
   canAssume: Grant;
   canDecode: boolean;
+}
+
+/** An OIDC token the rig accepts for AssumeRoleWithWebIdentity, and what it asserts. */
+export interface WebIdentityToken {
+  /** The OIDC provider's IAM ARN (`arn:aws:iam::ACCT:oidc-provider/HOST`). */
+  provider: string;
+  /** The token's `sub` claim (SubjectFromWebIdentityToken). */
+  subject: string;
+  /** The token's `aud` claim. */
+  audience: string;
 }
 
 export interface AccessKey {
@@ -117,6 +131,8 @@ export interface Session {
   /** Role session obtained with role-session credentials. */
   chained: boolean;
   sourceIdentity?: string;
+  /** Set for sessions from AssumeRoleWithWebIdentity. */
+  webIdentity?: WebIdentityToken;
   policyArns: string[];
   policy?: string;
 }
@@ -195,11 +211,13 @@ export class StsModel {
   readonly roles = new Map<string, Role>(); // by ARN
   readonly keys = new Map<string, AccessKey>(); // long-term keys by id
   readonly sessions = new Map<string, Session>(); // temporary keys by id
+  readonly webIdentityTokens = new Map<string, WebIdentityToken>(); // by token text
   private readonly messages = new Map<string, string>();
 
   constructor(init: StsModelInit = {}) {
     for (const u of init.users ?? []) this.addUser(u);
     for (const r of init.roles ?? []) this.addRole(r);
+    for (const { token, ...claims } of init.webIdentityTokens ?? []) this.addWebIdentityToken(token, claims);
   }
 
   addUser(init: UserInit): User {
@@ -234,6 +252,7 @@ export class StsModel {
       account: parsed.account,
       roleId: init.roleId ?? derivedId('AROA', init.arn),
       trust: [...init.trust],
+      federated: [...(init.federated ?? [])],
       requireMfa: init.requireMfa ?? false,
       externalId: init.externalId,
       maxSessionDuration: init.maxSessionDuration ?? 3600,
@@ -250,6 +269,7 @@ export class StsModel {
     if (!role) throw new Error(`sts rig: no role ${arn}`);
     if (patch.roleId !== undefined) role.roleId = patch.roleId;
     if (patch.trust !== undefined) role.trust = [...patch.trust];
+    if (patch.federated !== undefined) role.federated = [...patch.federated];
     if (patch.requireMfa !== undefined) role.requireMfa = patch.requireMfa;
     if ('externalId' in patch) role.externalId = patch.externalId;
     if (patch.maxSessionDuration !== undefined) role.maxSessionDuration = patch.maxSessionDuration;
@@ -316,6 +336,11 @@ export class StsModel {
       if (d) return d;
     }
     return undefined;
+  }
+
+  /** Registers a token AssumeRoleWithWebIdentity will accept. */
+  addWebIdentityToken(token: string, claims: WebIdentityToken): void {
+    this.webIdentityTokens.set(token, { ...claims });
   }
 
   /** Registers a message DecodeAuthorizationMessage will decode; returns the opaque encoded form. */
@@ -390,7 +415,7 @@ export const FIXTURE = {
   roles: {
     /** Trusts alice; may assume `admin`; max session 12 h. */
     deploy: 'arn:aws:iam::111122223333:role/deploy',
-    /** Trusts role `deploy` only (second hop of a chain); max session 12 h. */
+    /** Trusts role `deploy` and role `web` (second hop of a chain); max session 12 h. */
     admin: 'arn:aws:iam::111122223333:role/admin',
     /** Trusts alice with `aws:MultiFactorAuthPresent`; max session 1 h. */
     mfaAdmin: 'arn:aws:iam::111122223333:role/mfa-admin',
@@ -398,6 +423,15 @@ export const FIXTURE = {
     locked: 'arn:aws:iam::111122223333:role/locked',
     /** Other account; trusts account 111122223333's root with an external id; max 1 h. */
     partner: 'arn:aws:iam::444455556666:role/partner',
+    /** Trusts the OIDC provider `webIdentity.provider` (Federated); may assume `admin`. */
+    web: 'arn:aws:iam::111122223333:role/web',
+  },
+  /** The one web identity token the rig accepts (not a real JWT), and its claims. */
+  webIdentity: {
+    token: 'fixture-oidc-token.eyJzdWIiOiJyZXBvOmV4YW1wbGUifQ.TOKENCANARY',
+    provider: 'arn:aws:iam::111122223333:oidc-provider/token.actions.example.com',
+    subject: 'repo:example/app:ref:refs/heads/main',
+    audience: 'sts.amazonaws.com',
   },
   partnerExternalId: 'partner-ext-id-42',
 } as const;
@@ -433,7 +467,7 @@ export function defaultModel(): StsModelInit {
       {
         arn: f.roles.admin,
         roleId: 'AROAADMINEXAMPLE00001',
-        trust: [f.roles.deploy],
+        trust: [f.roles.deploy, f.roles.web],
         maxSessionDuration: 43200,
       },
       {
@@ -453,6 +487,14 @@ export function defaultModel(): StsModelInit {
         trust: [`arn:aws:iam::${f.account}:root`],
         externalId: f.partnerExternalId,
       },
+      {
+        arn: f.roles.web,
+        roleId: 'AROAWEBEXAMPLE0000001',
+        trust: [],
+        federated: [f.webIdentity.provider],
+        canAssume: [f.roles.admin],
+      },
     ],
+    webIdentityTokens: [{ token: f.webIdentity.token, provider: f.webIdentity.provider, subject: f.webIdentity.subject, audience: f.webIdentity.audience }],
   };
 }

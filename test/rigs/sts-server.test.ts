@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import {
   AssumeRoleCommand,
+  AssumeRoleWithWebIdentityCommand,
   DecodeAuthorizationMessageCommand,
   GetCallerIdentityCommand,
   GetSessionTokenCommand,
@@ -395,6 +396,63 @@ describe('DecodeAuthorizationMessage', () => {
       'AccessDenied',
       403,
       `User: ${FIXTURE.bob.arn} is not authorized to perform: sts:DecodeAuthorizationMessage`,
+    );
+  });
+});
+
+describe('AssumeRoleWithWebIdentity', () => {
+  /** A client that cannot sign: the operation is unauthenticated, so the SDK must not ask. */
+  const unsigned = (): STSClient => sts(alice, { credentials: () => Promise.reject(new Error('the SDK tried to sign')) });
+  const web = FIXTURE.webIdentity;
+
+  it('answers a known token for a role that trusts its provider, unsigned', async () => {
+    const out = await unsigned().send(new AssumeRoleWithWebIdentityCommand({ RoleArn: FIXTURE.roles.web, RoleSessionName: 'ci-run', WebIdentityToken: web.token }));
+    expect(out.SubjectFromWebIdentityToken).toBe(web.subject);
+    expect(out.Audience).toBe(web.audience);
+    expect(out.Provider).toBe('token.actions.example.com');
+    expect(out.AssumedRoleUser).toEqual({ Arn: 'arn:aws:sts::111122223333:assumed-role/web/ci-run', AssumedRoleId: 'AROAWEBEXAMPLE0000001:ci-run' });
+    expect(out.Credentials?.SecretAccessKey).toContain('SECRETCANARY');
+    expect(out.Credentials?.Expiration?.toISOString()).toBe('2030-01-01T01:00:00.000Z');
+    const [call] = rig.calls;
+    expect(call).toMatchObject({ action: 'AssumeRoleWithWebIdentity', accessKeyId: '', status: 200 });
+    const session = creds(out.Credentials);
+    const who = await sts(session).send(new GetCallerIdentityCommand({}));
+    expect(who.Arn).toBe('arn:aws:sts::111122223333:assumed-role/web/ci-run');
+    // The web role may chain to admin, which trusts it.
+    const admin = await sts(session).send(new AssumeRoleCommand({ RoleArn: FIXTURE.roles.admin, RoleSessionName: 'hop2' }));
+    expect(admin.AssumedRoleUser?.Arn).toBe('arn:aws:sts::111122223333:assumed-role/admin/hop2');
+  });
+
+  it('refuses a token it does not know: InvalidIdentityToken (400)', async () => {
+    await refused(
+      unsigned().send(new AssumeRoleWithWebIdentityCommand({ RoleArn: FIXTURE.roles.web, RoleSessionName: 'ci-run', WebIdentityToken: 'not-a-known-token' })),
+      'InvalidIdentityToken',
+      400,
+      MESSAGES.invalidIdentityToken,
+      'InvalidIdentityTokenException',
+    );
+  });
+
+  it('refuses a role whose trust policy does not name the provider: AccessDenied (403)', async () => {
+    await refused(
+      unsigned().send(new AssumeRoleWithWebIdentityCommand({ RoleArn: FIXTURE.roles.deploy, RoleSessionName: 'ci-run', WebIdentityToken: web.token })),
+      'AccessDenied',
+      403,
+      MESSAGES.webIdentityDenied,
+    );
+    await refused(
+      unsigned().send(new AssumeRoleWithWebIdentityCommand({ RoleArn: 'arn:aws:iam::111122223333:role/nope', RoleSessionName: 'ci-run', WebIdentityToken: web.token })),
+      'AccessDenied',
+      403,
+    );
+  });
+
+  it('validates its parameters like STS', async () => {
+    await refused(
+      unsigned().send(new AssumeRoleWithWebIdentityCommand({ RoleArn: FIXTURE.roles.web, RoleSessionName: 'x', WebIdentityToken: web.token, DurationSeconds: 60 })),
+      'ValidationError',
+      400,
+      /^2 validation errors detected: .*'roleSessionName'.*'durationSeconds'/,
     );
   });
 });

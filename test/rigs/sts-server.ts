@@ -41,7 +41,7 @@ import {
   signatureMatches,
   type ReceivedRequest,
 } from './sts-sigv4.js';
-import { assumeRoleResultXml, callerIdentityResultXml, credentialsXml, el, errorXml, resultXml } from './sts-xml.js';
+import { assumeRoleResultXml, callerIdentityResultXml, credentialsXml, el, errorXml, resultXml, webIdentityResultXml } from './sts-xml.js';
 
 export * from './sts-model.js';
 
@@ -153,6 +153,9 @@ export const MESSAGES = {
   serviceUnavailable: 'The request has failed due to a temporary failure of the server.',
   invalidMessage: 'The encoded authorization message is invalid or has expired.',
   malformedPolicy: 'Syntax errors in policy.',
+  invalidIdentityToken:
+    'The web identity token that was passed could not be validated by AWS. Get a new identity token from the identity provider and then retry the request.',
+  webIdentityDenied: 'Not authorized to perform sts:AssumeRoleWithWebIdentity',
 } as const;
 
 // ---------------------------------------------------------------------------------------------
@@ -179,6 +182,14 @@ const RULES: Record<string, readonly Rule[]> = {
     { param: 'SerialNumber', member: 'serialNumber', length: { min: 9, max: 256 }, pattern: '[\\w+=/:,.@-]*' },
     { param: 'TokenCode', member: 'tokenCode', length: { min: 6, max: 6 }, pattern: '[\\d]*' },
     { param: 'SourceIdentity', member: 'sourceIdentity', length: { min: 2, max: 64 }, pattern: '[\\w+=,.@-]*' },
+  ],
+  AssumeRoleWithWebIdentity: [
+    { param: 'RoleArn', member: 'roleArn', required: true, ...ARN_RULE },
+    { param: 'RoleSessionName', member: 'roleSessionName', required: true, length: { min: 2, max: 64 }, pattern: '[\\w+=,.@-]*' },
+    { param: 'WebIdentityToken', member: 'webIdentityToken', required: true, length: { min: 4, max: 20000 } },
+    { param: 'ProviderId', member: 'providerId', length: { min: 4, max: 2048 } },
+    { param: 'Policy', member: 'policy', length: { min: 1 }, pattern: '[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+' },
+    { param: 'DurationSeconds', member: 'durationSeconds', int: { min: 900, max: 43200 } },
   ],
   GetSessionToken: [
     { param: 'DurationSeconds', member: 'durationSeconds', int: { min: 900, max: 129600 } },
@@ -404,8 +415,49 @@ function decodeAuthorizationMessage(ctx: Context): string {
   return `    ${el('DecodedMessage', decoded)}\n`;
 }
 
+/**
+ * Unsigned: the token is the only proof. A token the model does not know is InvalidIdentityToken;
+ * a role whose trust policy does not name the token's OIDC provider (Federated) is AccessDenied.
+ */
+function assumeRoleWithWebIdentity(ctx: Omit<Context, 'caller'>): string {
+  const { params, model } = ctx;
+  const claims = model.webIdentityTokens.get(params['WebIdentityToken'] ?? '');
+  if (claims === undefined) throw new StsError(400, 'InvalidIdentityToken', MESSAGES.invalidIdentityToken);
+  const role = model.role(params['RoleArn'] ?? '');
+  if (!role || !role.federated.includes(claims.provider)) throw accessDenied(MESSAGES.webIdentityDenied);
+  const duration = params['DurationSeconds'] === undefined ? 3600 : Number(params['DurationSeconds']);
+  if (duration > role.maxSessionDuration) throw validationError(MESSAGES.maxSessionDuration);
+  const user: User = {
+    name: claims.subject,
+    account: role.account,
+    arn: claims.provider,
+    userId: claims.subject,
+    root: false,
+    canAssume: [],
+    canDecode: false,
+    mfaDevices: [],
+  };
+  const session = model.issue(
+    {
+      kind: 'role',
+      issuedAt: ctx.now,
+      expiration: expiresAt(ctx.now, duration),
+      user,
+      role,
+      sessionName: params['RoleSessionName'] ?? '',
+      mfa: false,
+      chained: false,
+      webIdentity: { ...claims },
+      policyArns: [],
+    },
+    ctx.canaries,
+  );
+  return webIdentityResultXml(session);
+}
+
 const OPERATIONS: Record<string, (ctx: Context) => string> = {
   AssumeRole: assumeRole,
+  AssumeRoleWithWebIdentity: assumeRoleWithWebIdentity,
   GetSessionToken: getSessionToken,
   GetCallerIdentity: getCallerIdentity,
   DecodeAuthorizationMessage: decodeAuthorizationMessage,
@@ -592,9 +644,16 @@ export async function startStsServer(options: StsServerOptions = {}): Promise<St
         throw new StsError(400, 'InvalidAction', `Could not find operation ${action} for version ${params['Version'] ?? 'NO_VERSION_SPECIFIED'}`);
       }
       const now = clock();
-      const caller = await authenticate(model, request, now, maxClockSkewMs);
-      validate(action, params);
-      const inner = operation({ model, caller, params, now, canaries });
+      let inner: string;
+      if (action === 'AssumeRoleWithWebIdentity') {
+        // An unauthenticated operation: STS ignores any signature and trusts the token alone.
+        validate(action, params);
+        inner = assumeRoleWithWebIdentity({ model, params, now, canaries });
+      } else {
+        const caller = await authenticate(model, request, now, maxClockSkewMs);
+        validate(action, params);
+        inner = operation({ model, caller, params, now, canaries });
+      }
       send(res, call, 200, resultXml(action, inner, requestId), requestId);
     } catch (error) {
       if (error instanceof StsError) {

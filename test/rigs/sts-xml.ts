@@ -59,6 +59,24 @@ export function assumeRoleResultXml(session: Session, packedPolicySize: number |
   );
 }
 
+export function webIdentityResultXml(session: Session): string {
+  const role = session.role;
+  const web = session.webIdentity;
+  if (!role || !web) throw new Error('sts rig: not a web identity session');
+  const sessionName = session.sessionName ?? '';
+  const provider = web.provider.replace(/^arn:[^:]*:iam::\d+:oidc-provider\//, '');
+  return (
+    `    ${el('SubjectFromWebIdentityToken', web.subject)}\n` +
+    `    ${el('Audience', web.audience)}\n` +
+    `    <AssumedRoleUser>\n` +
+    `      ${el('AssumedRoleId', `${role.roleId}:${sessionName}`)}\n` +
+    `      ${el('Arn', `arn:aws:sts::${role.account}:assumed-role/${role.name}/${sessionName}`)}\n` +
+    `    </AssumedRoleUser>\n` +
+    credentialsXml(session) +
+    `    ${el('Provider', provider)}\n`
+  );
+}
+
 export function callerIdentityResultXml(identity: { arn: string; userId: string; account: string }): string {
   return `    ${el('Arn', identity.arn)}\n    ${el('UserId', identity.userId)}\n    ${el('Account', identity.account)}\n`;
 }
