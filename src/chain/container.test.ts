@@ -9,7 +9,7 @@ import {
 import { HttpFailure, nodeFileSystem, type HttpRequest, type HttpResponse } from '../deps.js';
 import { ConfigError, CredentialError, NetworkError } from '../errors.js';
 import { containerEndpoint, containerLink, fetchContainerCredentials } from './container.js';
-import { linkContext, linkDeps, outcomeOf, textOf, type LinkDeps, type RecordingClient } from '../../test/support/link.js';
+import { expectNotFound, linkContext, linkDeps, outcomeOf, textOf, type LinkDeps, type RecordingClient } from '../../test/support/link.js';
 
 const NOW = new Date('2030-01-01T00:00:00Z');
 const TOKEN_FILE = '/var/run/secrets/pods.eks.amazonaws.com/serviceaccount/eks-pod-identity-token';
@@ -341,14 +341,8 @@ describe('container-role link, spec §10', () => {
       expect(last?.timeoutMs).toBe(2000);
       expect(last?.headers['Authorization']).toBe(want.found.authorization);
       expect(outcome.result.detail).toMatch(/^container credentials from \S+ \(AWS_CONTAINER_CREDENTIALS_(RELATIVE|FULL)_URI\)$/);
-    } else if ('skip' in want) {
-      expect(outcome.kind, textOf(outcome)).toBe('skip');
-      expect(textOf(outcome)).toMatch(want.skip);
     } else {
-      expect(outcome.kind, textOf(outcome)).toBe('error');
-      if (outcome.kind !== 'error') return;
-      expect(outcome.error).toBeInstanceOf(want.error);
-      expect(outcome.error.message).toMatch(want.message);
+      expectNotFound(outcome, want);
     }
     if (row.requests !== undefined) expect(deps.http.calls.length, 'requests').toBe(row.requests);
     if (row.sleeps !== undefined) expect(deps.sleeps).toEqual(row.sleeps);

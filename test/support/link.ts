@@ -1,4 +1,5 @@
 /** Helpers for testing one chain link in process: a minimal context and the link's outcome. */
+import { expect } from 'vitest';
 import type { ChainContext, LinkResult } from '../../src/chain/types.js';
 import type { Section, SharedConfig } from '../../src/config/shared-config.js';
 import { nodeHttpClient, type Deps, type HttpClient, type HttpRequest } from '../../src/deps.js';
@@ -81,4 +82,20 @@ export function linkDeps(env: Record<string, string | undefined>, overrides: Par
     http,
   });
   return Object.assign(deps, { env, http, sleeps });
+}
+
+/** The expected outcome of a row that does not find credentials. */
+export type NotFound = { skip: RegExp } | { error: new (...args: never[]) => AwsroleError; message: RegExp };
+
+/** Asserts a skip with its reason, or an error of the class and message the row names. */
+export function expectNotFound(outcome: Outcome, want: NotFound): void {
+  if ('skip' in want) {
+    expect(outcome.kind, textOf(outcome)).toBe('skip');
+    expect(textOf(outcome)).toMatch(want.skip);
+    return;
+  }
+  expect(outcome.kind, textOf(outcome)).toBe('error');
+  if (outcome.kind !== 'error') return;
+  expect(outcome.error).toBeInstanceOf(want.error);
+  expect(outcome.error.message).toMatch(want.message);
 }
