@@ -40,6 +40,7 @@ export async function resolveCredentials(options: ResolveCredentialsOptions = {}
   const deps = { ...base, env, homedir: env['HOME'] ?? homedir(), promptSecret: undefined };
   const { resolution } = await resolveSource(deps, {
     profile: options.profile,
+    profileFlag: 'the profile option',
     explicit: options.credentials,
     region: options.region,
     endpointUrl: options.endpointUrl,

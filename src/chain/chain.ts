@@ -50,7 +50,7 @@ export function checkProfileExists(deps: Deps, config: SharedConfig, profile: Pr
   const files = [config.configPath, config.credentialsPath].map((path) => displayPath(path, deps.env, deps.homedir)).join(' or ');
   throw new ConfigError(
     `profile ${shown(profile.name)} (from ${profile.from}) is in neither ${files}`,
-    isProfileFlag(profile.from) ? 'check the name, or add it with `aws configure --profile NAME`' : `fix or unset ${profile.from}`,
+    isProfileFlag(profile.from) ? `check the name (${profile.from}), or add the profile with \`aws configure --profile NAME\`` : `fix or unset ${profile.from}`,
   );
 }
 

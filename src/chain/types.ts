@@ -35,11 +35,14 @@ export interface TraceEntry {
   shadows?: string[];
 }
 
-/** The flags that name a profile; like botocore's explicit profile, they turn the env link off. */
-export type ProfileFlag = '--profile' | '--source-profile';
+/**
+ * What named the profile explicitly (a flag, the API's option, or awsrole itself following a
+ * source_profile); like botocore's explicit profile, it turns the env link off.
+ */
+export type ProfileFlag = '--profile' | '--source-profile' | 'the profile option' | `source_profile of ${string}`;
 
 export function isProfileFlag(from: ProfileSelection['from']): from is ProfileFlag {
-  return from === '--profile' || from === '--source-profile';
+  return from !== 'AWS_DEFAULT_PROFILE' && from !== 'AWS_PROFILE' && from !== 'default';
 }
 
 export interface ProfileSelection {

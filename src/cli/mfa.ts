@@ -56,8 +56,10 @@ export async function mfaCommand(deps: Deps, options: MfaOptions): Promise<void>
   if (serial === undefined) {
     throw new UsageError(`no MFA device: pass --serial ARN, or set mfa_serial in profile ${selected.name}`);
   }
-  const profile = isRoleProfile(mergedProfile(config, selected.name)) ? longTermProfile(config, selected.name) : options.profile;
-  const source = await resolveSource(deps, { ...options, profile }, {}, config);
+  const viaRole = isRoleProfile(mergedProfile(config, selected.name));
+  const profile = viaRole ? longTermProfile(config, selected.name) : options.profile;
+  const profileFlag = viaRole ? (`source_profile of ${selected.name}` as const) : undefined;
+  const source = await resolveSource(deps, { ...options, profile, profileFlag }, {}, config);
   const sourceKey = source.resolution.credentials.accessKeyId;
   let session: Credentials | undefined = options.refresh || code !== undefined ? undefined : await readMfaSession(deps, serial, sourceKey);
   if (session === undefined) {

@@ -56,5 +56,6 @@ describe('resolveCredentials', () => {
   it('an unknown profile is a configuration error (exit code 5)', async () => {
     const error = await resolveCredentials({ env: home.env, profile: 'ghost' }).catch((caught: unknown) => caught);
     expect((error as AwsroleError).exitCode).toBe(5);
+    expect((error as AwsroleError).message).toContain('profile "ghost" (from the profile option)');
   });
 });

@@ -183,6 +183,13 @@ describe('MFA sessions', () => {
     expect(t.rig.count('AssumeRole')).toBe(2);
   });
 
+  it('mfa on a role profile makes the session for the root source profile, and says so', async () => {
+    const result = await runCli(['mfa', '--debug', '--profile', 'mfa-a', '--code', alice.mfaCode, '--format', 'json'], t.home.env);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('awsrole: debug: profile alice (from source_profile of mfa-a)');
+    expect(t.rig.calls.find((call) => call.action === 'GetSessionToken')?.accessKeyId).toBe(alice.accessKeyId);
+  });
+
   it("an MFA session serves only the caller whose keys made it", async () => {
     const mfa = await runCli(['mfa', '--profile', 'alice', '--serial', alice.mfaSerial, '--code', alice.mfaCode, '--format', 'json'], t.home.env);
     expect(mfa.code).toBe(0);
