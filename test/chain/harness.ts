@@ -11,17 +11,15 @@ import { spawn } from 'node:child_process';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
 import { fixtureContainerCredentials, fixtureCredentials, refusedPort, startContainerServer, startImdsServer } from '../rigs/imds-server.js';
 import type { ContainerServer, ImdsServer } from '../rigs/imds-server.js';
 import { FIXTURE, isoSeconds, startStsServer } from '../rigs/sts-server.js';
 import type { Session, StsCall, StsRig } from '../rigs/sts-server.js';
 import type { ChainCase, RoleCall, Want, WantFound } from './cases.js';
-import { guardedEnv } from '../support/cli.js';
+import { AWSROLE_BIN, guardedEnv, ROOT } from '../support/cli.js';
 
-export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const AWSROLE_BIN = join(ROOT, 'bin', 'awsrole');
+export { AWSROLE_BIN, ROOT };
 const BOTOCORE_SCRIPT = join(ROOT, 'test', 'chain', 'botocore_resolve.py');
 const SPAWN_TIMEOUT_MS = 20_000;
 
