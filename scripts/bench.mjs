@@ -17,6 +17,7 @@ import { createServer } from 'node:net';
 import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startLocalSts } from './local-sts.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = join(ROOT, 'bin', 'awsrole');
@@ -31,7 +32,7 @@ const MEMORY_RUNS = 3;
 const IMDS_TIMEOUT_S = 1; // awsrole's (and botocore's) default; the scenario leaves it unset
 const PROFILES = 10_000;
 
-for (const path of [BIN, join(ROOT, 'dist', 'awsrole.cjs'), STS_TOOL]) {
+for (const path of [BIN, join(ROOT, 'dist', 'awsrole.cjs'), join(ROOT, 'dist', 'cli.cjs'), STS_TOOL]) {
   if (!existsSync(path)) throw new Error(`bench: ${path} is missing; run \`npm run build\` first`);
 }
 
@@ -87,21 +88,6 @@ process.on('exit', () => {
 });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(130));
 
-function startSts() {
-  return new Promise((resolve, reject) => {
-    const child = spawn(NODE, [STS_TOOL], { stdio: ['ignore', 'pipe', 'inherit'] });
-    cleanups.push(() => child.kill('SIGTERM'));
-    let buffered = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk) => {
-      buffered += chunk;
-      const newline = buffered.indexOf('\n');
-      if (newline >= 0) resolve(JSON.parse(buffered.slice(0, newline)));
-    });
-    child.on('error', reject);
-    child.on('exit', (code) => reject(new Error(`bench: the local STS exited (${code}) before it printed its url`)));
-  });
-}
-
 /** A loopback port that accepts connections and never answers (a firewalled IMDS). */
 function startBlackhole() {
   return new Promise((resolve) => {
@@ -142,7 +128,8 @@ function refusedPort() {
   });
 }
 
-const sts = await startSts();
+const sts = await startLocalSts(ROOT);
+cleanups.push(sts.stop);
 const alice = sts.users.find((user) => user.name === 'alice');
 const imdsPort = await startBlackhole();
 const closedPort = await refusedPort();

@@ -1,32 +1,36 @@
 // Bundles the CLI (and the test rigs the demo and bench use) with esbuild.
 //
 // Layout (docs/bench.md has the measurements behind it):
-//   dist/awsrole.cjs         the whole CLI in one file: every command, commander, chalk.
-//                            No AWS SDK code: it is the only file `--version`, `unset`,
-//                            `export` from files and `assume` on a cache hit load.
-//   dist/chunks/sts-sdk.mjs  @aws-sdk/client-sts and the @smithy code under it, loaded by the
-//   dist/chunks/sdk-*.mjs    `import()` in src/sts/client.ts, i.e. only by a command that
-//                            calls STS; sdk-* are the SDK's own lazily loaded parts.
+//   dist/awsrole.cjs         what bin/awsrole requires: answers `--version`, else runs
+//                            dist/cli.cjs through src/code-cache.ts (with its V8 code cache).
+//   dist/cli.cjs             the whole CLI in one file: every command, commander, chalk.
+//                            No AWS SDK code: `unset`, `export` from files and `assume` on a
+//                            cache hit load nothing else.
+//   dist/chunks/sts-sdk.cjs  @aws-sdk/client-sts and the @smithy code under it, one CommonJS
+//                            file, loaded (with its code cache) only by a command that calls STS.
+//   dist/*.v8cache           V8 code caches, written by scripts/train-code-cache.mjs after the
+//                            bundles: runs of the built CLI against the local STS.
+//   dist/index.mjs           the programmatic API (ES module; loads the same SDK file).
 //   dist/meta.json           which output file holds which packages, and whether it is SDK
 //                            code (test/e2e/lazy-load.test.ts reads it).
 //   dist/tools/              the local STS (`sts-server.mjs`) and the demo.
 //
-// Why one file and not esbuild's code splitting for the CLI: every chunk is one more ESM module
-// to resolve, read and link (measured: `export` 4 ms slower split in 8 chunks). But a single
-// ESM file hoists every external `import` to its top, so node:http, node:crypto,
-// node:child_process... would load on every start. Hence node built-ins are not external:
-// each is bundled as a tiny CommonJS shim around process.getBuiltinModule(), initialised only
-// with the module that imports it, and for the expensive ones (DEFERRED_BUILTINS) only when one
-// of its exports is first used. The same shims serve require() inside CommonJS packages, so
-// the CLI file needs no createRequire(import.meta.url) banner.
+// Why single CommonJS files and not esbuild's code splitting: every chunk is one more ESM
+// module to resolve, read and link (measured: `export` 4 ms slower split in 8 chunks), and
+// only a CommonJS file can be compiled with a code cache on Node 20 (vm.Script). Node
+// built-ins are not external: each is bundled as a tiny CommonJS shim around
+// process.getBuiltinModule(), initialised only with the module that imports it, and for the
+// expensive ones (DEFERRED_BUILTINS) only when one of its exports is first used; that also
+// leaves no import() of a built-in, which a vm.Script could not run.
 import { build } from 'esbuild';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { trainCodeCache } from './train-code-cache.mjs';
 import { builtinModules, createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-const SDK_FILE = 'chunks/sts-sdk.mjs';
+const SDK_FILE = 'chunks/sts-sdk.cjs';
 
 const common = {
   absWorkingDir: root,
@@ -89,13 +93,28 @@ const builtinPlugin = {
   },
 };
 
-/** In the CLI, the SDK is the separate file the SDK build writes. */
-const sdkExternalPlugin = {
-  name: 'awsrole-sdk-external',
-  setup(pluginBuild) {
-    pluginBuild.onResolve({ filter: /^@aws-sdk\/client-sts$/ }, () => ({ path: `./${SDK_FILE}`, external: true }));
-  },
-};
+/**
+ * In the CLI and the API, `import('@aws-sdk/client-sts')` (src/sts/client.ts) becomes a module
+ * that runs the separate SDK file with its code cache. `distDir` is how the output file names
+ * its own folder: `__dirname` in CommonJS, `import.meta.dirname` in an ES module.
+ */
+function sdkLoaderPlugin(distDir) {
+  return {
+    name: 'awsrole-sdk-loader',
+    setup(pluginBuild) {
+      pluginBuild.onResolve({ filter: /^@aws-sdk\/client-sts$/ }, () => ({ path: 'client-sts', namespace: 'awsrole-sdk-loader' }));
+      pluginBuild.onLoad({ filter: /.*/, namespace: 'awsrole-sdk-loader' }, () => ({
+        contents: [
+          `import { requireWithCodeCache } from ${JSON.stringify(join(root, 'src/code-cache.ts'))};`,
+          "import { join } from 'node:path';",
+          `export default requireWithCodeCache(join(${distDir}, ${JSON.stringify(SDK_FILE)}));`,
+        ].join('\n'),
+        resolveDir: root,
+        loader: 'js',
+      }));
+    },
+  };
+}
 
 /**
  * awsrole hands every STSClient its credentials (src/sts/client.ts), so the SDK's default
@@ -126,6 +145,7 @@ function packageOf(input) {
   if (match) return match[1];
   if (input.startsWith('builtin:')) return 'node';
   if (input.startsWith('awsrole-stub:')) return 'stub';
+  if (input.startsWith('awsrole-sdk-loader:')) return 'awsrole';
   return 'awsrole';
 }
 
@@ -142,12 +162,16 @@ function record(metafile, { sdkBuild }) {
   }
 }
 
-/** Removes .mjs files this build did not write once they are a minute old (a concurrent build may own newer ones). */
+/**
+ * Removes bundles this build did not write (and their code caches) once they are a minute old:
+ * a concurrent build may own newer ones.
+ */
 function removeStale(folder, keep) {
   if (!existsSync(folder)) return;
   for (const name of readdirSync(folder)) {
     const path = join(folder, name);
-    if (keep.has(path) || !name.endsWith('.mjs')) continue;
+    const bundle = path.replace(/\.v8cache$/, '');
+    if (keep.has(bundle) || !/\.(mjs|cjs|v8cache)$/.test(name)) continue;
     const { mtimeMs } = statSync(path);
     if (mtimeMs < startedAt - 60_000) rmSync(path, { force: true });
   }
@@ -156,43 +180,45 @@ function removeStale(folder, keep) {
 // ---------------------------------------------------------------------------------------
 // Builds
 
-// 1. The SDK, from its ES modules (module before main) so unused parts can be dropped, split
-//    only along its own dynamic imports (event streams, bowser).
+// 1. The SDK, from its ES modules (module before main) so unused parts can be dropped, as one
+//    CommonJS file (its own dynamic imports, event streams and bowser, are inlined).
 const sdk = await build({
   ...common,
-  banner: requireBanner,
+  format: 'cjs',
+  outExtension: { '.js': '.cjs' },
   mainFields: ['module', 'main'],
   entryPoints: { 'sts-sdk': '@aws-sdk/client-sts' },
   outdir: join(root, 'dist/chunks'),
-  splitting: true,
-  chunkNames: 'sdk-[name]-[hash]',
   plugins: [noDefaultCredentialsPlugin, builtinPlugin],
 });
 record(sdk.metafile, { sdkBuild: true });
 
-// 2. The CLI: one CommonJS file (bin/awsrole is CommonJS too: Node 20 starts a CommonJS entry
-//    ~3 ms sooner than an ES module, and require() of one file is cheaper than an import).
-//    The SDK stays an ES module, reached by import(). The programmatic API is an ES module.
+// 2. The CLI: a small CommonJS entry (bin/awsrole is CommonJS too: Node 20 starts a CommonJS
+//    entry ~3 ms sooner than an ES module) and the CLI bundle it runs. The programmatic API is
+//    an ES module.
 const cli = await build({
   ...common,
   format: 'cjs',
   outExtension: { '.js': '.cjs' },
-  entryPoints: { awsrole: 'src/bin.ts' },
+  entryPoints: { awsrole: 'src/bin.ts', cli: 'src/start.ts' },
   outdir: join(root, 'dist'),
-  plugins: [sdkExternalPlugin, builtinPlugin],
+  plugins: [sdkLoaderPlugin('__dirname'), builtinPlugin],
 });
 record(cli.metafile, { sdkBuild: false });
 const api = await build({
   ...common,
   entryPoints: { index: 'src/api.ts' },
   outdir: join(root, 'dist'),
-  plugins: [sdkExternalPlugin, builtinPlugin],
+  plugins: [sdkLoaderPlugin('import.meta.dirname'), builtinPlugin],
 });
 record(api.metafile, { sdkBuild: false });
-if (outputs['awsrole.cjs']?.sdk !== false || outputs['index.mjs']?.sdk !== false) {
-  throw new Error(`build: SDK code ended up in dist/awsrole.cjs or dist/index.mjs`);
+const sdkFree = ['awsrole.cjs', 'cli.cjs', 'index.mjs'];
+if (sdkFree.some((file) => outputs[file]?.sdk !== false)) {
+  throw new Error(`build: SDK code ended up in one of ${sdkFree.join(', ')}`);
 }
-removeStale(join(root, 'dist/chunks'), new Set(Object.keys(outputs).map((name) => join(root, 'dist', name))));
+const written = new Set(Object.keys(outputs).map((name) => join(root, 'dist', name)));
+removeStale(join(root, 'dist'), written);
+removeStale(join(root, 'dist/chunks'), written);
 
 // 3. Tools: the local STS (bench, demo) and the demo.
 const tools = Object.fromEntries(
@@ -209,6 +235,9 @@ const toolBuild = await build({
   chunkNames: 'chunks/[name]-[hash]',
 });
 removeStale(join(root, 'dist/tools/chunks'), new Set(Object.keys(toolBuild.metafile.outputs).map((file) => join(root, file))));
+
+// 4. Code caches for dist/cli.cjs and the SDK file (needs the local STS built in step 3).
+await trainCodeCache(root);
 
 writeFileSync(
   join(root, 'dist/meta.json'),

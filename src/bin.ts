@@ -1,6 +1,11 @@
 import { writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { requireWithCodeCache } from './code-cache.js';
+import type { start } from './start.js';
 import { VERSION } from './version.js';
 
+// Built as dist/awsrole.cjs (CommonJS, so `__dirname` is dist/): a small file that answers
+// `--version` or runs the CLI bundle, dist/cli.cjs, with its V8 code cache.
 const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   // Alone, `--version` needs neither the option parser nor the outside world: it is answered
@@ -13,8 +18,6 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
     process.stdout.write(line);
   }
 } else {
-  // The bundle is CommonJS (quicker to start): no top-level await.
-  void Promise.all([import('./deps.js'), import('./main.js')]).then(async ([{ realDeps }, { run }]) => {
-    process.exitCode = await run(realDeps(), process.argv);
-  });
+  const cli = requireWithCodeCache(join(__dirname, 'cli.cjs')) as { start: typeof start };
+  void cli.start();
 }

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
-import { writeSync } from 'node:fs';
-import * as fs from 'node:fs/promises';
+import { fstatSync, promises as lazyPromises, readFile, stat, writeSync } from 'node:fs';
+import type { Stats } from 'node:fs';
+import type * as fs from 'node:fs/promises';
 import { isatty } from 'node:tty';
 import { terminalSafe } from './output/shown.js';
 import { constants as osConstants, homedir } from 'node:os';
@@ -107,7 +108,7 @@ export interface FileSystem {
   writeFile: typeof fs.writeFile;
   rename: typeof fs.rename;
   mkdir: typeof fs.mkdir;
-  stat: typeof fs.stat;
+  stat(path: string): Promise<Stats>;
   lstat: typeof fs.lstat;
   realpath: typeof fs.realpath;
   unlink: typeof fs.unlink;
@@ -121,29 +122,50 @@ async function readText(path: string): Promise<string | undefined> {
   return bytes === undefined ? undefined : Buffer.from(bytes).toString('utf8');
 }
 
-async function readBytes(path: string): Promise<Uint8Array | undefined> {
-  try {
-    return await fs.readFile(path);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-    throw error;
-  }
+/** The callback API: node:fs/promises would load readline and file watchers (~1 ms) on every start. */
+function readBytes(path: string): Promise<Uint8Array | undefined> {
+  return new Promise((resolve, reject) => {
+    readFile(path, (error, bytes) => {
+      if (error === null) resolve(bytes);
+      else if (error.code === 'ENOENT' || error.code === 'ENOTDIR') resolve(undefined);
+      else reject(error);
+    });
+  });
 }
 
+/** Commands that only read files never load node:fs/promises: the writers reach it through these getters. */
 export const nodeFileSystem: FileSystem = {
   readText,
   readBytes,
-  writeFile: fs.writeFile,
-  rename: fs.rename,
-  mkdir: fs.mkdir,
-  stat: fs.stat,
-  lstat: fs.lstat,
-  realpath: fs.realpath,
-  unlink: fs.unlink,
-  readdir: (path) => fs.readdir(path),
-  chmod: fs.chmod,
-  open: fs.open,
+  get writeFile() {
+    return lazyPromises.writeFile;
+  },
+  get rename() {
+    return lazyPromises.rename;
+  },
+  get mkdir() {
+    return lazyPromises.mkdir;
+  },
+  stat: (path) =>
+    new Promise((resolve, reject) => {
+      stat(path, (error, stats) => (error === null ? resolve(stats) : reject(error)));
+    }),
+  get lstat() {
+    return lazyPromises.lstat;
+  },
+  get realpath() {
+    return lazyPromises.realpath;
+  },
+  get unlink() {
+    return lazyPromises.unlink;
+  },
+  readdir: (path) => lazyPromises.readdir(path),
+  get chmod() {
+    return lazyPromises.chmod;
+  },
+  get open() {
+    return lazyPromises.open;
+  },
 };
 
 /**
@@ -243,11 +265,24 @@ function writeAllSync(fd: number, text: string): void {
   }
 }
 
+/**
+ * A terminal is a character device: a pipe or a file (stdout inside `eval "$(…)"`) is answered
+ * by one fstat, without loading node:tty (and with it node:net and the streams, ~2 ms).
+ */
+function isTerminal(fd: number): boolean {
+  try {
+    if (!fstatSync(fd).isCharacterDevice()) return false;
+  } catch {
+    return false;
+  }
+  return isatty(fd);
+}
+
 function fdStream(fd: number): OutStream {
   return {
     write: (text) => writeAllSync(fd, text),
     get isTTY() {
-      return isatty(fd);
+      return isTerminal(fd);
     },
   };
 }

@@ -167,7 +167,7 @@ function debugTrace(deps: Deps, error: unknown): void {
   for (const entry of trace as { link: string; outcome: string; detail: string }[]) deps.debug(`chain ${entry.link}: ${entry.outcome}: ${entry.detail}`);
 }
 
-/** Runs the CLI and returns the exit code; only bin.ts touches process.exitCode. */
+/** Runs the CLI and returns the exit code; only start.ts touches process.exitCode. */
 export async function run(deps: Deps, argv: readonly string[]): Promise<number> {
   let result: number = ExitCode.ok;
   let program: Command | undefined;

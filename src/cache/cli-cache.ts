@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { Credentials } from '../chain/types.js';
+import { sha1Hex } from './sha1.js';
 import type { Deps } from '../deps.js';
 import { expandPath } from '../config/paths.js';
 import { parseIsoTime } from '../chain/expiration.js';
@@ -24,7 +24,7 @@ export interface CacheKeyArgs {
 
 /** The AWS CLI's key: SHA-1 of the arguments as Python's json.dumps(sort_keys=True) writes them. */
 export function cliCacheKey(args: CacheKeyArgs): string {
-  return createHash('sha1').update(pyJsonDumps(args)).digest('hex');
+  return sha1Hex(pyJsonDumps(args));
 }
 
 export function cliCacheFolder(deps: Deps): string {

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import type { Credentials } from '../chain/types.js';
+import { sha1Hex } from './sha1.js';
 import type { Deps } from '../deps.js';
 import { expandPath } from '../config/paths.js';
 import { cacheTextFor, readCachedSession, writeCachedSession } from './cli-cache.js';
@@ -11,7 +11,7 @@ export function mfaCacheFolder(deps: Deps): string {
 
 /** Keyed by the MFA serial and the source key id: a session belongs to that pair only. */
 export function mfaCacheKey(serial: string, sourceAccessKeyId: string): string {
-  return `mfa-${createHash('sha1').update(`${serial}\u0000${sourceAccessKeyId}`).digest('hex')}`;
+  return `mfa-${sha1Hex(`${serial}\u0000${sourceAccessKeyId}`)}`;
 }
 
 export function readMfaSession(deps: Deps, serial: string, sourceAccessKeyId: string): Promise<Credentials | undefined> {

@@ -1,4 +1,4 @@
-import { Chalk } from 'chalk';
+import type { ChalkInstance } from 'chalk';
 import type { Resolution, TraceEntry } from '../chain/types.js';
 import type { OutStream } from '../deps.js';
 import type { HopRecord } from '../sts/role-assumer.js';
@@ -6,13 +6,18 @@ import { terminalSafe } from '../output/shown.js';
 
 const MARKS: Record<TraceEntry['outcome'], string> = { found: '✔', skipped: '·', failed: '✘', 'not-tried': '–' };
 
-/** Colour only on a terminal and only when NO_COLOR is unset. */
-export function painter(stream: OutStream, env: Readonly<Record<string, string | undefined>>): InstanceType<typeof Chalk> {
+/**
+ * Colour only on a terminal and only when NO_COLOR is unset. chalk is imported here, when a
+ * trace is shown, because importing it asks whether stdout is a terminal, which loads
+ * node:tty, node:net and the streams (~2 ms) on every start.
+ */
+export async function painter(stream: OutStream, env: Readonly<Record<string, string | undefined>>): Promise<ChalkInstance> {
+  const { Chalk } = await import('chalk');
   return new Chalk({ level: stream.isTTY && env['NO_COLOR'] === undefined ? 1 : 0 });
 }
 
 /** The chain's trace as a person reads it: one line per link, the winner marked, shadows listed. */
-export function renderTrace(trace: readonly TraceEntry[], paint: InstanceType<typeof Chalk>): string {
+export function renderTrace(trace: readonly TraceEntry[], paint: ChalkInstance): string {
   const width = Math.max(...trace.map((entry) => entry.link.length));
   const lines = trace.map((entry, index) => {
     const label = `${String(index + 1).padStart(2)}. ${entry.link.padEnd(width)}`;

@@ -41,7 +41,7 @@ function renderJson(view: WhoamiView, explain: boolean): string {
 }
 
 /** The table a person reads, and under --explain the chain and the role hops. */
-function renderText(view: WhoamiView, explain: boolean, deps: Deps): string {
+async function renderText(view: WhoamiView, explain: boolean, deps: Deps): Promise<string> {
   const { resolution, hops } = view.source;
   const rows: [string, string][] = [
     ['Account', view.identity.Account],
@@ -54,7 +54,7 @@ function renderText(view: WhoamiView, explain: boolean, deps: Deps): string {
   ];
   let text = rows.map(([name, value]) => `${name.padEnd(8)} ${value}`).join('\n') + '\n';
   if (explain) {
-    text += `\n${renderProfileLine(resolution)}\nchain (botocore order):\n${renderTrace(resolution.trace, painter(deps.stdout, deps.env))}`;
+    text += `\n${renderProfileLine(resolution)}\nchain (botocore order):\n${renderTrace(resolution.trace, await painter(deps.stdout, deps.env))}`;
     text += renderHops(hops);
   }
   return text;
@@ -67,11 +67,11 @@ export async function whoamiCommand(deps: Deps, options: WhoamiOptions): Promise
     source = await resolveSource(deps, options);
   } catch (error) {
     // --explain is most useful when the chain fails: show how far it got, on stderr.
-    if (options.explain && error instanceof ChainError) deps.stderr.write(renderTrace(error.trace, painter(deps.stderr, deps.env)));
+    if (options.explain && error instanceof ChainError) deps.stderr.write(renderTrace(error.trace, await painter(deps.stderr, deps.env)));
     throw error;
   }
   const caller = source.stsCaller();
   const identity = await getCallerIdentity(caller, source.resolution.credentials);
   const view: WhoamiView = { identity, source, settings: caller.settings };
-  deps.stdout.write(options.json ? renderJson(view, options.explain === true) : renderText(view, options.explain === true, deps));
+  deps.stdout.write(options.json ? renderJson(view, options.explain === true) : await renderText(view, options.explain === true, deps));
 }

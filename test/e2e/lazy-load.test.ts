@@ -1,7 +1,8 @@
 /**
  * Issue 5: the cheap commands load no AWS SDK code. No timing here: the built CLI runs with an
- * ESM resolve hook (`node --import`) and a require() recorder (`node --require`) that write every
- * module URL it resolves to a file, and
+ * ESM resolve hook (`node --import`) and a recorder (`node --require`) of require() resolutions
+ * and of files read with readFileSync (src/code-cache.ts reads the bundles it compiles), which
+ * write every module URL to a file, and
  * dist/meta.json (written by scripts/build.mjs from esbuild's metafile) says which output
  * files hold SDK code. `whoami` against the local STS must load them, so the check can fail.
  */
@@ -31,16 +32,25 @@ export async function resolve(specifier, context, nextResolve) {
   return result;
 }
 `;
-// The CLI bundle and bin/awsrole are CommonJS: require() is recorded by patching the resolver.
+// bin/awsrole and dist/awsrole.cjs are required; the bundles they run are read and compiled
+// by src/code-cache.ts: both the resolver and readFileSync are recorded.
 const RECORD_REQUIRE = `
 const Module = require('node:module');
-const { appendFileSync } = require('node:fs');
+const fs = require('node:fs');
 const { pathToFileURL } = require('node:url');
+const record = (file) => {
+  if (typeof file === 'string' && file.startsWith('/')) fs.appendFileSync(process.env.AWSROLE_LOAD_TRACE, pathToFileURL(file).href + '\\n');
+};
 const resolveFilename = Module._resolveFilename;
 Module._resolveFilename = function (...args) {
   const file = resolveFilename.apply(this, args);
-  if (file.startsWith('/')) appendFileSync(process.env.AWSROLE_LOAD_TRACE, pathToFileURL(file).href + '\\n');
+  record(file);
   return file;
+};
+const readFileSync = fs.readFileSync;
+fs.readFileSync = function (file, ...rest) {
+  record(file);
+  return readFileSync.call(this, file, ...rest);
 };
 `;
 const REGISTER = `
@@ -116,8 +126,10 @@ function sdkLoaded(urls: readonly string[]): string[] {
 
 describe('the build', () => {
   it('keeps SDK code out of the CLI file and records where it is', () => {
-    expect(meta.outputs['awsrole.cjs']?.sdk).toBe(false);
-    expect(meta.outputs['awsrole.cjs']?.packages.some((pkg) => /^@(aws-sdk|smithy)\//.test(pkg))).toBe(false);
+    for (const file of ['awsrole.cjs', 'cli.cjs', 'index.mjs']) {
+      expect(meta.outputs[file]?.sdk, file).toBe(false);
+      expect(meta.outputs[file]?.packages.some((pkg) => /^@(aws-sdk|smithy)\//.test(pkg)), file).toBe(false);
+    }
     const sdkFiles = Object.entries(meta.outputs).filter(([, output]) => output.packages.includes('@aws-sdk/client-sts'));
     expect(sdkFiles.length).toBeGreaterThan(0);
     for (const [file, output] of sdkFiles) {
@@ -133,6 +145,7 @@ describe('commands that make no network call load no SDK module', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^\d+\.\d+\.\d+/);
     expect(run.urls).toContain(pathToFileURL(join(DIST, 'awsrole.cjs')).href);
+    expect(run.urls).not.toContain(pathToFileURL(join(DIST, 'cli.cjs')).href);
     expect(sdkLoaded(run.urls)).toEqual([]);
   });
 
@@ -140,7 +153,7 @@ describe('commands that make no network call load no SDK module', () => {
     const run = await traced(['unset', '--format', 'sh']);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('unset AWS_ACCESS_KEY_ID');
-    expect(run.urls).toContain(pathToFileURL(join(DIST, 'awsrole.cjs')).href);
+    expect(run.urls).toContain(pathToFileURL(join(DIST, 'cli.cjs')).href);
     expect(sdkLoaded(run.urls)).toEqual([]);
   });
 
@@ -169,7 +182,7 @@ describe('commands that call STS do load it (the check above can fail)', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(rig.count('GetCallerIdentity')).toBe(1);
-    expect(sdkLoaded(run.urls)).toContain(pathToFileURL(join(DIST, 'chunks', 'sts-sdk.mjs')).href);
+    expect(sdkLoaded(run.urls)).toContain(pathToFileURL(join(DIST, 'chunks', 'sts-sdk.cjs')).href);
   });
 
   it('assume on a cache miss (--refresh)', async () => {

@@ -1,0 +1,61 @@
+// Writes the V8 code caches for dist/cli.cjs and dist/chunks/sts-sdk.cjs (src/code-cache.ts):
+// runs the built CLI as a user would, with AWSROLE_WRITE_CODE_CACHE=1, against the local STS
+// and a throwaway HOME. Each run loads the caches the previous one wrote and adds what it
+// compiled, so the last cache holds the functions of every run: an AssumeRole, a
+// GetCallerIdentity, an export from files, an assume on a cache hit and unset.
+// A run that fails fails the build: the bundle it just wrote does not work.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { startLocalSts } from './local-sts.mjs';
+
+const CACHED_BUNDLES = ['cli.cjs', 'chunks/sts-sdk.cjs'];
+
+const RUNS = [
+  ['assume', '--profile', 'deploy', '--format', 'sh'],
+  ['whoami', '--profile', 'alice'],
+  ['assume', '--profile', 'deploy', '--format', 'json'],
+  ['export', '--profile', 'alice', '--format', 'sh'],
+  ['unset', '--format', 'sh'],
+];
+
+function writeHome(home, sts) {
+  const alice = sts.users.find((user) => user.name === 'alice');
+  const files = {
+    '.aws/credentials': `[alice]\naws_access_key_id = ${alice.accessKeyId}\naws_secret_access_key = ${alice.secretAccessKey}\n`,
+    '.aws/config': `[profile alice]\nregion = eu-west-1\n\n[profile deploy]\nrole_arn = ${sts.roles.deploy}\nsource_profile = alice\nregion = eu-west-1\n`,
+  };
+  for (const [relative, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(home, relative)), { recursive: true, mode: 0o700 });
+    writeFileSync(join(home, relative), content, { mode: 0o600 });
+  }
+}
+
+/** @param {string} root the project root, with dist/ freshly built */
+export async function trainCodeCache(root) {
+  for (const bundle of CACHED_BUNDLES) rmSync(join(root, 'dist', `${bundle}.v8cache`), { force: true });
+  const sts = await startLocalSts(root);
+  const home = mkdtempSync(join(tmpdir(), 'awsrole-code-cache-'));
+  try {
+    writeHome(home, sts);
+    const env = {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: home,
+      NO_COLOR: '1',
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_ENDPOINT_URL_STS: sts.url,
+      AWSROLE_WRITE_CODE_CACHE: '1',
+    };
+    // The tests' network guard: a connection anywhere but loopback fails at once.
+    const guard = pathToFileURL(join(root, 'test', 'support', 'network-guard.mjs')).href;
+    for (const args of RUNS) {
+      const run = spawnSync(process.execPath, ['--import', guard, join(root, 'bin', 'awsrole'), ...args], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      if (run.status !== 0) throw new Error(`build: \`awsrole ${args.join(' ')}\` failed while writing the code caches (exit ${run.status}):\n${run.stderr}`);
+    }
+  } finally {
+    sts.stop();
+    rmSync(home, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * SHA-1 of a string's UTF-8 bytes, as lowercase hex: the AWS CLI's cache file names.
+ *
+ * In JavaScript rather than node:crypto because loading node:crypto pulls in the streams and
+ * costs ~4 ms, more than everything else `assume` does on a cache hit; a key is a few hundred
+ * bytes, hashed in microseconds. SHA-1 only names files here, it protects nothing.
+ * test/cache/sha1.test.ts checks it against node:crypto.
+ */
+const encoder = new TextEncoder();
+
+/** The message padded to a multiple of 64 bytes: 0x80, zeros, then the bit length big-endian. */
+function padded(message: Uint8Array): DataView {
+  const length = Math.ceil((message.length + 9) / 64) * 64;
+  const bytes = new Uint8Array(length);
+  bytes.set(message);
+  bytes[message.length] = 0x80;
+  const view = new DataView(bytes.buffer);
+  const bits = message.length * 8;
+  view.setUint32(length - 8, Math.floor(bits / 2 ** 32));
+  view.setUint32(length - 4, bits >>> 0);
+  return view;
+}
+
+const rotl = (value: number, count: number): number => (value << count) | (value >>> (32 - count));
+
+function compress(state: Uint32Array, view: DataView, offset: number, w: Uint32Array): void {
+  for (let t = 0; t < 16; t += 1) w[t] = view.getUint32(offset + t * 4);
+  for (let t = 16; t < 80; t += 1) w[t] = rotl(w[t - 3]! ^ w[t - 8]! ^ w[t - 14]! ^ w[t - 16]!, 1);
+  let [a, b, c, d, e] = state as unknown as [number, number, number, number, number];
+  for (let t = 0; t < 80; t += 1) {
+    let f: number;
+    let k: number;
+    if (t < 20) [f, k] = [(b & c) | (~b & d), 0x5a827999];
+    else if (t < 40) [f, k] = [b ^ c ^ d, 0x6ed9eba1];
+    else if (t < 60) [f, k] = [(b & c) | (b & d) | (c & d), 0x8f1bbcdc];
+    else [f, k] = [b ^ c ^ d, 0xca62c1d6];
+    const next = (rotl(a, 5) + f + e + k + w[t]!) | 0;
+    [e, d, c, b, a] = [d, c, rotl(b, 30), a, next];
+  }
+  state[0] = state[0]! + a;
+  state[1] = state[1]! + b;
+  state[2] = state[2]! + c;
+  state[3] = state[3]! + d;
+  state[4] = state[4]! + e;
+}
+
+export function sha1Hex(text: string): string {
+  const view = padded(encoder.encode(text));
+  const state = Uint32Array.of(0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0);
+  const w = new Uint32Array(80);
+  for (let offset = 0; offset < view.byteLength; offset += 64) compress(state, view, offset, w);
+  return Array.from(state, (word) => word.toString(16).padStart(8, '0')).join('');
+}
