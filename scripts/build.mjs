@@ -70,10 +70,23 @@ const requireBuiltin = createRequire(import.meta.url);
  * cache keys → crypto; IP checks of custom endpoints → net; the SDK's HTTP/2 handler and
  * compression → http2, zlib): loaded on first use of one of their exports.
  */
-const DEFERRED_BUILTINS = new Set(['child_process', 'crypto', 'net', 'tty', 'http', 'https', 'http2', 'zlib'].map((id) => `node:${id}`));
+const DEFERRED_BUILTINS = new Set(['child_process', 'crypto', 'fs/promises', 'net', 'tty', 'http', 'https', 'http2', 'zlib'].map((id) => `node:${id}`));
+
+/**
+ * esbuild hands a CommonJS module to an importing ES module through __toESM, which copies every
+ * own property of it onto a new object (node:fs: ~100 getters, per importing file; ~1 ms a
+ * start in all). A module object that *inherits* from the built-in has no own properties to
+ * copy, and __toESM's result inherits from the same prototype, so every name still resolves.
+ * Only for plain-object modules: a function-valued one (node:events, node:stream) must stay
+ * itself to be called or extended, and node:process must be the real object (listeners).
+ */
+const inheritable = (id) => id !== 'node:process' && Object.getPrototypeOf(requireBuiltin(id)) === Object.prototype;
 
 function builtinShim(id) {
-  if (!DEFERRED_BUILTINS.has(id)) return `module.exports = process.getBuiltinModule(${JSON.stringify(id)});`;
+  if (!DEFERRED_BUILTINS.has(id)) {
+    const builtin = `process.getBuiltinModule(${JSON.stringify(id)})`;
+    return `module.exports = ${inheritable(id) ? `Object.create(${builtin})` : builtin};`;
+  }
   const getters = Object.keys(requireBuiltin(id)).map((key) => `${JSON.stringify(key)}: { enumerable: true, get: () => load()[${JSON.stringify(key)}] }`);
   return [
     'let loaded;',

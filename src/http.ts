@@ -2,37 +2,74 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import { HttpFailure, type HttpRequest, type HttpResponse } from './deps.js';
 
-/** One request with a hard deadline; never goes through a proxy (IMDS must be direct). */
-export function httpRequest(request: HttpRequest): Promise<HttpResponse> {
-  const url = new URL(request.url);
-  const transport = url.protocol === 'https:' ? https : http;
+export interface RawHttpRequest {
+  url: URL;
+  method: string;
+  headers: Record<string, string>;
+  body?: string | Uint8Array | undefined;
+  /** Whole-request deadline: connect, headers and body. */
+  timeoutMs: number;
+}
+
+export interface RawHttpResponse {
+  status: number;
+  reason: string;
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+/** The deadline passed: named as the AWS SDK names its own timeouts, so its retries and src/sts/errors.ts see one. */
+export class HttpTimeoutError extends Error {
+  constructor(timeoutMs: number) {
+    super(`no answer within ${timeoutMs} ms`);
+    this.name = 'TimeoutError';
+  }
+}
+
+/** Joins repeated response headers as Node's headers object would, with lower-case names. */
+function headersOf(response: http.IncomingMessage): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(response.headers)) {
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return headers;
+}
+
+/**
+ * One request on a fresh connection (no agent, no proxy), the whole answer read into memory.
+ * Loads node:https only for an https URL. Rejects with HttpTimeoutError or Node's socket error
+ * (its `code`, e.g. ECONNREFUSED, intact).
+ */
+export function sendHttp(request: RawHttpRequest): Promise<RawHttpResponse> {
+  const transport = request.url.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
-    const req = transport.request(url, { method: request.method, headers: request.headers, agent: false });
-    const timer = setTimeout(() => {
-      req.destroy(new HttpFailure('timeout', `no answer within ${request.timeoutMs} ms`));
-    }, request.timeoutMs);
+    const req = transport.request(request.url, { method: request.method, headers: request.headers, agent: false });
+    const timer = setTimeout(() => req.destroy(new HttpTimeoutError(request.timeoutMs)), request.timeoutMs);
+    const fail = (error: Error): void => {
+      clearTimeout(timer);
+      reject(error);
+    };
     req.on('response', (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => {
         clearTimeout(timer);
-        resolve({ status: res.statusCode ?? 0, body });
+        resolve({ status: res.statusCode ?? 0, reason: res.statusMessage ?? '', headers: headersOf(res), body: Buffer.concat(chunks) });
       });
-      res.on('error', (error) => {
-        clearTimeout(timer);
-        reject(asFailure(error));
-      });
+      res.on('error', fail);
     });
-    req.on('error', (error) => {
-      clearTimeout(timer);
-      reject(asFailure(error));
-    });
-    req.end();
+    req.on('error', fail);
+    req.end(request.body);
   });
 }
 
-function asFailure(error: Error): HttpFailure {
-  if (error instanceof HttpFailure) return error;
-  return new HttpFailure('connect', error.message);
+/** IMDS and container credentials: one request with a hard deadline, never through a proxy (IMDS must be direct). */
+export async function httpRequest(request: HttpRequest): Promise<HttpResponse> {
+  try {
+    const response = await sendHttp({ url: new URL(request.url), method: request.method, headers: request.headers, timeoutMs: request.timeoutMs });
+    return { status: response.status, body: response.body.toString('utf8') };
+  } catch (error) {
+    if (error instanceof HttpTimeoutError) throw new HttpFailure('timeout', error.message);
+    throw new HttpFailure('connect', (error as Error).message);
+  }
 }

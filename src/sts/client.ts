@@ -2,6 +2,7 @@ import type { Credentials } from '../chain/types.js';
 import type { Deps } from '../deps.js';
 import { maskKeyId } from '../output/mask.js';
 import { mapStsError, notStsAnswerError, type CallContext } from './errors.js';
+import { stsRequestHandler } from './request-handler.js';
 import type { StsSettings } from './settings.js';
 
 type StsModule = typeof import('@aws-sdk/client-sts');
@@ -50,7 +51,9 @@ export function createStsCaller(settings: StsSettings, deps?: Pick<Deps, 'debug'
         authSchemePreference: ['sigv4'],
         sigv4aSigningRegionSet: [],
         userAgentAppId: 'awsrole',
-        requestHandler: { requestTimeout: settings.timeoutMs, connectionTimeout: Math.min(settings.timeoutMs, 5000), throwOnRequestTimeout: true },
+        requestHandler: stsRequestHandler(settings.timeoutMs),
+        // Given, so the SDK does not read ~/.aws/config for it (AWS_DISABLE_CLOCK_SKEW_CORRECTION is the SDK's, not awsrole's).
+        disableClockSkewCorrection: false,
         logger: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
       });
       const caller = credentials === undefined ? 'none (unsigned)' : maskKeyId(credentials.accessKeyId);
