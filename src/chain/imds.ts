@@ -25,6 +25,13 @@ const REQUIRED_FIELDS = ['AccessKeyId', 'SecretAccessKey', 'Token', 'Expiration'
 const REFRESH_WINDOW_SECONDS = 15 * 60;
 const JITTER_MIN_SECONDS = 120;
 const JITTER_MAX_SECONDS = 600;
+/**
+ * After the token PUT got no answer, each IMDSv1 request waits at most this long. The timeout
+ * exists for an IMDS that is not there; the v1 fallback exists for the one that is but whose PUT
+ * answer is dropped (a container behind HttpPutResponseHopLimit 1), and that IMDS answers a GET
+ * in milliseconds. So a silent endpoint costs the timeout + 0.1 s, not botocore's 2 × timeout.
+ */
+const V1_AFTER_SILENT_TOKEN_MS = 100;
 
 export interface InstanceCredentials {
   credentials: Credentials;
@@ -65,6 +72,8 @@ interface TokenResult {
   token: string | undefined;
   /** Why there is no token, for the trace. */
   why: string;
+  /** The PUT got no answer within the timeout. */
+  silent?: true;
 }
 
 /** Step 1: PUT the token request. Only 400 ends the link; everything else falls back to v1. */
@@ -84,7 +93,7 @@ async function fetchToken(deps: Deps, settings: ImdsSettings): Promise<TokenResu
       const failure = failureOf(error);
       if (failure.kind === 'timeout') {
         // botocore: a read timeout means "no token" at once, without retrying.
-        return { token: undefined, why: `token PUT got no answer within ${settings.timeoutMs} ms` };
+        return { token: undefined, why: `token PUT got no answer within ${settings.timeoutMs} ms`, silent: true };
       }
       why = failure.message.includes('ECONNREFUSED') ? 'token PUT was refused' : `token PUT could not connect (${failure.message})`;
       continue;
@@ -241,7 +250,7 @@ export async function fetchInstanceCredentials(deps: Deps, settings: ImdsSetting
   if (settings.disabledBy !== undefined) {
     throw new ChainSkip(`IMDS disabled by AWS_EC2_METADATA_DISABLED=${settings.disabledBy}`);
   }
-  const { token, why } = await fetchToken(deps, settings);
+  const { token, why, silent } = await fetchToken(deps, settings);
   if (token === undefined && settings.v1Disabled) {
     throw new CredentialError(
       `no IMDSv2 token from ${settings.baseUrl} (${why}) and IMDSv1 is disabled by ${settings.v1DisabledFrom}`,
@@ -249,8 +258,9 @@ export async function fetchInstanceCredentials(deps: Deps, settings: ImdsSetting
     );
   }
   const context = token === undefined ? `IMDSv1, no token: ${why}` : '';
-  const roleName = firstRole(await getWithRetries(deps, settings, ROLES_PATH, token, roleListCheck, context));
-  const body = await getWithRetries(deps, settings, ROLES_PATH + roleName, token, json200, context);
+  const getSettings = silent === true ? { ...settings, timeoutMs: Math.min(settings.timeoutMs, V1_AFTER_SILENT_TOKEN_MS) } : settings;
+  const roleName = firstRole(await getWithRetries(deps, getSettings, ROLES_PATH, token, roleListCheck, context));
+  const body = await getWithRetries(deps, getSettings, ROLES_PATH + roleName, token, json200, context);
   const document: unknown = JSON.parse(body);
 
   const missing = missingFields(document);
