@@ -161,10 +161,10 @@ function envFor(home, extra = {}) {
 
 const awsrole = (args) => ['node bin/awsrole ' + args.join(' '), NODE, [BIN, ...args]];
 
-function scenario(id, [label, command, args], { home = homes.files, env = {}, exitCode = 0, target, note } = {}) {
+function scenario(id, [label, command, args], { home = homes.files, env = {}, exitCode = 0, target, note, compare } = {}) {
   const fullEnv = envFor(home, env);
   for (const [key, value] of Object.entries(fullEnv)) if (value === undefined) delete fullEnv[key];
-  return { id, label, command, args, env: fullEnv, exitCode, target, note, times: [], rss: [] };
+  return { id, label, command, args, env: fullEnv, exitCode, target, note, compare, times: [], rss: [] };
 }
 
 const imdsEnv = (port) => ({ AWS_EC2_METADATA_DISABLED: undefined, AWS_EC2_METADATA_SERVICE_ENDPOINT: `http://127.0.0.1:${port}/` });
@@ -203,20 +203,28 @@ const slow = [
   }),
 ];
 
-// The AWS CLI, where there is one, on the same files.
-const awsVersion = spawnSync('aws', ['--version'], { encoding: 'utf8', env: envFor(homes.files) });
-const awsCli = awsVersion.status === 0 ? `${awsVersion.stdout}${awsVersion.stderr}`.trim().split(/\s+/)[0] : undefined;
+// The AWS CLI, where there is one, on the same files: Debian's awscli (v2, /usr/bin/aws) if it
+// is installed, since only v2 has `aws configure export-credentials`; else any `aws` on PATH.
+function awsCliVersion(command) {
+  const run = spawnSync(command, ['--version'], { encoding: 'utf8', env: envFor(homes.files) });
+  return run.status === 0 ? `${run.stdout}${run.stderr}`.trim().split(/\s+/)[0] : undefined;
+}
+const AWS_EXPORT_ARGS = ['configure', 'export-credentials', '--profile', 'alice', '--format', 'env'];
+const hasExportCredentials = (command) => spawnSync(command, AWS_EXPORT_ARGS, { encoding: 'utf8', env: envFor(homes.files) }).status === 0;
+const awsCandidates = ['/usr/bin/aws', 'aws'].map((command) => ({ command, version: awsCliVersion(command) })).filter((cli) => cli.version !== undefined);
+const aws = awsCandidates.find((cli) => hasExportCredentials(cli.command)) ?? awsCandidates[0];
+const awsCli = aws === undefined ? undefined : `${aws.version} (\`${aws.command}\`)`;
 let awsExportNote;
-if (awsCli !== undefined) {
-  const probe = spawnSync('aws', ['configure', 'export-credentials', '--profile', 'alice', '--format', 'env'], { encoding: 'utf8', env: envFor(homes.files) });
-  if (probe.status === 0) {
-    slow.push(scenario('aws-export', ['aws configure export-credentials --profile alice --format env', 'aws', ['configure', 'export-credentials', '--profile', 'alice', '--format', 'env']], { note: 'AWS CLI, same files' }));
+if (aws !== undefined) {
+  if (hasExportCredentials(aws.command)) {
+    slow.push(scenario('aws-export', ['aws ' + AWS_EXPORT_ARGS.join(' '), aws.command, AWS_EXPORT_ARGS], { note: 'AWS CLI, same files', compare: 'export' }));
   } else {
-    awsExportNote = `${awsCli} has no \`aws configure export-credentials\` (it came with AWS CLI v2), so there is no like-for-like AWS CLI row for \`export\`.`;
+    awsExportNote = `${aws.version} has no \`aws configure export-credentials\` (it came with AWS CLI v2; Debian's \`awscli\` package has it), so there is no like-for-like AWS CLI row for \`export\`.`;
   }
   slow.push(
-    scenario('aws-whoami', ['aws sts get-caller-identity --profile alice', 'aws', ['sts', 'get-caller-identity', '--profile', 'alice', '--endpoint-url', sts.url, '--region', 'eu-west-1']], {
+    scenario('aws-whoami', ['aws sts get-caller-identity --profile alice', aws.command, ['sts', 'get-caller-identity', '--profile', 'alice', '--endpoint-url', sts.url, '--region', 'eu-west-1']], {
       note: 'AWS CLI against the same local STS, for comparison with whoami',
+      compare: 'whoami',
     }),
   );
 }
@@ -297,6 +305,12 @@ const notes = [
   `- Peak RSS: the largest of ${MEMORY_RUNS} separate runs under ${hasGnuTime ? '`/usr/bin/time -f %M`' : 'a preload reporting `process.resourceUsage().maxRSS`'}.`,
   `- STS: the local rig (\`node dist/tools/sts-server.mjs\`) on ${sts.url}; IMDS: a loopback port that accepts and never answers.`,
   awsCli === undefined ? '- No `aws` CLI on this machine: no AWS CLI rows.' : `- AWS CLI: ${awsCli}${awsExportNote ? `; ${awsExportNote}` : '.'}`,
+  ...all
+    .filter((s) => s.compare !== undefined)
+    .map((s) => {
+      const ours = byId[s.compare];
+      return `- \`${s.label}\` takes ${ms(median(s.times))} ms, \`${ours.label}\` ${ms(median(ours.times))} ms: awsrole is ${(median(s.times) / median(ours.times)).toFixed(1)}× faster.`;
+    }),
 ];
 const when = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 const report = `Machine: ${machine}\nDate: ${when}\n\n${table}\n\n${notes.join('\n')}\n`;

@@ -5,7 +5,7 @@
 // GetCallerIdentity, an export from files, an assume on a cache hit and unset.
 // A run that fails fails the build: the bundle it just wrote does not work.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -54,6 +54,8 @@ export async function trainCodeCache(root) {
       const run = spawnSync(process.execPath, ['--import', guard, join(root, 'bin', 'awsrole'), ...args], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
       if (run.status !== 0) throw new Error(`build: \`awsrole ${args.join(' ')}\` failed while writing the code caches (exit ${run.status}):\n${run.stderr}`);
     }
+    const missing = CACHED_BUNDLES.filter((bundle) => !existsSync(join(root, 'dist', `${bundle}.v8cache`)));
+    if (missing.length > 0) throw new Error(`build: no code cache was written for ${missing.join(', ')}`);
   } finally {
     sts.stop();
     rmSync(home, { recursive: true, force: true });

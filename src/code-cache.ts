@@ -12,7 +12,7 @@
  * scripts/train-code-cache.mjs): at exit each file loaded here stores its cache, bytecode of the
  * functions that run compiled included.
  */
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Script } from 'node:vm';
 
@@ -37,11 +37,16 @@ function readCache(cacheFile: string): Buffer | undefined {
   }
 }
 
+/** A build hook: it must never break a run, so a cache it cannot write is left out (the build checks for them). */
 function storeCaches(): void {
   for (const { cacheFile, script } of toStore) {
     const temp = `${cacheFile}.${process.pid}.tmp`;
-    writeFileSync(temp, script.createCachedData());
-    renameSync(temp, cacheFile);
+    try {
+      writeFileSync(temp, script.createCachedData());
+      renameSync(temp, cacheFile);
+    } catch {
+      rmSync(temp, { force: true });
+    }
   }
 }
 
