@@ -70,6 +70,8 @@ export async function httpRequest(request: HttpRequest): Promise<HttpResponse> {
     return { status: response.status, body: response.body.toString('utf8') };
   } catch (error) {
     if (error instanceof HttpTimeoutError) throw new HttpFailure('timeout', error.message);
-    throw new HttpFailure('connect', (error as Error).message);
+    // Socket errors (ECONNREFUSED, ECONNRESET, EHOSTUNREACH...) carry a code; anything else is a bug, not "no IMDS".
+    if (typeof (error as NodeJS.ErrnoException).code === 'string') throw new HttpFailure('connect', (error as Error).message);
+    throw error;
   }
 }

@@ -21,49 +21,69 @@ function isPySpace(code: number): boolean {
   );
 }
 
-/** How many leading characters are Python whitespace. */
-function leadingSpace(text: string): number {
-  let start = 0;
-  while (start < text.length && isPySpace(text.charCodeAt(start))) start++;
-  return start;
+/** The first index in [from, to) that is not Python whitespace (`to` if none). */
+function skipSpace(text: string, from: number, to: number): number {
+  while (from < to && isPySpace(text.charCodeAt(from))) from++;
+  return from;
+}
+
+/** The end of [from, to) once trailing Python whitespace is cut off. */
+function trimEnd(text: string, from: number, to: number): number {
+  while (to > from && isPySpace(text.charCodeAt(to - 1))) to--;
+  return to;
 }
 
 export function pyStrip(text: string): string {
-  const start = leadingSpace(text);
-  let end = text.length;
-  while (end > start && isPySpace(text.charCodeAt(end - 1))) end--;
+  const start = skipSpace(text, 0, text.length);
+  const end = trimEnd(text, start, text.length);
   return start === 0 && end === text.length ? text : text.slice(start, end);
 }
 
 function pyRstrip(text: string): string {
-  let end = text.length;
-  while (end > 0 && isPySpace(text.charCodeAt(end - 1))) end--;
+  const end = trimEnd(text, 0, text.length);
   return end === text.length ? text : text.slice(0, end);
 }
 
-/** Python's universal-newline split: \r\n, \r and \n all end a line. */
-function splitLines(text: string): string[] {
-  const lines = text.split(/\r\n|\r|\n/);
-  if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
-  return lines;
-}
-
-const SECTION_HEADER = /^\[(.+)\]/s;
 const DEFAULT_SECTION = 'DEFAULT';
 
 /** Option values as read: one string, or the lines of a multi-line value until the end. */
 type RawSection = Record<string, string | string[]>;
 
-interface ParseState {
-  sections: Map<string, RawSection>;
-  defaults: RawSection;
-  current: RawSection | undefined;
+/** What the sections of one file share: its text, its [DEFAULT] keys, and the sections built so far. */
+interface IniFile {
+  readonly text: string;
+  readonly defaults: Section | undefined;
+  /** By where the section's lines start (the line after its header). */
+  readonly built: Map<number, Section>;
+}
+
+interface Reader {
+  readonly text: string;
+  /** Where the next \n and \r are (text.length if none): each found once, not once per line. */
+  nextLf: number;
+  nextCr: number;
+  /** Reading one section to build it: the next header ends it. Else the whole file is read. */
+  readonly oneSection: boolean;
+  done: boolean;
+  /** Each section's name and where its lines start. */
+  readonly starts: Map<string, number>;
+  readonly defaults: RawSection;
+  /** The section being read (undefined before the first header), and where its lines start. */
   sectionName: string | undefined;
+  sectionStart: number;
+  /** Where values go: [DEFAULT], or the section being built. Undefined while a section is only checked. */
+  values: RawSection | undefined;
+  /** The keys of the section being checked (strict mode refuses one twice). */
+  readonly keys: Set<string>;
   option: string | undefined;
+  /** The option's own value is empty, so indented lines under it form a nested block. */
+  nestedBlock: boolean;
   /** Blank lines seen after the value; they matter only if a continuation line follows. */
   pendingBlanks: number;
   indent: number;
-  badLines: number[];
+  firstBadLine: number | undefined;
+  /** Where the first section starts that has a nested-block line botocore rejects. */
+  firstBadBlock: number | undefined;
 }
 
 /** No prototype: a key like `__proto__` is just a key. */
@@ -71,125 +91,250 @@ function emptySection(): RawSection {
   return Object.create(null) as RawSection;
 }
 
+function createReader(text: string, oneSection: RawSection | undefined): Reader {
+  return {
+    text,
+    nextLf: -1,
+    nextCr: -1,
+    oneSection: oneSection !== undefined,
+    done: false,
+    starts: new Map(),
+    defaults: emptySection(),
+    // Building one section: the file was checked whole, so no error names it (or its lines).
+    sectionName: oneSection === undefined ? undefined : '',
+    sectionStart: 0,
+    values: oneSection,
+    keys: new Set(),
+    option: undefined,
+    nestedBlock: false,
+    pendingBlanks: 0,
+    indent: 0,
+    firstBadLine: undefined,
+    firstBadBlock: undefined,
+  };
+}
+
 /**
  * Parses INI text exactly as botocore does: Python's RawConfigParser (strict, `=` and `:`,
  * full-line comments only, indented continuation lines, a DEFAULT section inherited by all),
  * then botocore's one level of nested `key = value` blocks.
- * Returns sections in file order.
+ * The whole text is checked here, with botocore's errors; a section's options are built only
+ * when it is first asked for, since a config of thousands of profiles is read for one or two.
  */
-export function parseIni(text: string): Map<string, Section> {
-  const state: ParseState = {
-    sections: new Map(),
-    defaults: emptySection(),
-    current: undefined,
-    sectionName: undefined,
-    option: undefined,
-    pendingBlanks: 0,
-    indent: 0,
-    badLines: [],
-  };
-  const lines = splitLines(text);
-  for (let index = 0; index < lines.length; index++) readLine(state, lines[index] ?? '', index + 1);
-  const first = state.badLines[0];
-  if (first !== undefined) {
-    throw new IniParseError(first, `line ${first} is neither a [section], a key = value, nor an indented continuation`);
+export function parseIni(text: string): IniSections {
+  const reader = createReader(text, undefined);
+  readLines(reader, 0);
+  const firstBadLine = reader.firstBadLine;
+  if (firstBadLine !== undefined) {
+    throw new IniParseError(firstBadLine, `line ${firstBadLine} is neither a [section], a key = value, nor an indented continuation`);
   }
-  return finishSections(state);
+  const defaults = Object.keys(reader.defaults).length === 0 ? undefined : finishValues(reader.defaults);
+  const file: IniFile = { text, defaults, built: new Map() };
+  // Throws the nested-block error that building this section (in file order, after DEFAULT) would.
+  if (reader.firstBadBlock !== undefined) sectionAt(file, reader.firstBadBlock);
+  return new IniSections(file, reader.starts);
+}
+
+/** Reads lines from `from` (a line's start) to the end of the text, or of the one section. */
+function readLines(reader: Reader, from: number): void {
+  const { text } = reader;
+  let lineNumber = 1;
+  for (let start = from; start < text.length && !reader.done; lineNumber++) {
+    const end = lineEnd(reader, start);
+    readLine(reader, start, end, lineNumber);
+    start = nextLine(text, end);
+  }
+}
+
+/** Python's universal newlines: \r\n, \r and \n all end a line. */
+function lineEnd(reader: Reader, start: number): number {
+  if (reader.nextLf < start) reader.nextLf = indexOrEnd(reader.text, '\n', start);
+  if (reader.nextCr < start) reader.nextCr = indexOrEnd(reader.text, '\r', start);
+  return Math.min(reader.nextLf, reader.nextCr);
+}
+
+function indexOrEnd(text: string, search: string, from: number): number {
+  const at = text.indexOf(search, from);
+  return at < 0 ? text.length : at;
+}
+
+/** Where the line after the one ending at `end` starts. */
+function nextLine(text: string, end: number): number {
+  return text.charCodeAt(end) === 0x0d && text.charCodeAt(end + 1) === 0x0a ? end + 2 : Math.min(end + 1, text.length);
+}
+
+function readLine(reader: Reader, start: number, end: number, lineNumber: number): void {
+  const { text } = reader;
+  const from = skipSpace(text, start, end);
+  const to = trimEnd(text, from, end);
+  if (from === to) {
+    if (reader.option !== undefined) reader.pendingBlanks++;
+    return;
+  }
+  const first = text.charCodeAt(from);
+  if (first === 0x23 || first === 0x3b) return; // # or ;
+  const indent = from - start;
+  if (reader.option !== undefined && indent > reader.indent) {
+    continueValue(reader, from, to);
+    return;
+  }
+  reader.indent = indent;
+  const close = first === 0x5b ? headerEnd(text, from, to) : -1;
+  if (close >= 0) {
+    openSection(reader, text.slice(from + 1, close), end, lineNumber);
+    return;
+  }
+  if (reader.sectionName === undefined) {
+    throw new IniParseError(lineNumber, `line ${lineNumber} comes before any [section] header`);
+  }
+  readOption(reader, from, to, lineNumber);
+}
+
+/** configparser's `\[(?P<header>.+)\]` on the stripped line: the last `]` after at least one character. */
+function headerEnd(text: string, from: number, to: number): number {
+  for (let at = to - 1; at >= from + 2; at--) if (text.charCodeAt(at) === 0x5d) return at;
+  return -1;
 }
 
 /**
  * Adds a line to the value being read. configparser keeps blank lines inside a value and trims
  * them at the end, so they are only counted until a real continuation line shows up.
  */
-function continueValue(state: ParseState, line: string): void {
-  const { current, option } = state;
-  if (current === undefined || !option) return;
-  if (line === '') {
-    state.pendingBlanks++;
+function continueValue(reader: Reader, from: number, to: number): void {
+  const { values, option, text } = reader;
+  if (option === undefined) return;
+  if (values === undefined) {
+    // Only checking: the one error a value can hold is a nested-block line without `=`.
+    if (reader.nestedBlock && !text.slice(from, to).includes('=')) reader.firstBadBlock ??= reader.sectionStart;
     return;
   }
-  const value = current[option];
+  const value = values[option];
   const lines = Array.isArray(value) ? value : [value ?? ''];
-  for (; state.pendingBlanks > 0; state.pendingBlanks--) lines.push('');
-  lines.push(line);
-  current[option] = lines;
+  for (; reader.pendingBlanks > 0; reader.pendingBlanks--) lines.push('');
+  lines.push(text.slice(from, to));
+  values[option] = lines;
 }
 
-function readLine(state: ParseState, line: string, lineNumber: number): void {
-  const stripped = pyStrip(line);
-  const first = stripped.charCodeAt(0);
-  if (first === 0x23 || first === 0x3b) return; // # or ;
-  if (stripped === '') {
-    continueValue(state, '');
+function openSection(reader: Reader, name: string, end: number, lineNumber: number): void {
+  if (reader.oneSection) {
+    reader.done = true;
     return;
   }
-  const indent = leadingSpace(line);
-  if (state.current !== undefined && state.option && indent > state.indent) {
-    continueValue(state, stripped);
-    return;
-  }
-  state.indent = indent;
-  const header = first === 0x5b ? SECTION_HEADER.exec(stripped) : null;
-  if (header?.[1] !== undefined) {
-    openSection(state, header[1], lineNumber);
-    return;
-  }
-  if (state.current === undefined) {
-    throw new IniParseError(lineNumber, `line ${lineNumber} comes before any [section] header`);
-  }
-  readOption(state, stripped, lineNumber);
-}
-
-function openSection(state: ParseState, name: string, lineNumber: number): void {
-  state.option = undefined;
-  state.pendingBlanks = 0;
-  state.sectionName = name;
+  reader.option = undefined;
+  reader.pendingBlanks = 0;
+  reader.sectionName = name;
   if (name === DEFAULT_SECTION) {
-    state.current = state.defaults;
+    reader.values = reader.defaults;
     return;
   }
-  if (state.sections.has(name)) {
+  if (reader.starts.has(name)) {
     throw new IniParseError(lineNumber, `section [${name}] appears twice (line ${lineNumber})`);
   }
-  const section = emptySection();
-  state.sections.set(name, section);
-  state.current = section;
+  reader.sectionStart = nextLine(reader.text, end);
+  reader.starts.set(name, reader.sectionStart);
+  reader.values = undefined;
+  reader.keys.clear();
 }
 
-/** The first `=` or `:` splits name from value, as configparser's lazy option pattern does. */
-function delimiterIndex(text: string): number {
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code === 0x3d || code === 0x3a) return i;
-  }
-  return -1;
+/** Up to the first `=` or `:` of a line: configparser's lazy option pattern splits there. */
+const TO_DELIMITER = /[^=:\r\n]*[=:]/y;
+
+/** Where the first `=` or `:` in the line from `from` is, or -1. */
+function delimiterIndex(text: string, from: number): number {
+  // A sticky regex test: native speed without allocating a match.
+  TO_DELIMITER.lastIndex = from;
+  return TO_DELIMITER.test(text) ? TO_DELIMITER.lastIndex - 1 : -1;
 }
 
-function readOption(state: ParseState, stripped: string, lineNumber: number): void {
-  const at = delimiterIndex(stripped);
-  const section = state.current;
-  if (at <= 0 || section === undefined) {
-    state.badLines.push(lineNumber);
+function readOption(reader: Reader, from: number, to: number, lineNumber: number): void {
+  const { text, values } = reader;
+  const at = delimiterIndex(text, from);
+  if (at <= from) {
+    reader.firstBadLine ??= lineNumber;
     return;
   }
-  const name = pyRstrip(stripped.slice(0, at)).toLowerCase();
-  // Strict mode: a key twice in one section (the section's own keys are exactly those seen).
-  if (Object.hasOwn(section, name)) {
-    throw new IniParseError(lineNumber, `key "${name}" appears twice in [${state.sectionName ?? ''}] (line ${lineNumber})`);
+  const name = text.slice(from, trimEnd(text, from, at)).toLowerCase();
+  // Strict mode: a key twice in one section ([DEFAULT] may come back: its keys are those it has).
+  if (values === undefined ? reader.keys.has(name) : Object.hasOwn(values, name)) {
+    throw new IniParseError(lineNumber, `key "${name}" appears twice in [${reader.sectionName ?? ''}] (line ${lineNumber})`);
   }
-  state.option = name;
-  state.pendingBlanks = 0;
-  section[name] = pyStrip(stripped.slice(at + 1));
+  reader.option = name;
+  reader.pendingBlanks = 0;
+  reader.nestedBlock = at + 1 === to;
+  if (values === undefined) reader.keys.add(name);
+  else values[name] = text.slice(skipSpace(text, at + 1, to), to);
 }
 
-function finishSections(state: ParseState): Map<string, Section> {
-  const defaults = Object.keys(state.defaults).length === 0 ? undefined : finishValues(state.defaults);
-  const result = new Map<string, Section>();
-  for (const [name, raw] of state.sections) {
-    const section = finishValues(raw);
-    result.set(name, defaults === undefined ? section : Object.assign(emptySection(), defaults, section));
+/** A section's options, built from the text on first use. */
+function sectionAt(file: IniFile, start: number): Section {
+  let section = file.built.get(start);
+  if (section === undefined) {
+    section = buildSection(file, start);
+    file.built.set(start, section);
   }
-  return result;
+  return section;
+}
+
+function buildSection(file: IniFile, start: number): Section {
+  const raw = emptySection();
+  readLines(createReader(file.text, raw), start);
+  const section = finishValues(raw);
+  return file.defaults === undefined ? section : Object.assign(emptySection(), file.defaults, section);
+}
+
+/**
+ * The sections of one file by name, in file order. Reading a section builds its options once;
+ * the same section object is returned every time after.
+ */
+export class IniSections implements ReadonlyMap<string, Section> {
+  constructor(
+    private readonly file: IniFile,
+    /** Where each section's lines start. */
+    private readonly starts: ReadonlyMap<string, number>,
+  ) {}
+
+  get size(): number {
+    return this.starts.size;
+  }
+
+  has(name: string): boolean {
+    return this.starts.has(name);
+  }
+
+  get(name: string): Section | undefined {
+    const start = this.starts.get(name);
+    return start === undefined ? undefined : sectionAt(this.file, start);
+  }
+
+  keys(): MapIterator<string> {
+    return this.starts.keys();
+  }
+
+  *entries(): MapIterator<[string, Section]> {
+    for (const [name, start] of this.starts) yield [name, sectionAt(this.file, start)];
+  }
+
+  *values(): MapIterator<Section> {
+    for (const start of this.starts.values()) yield sectionAt(this.file, start);
+  }
+
+  [Symbol.iterator](): MapIterator<[string, Section]> {
+    return this.entries();
+  }
+
+  forEach(callback: (section: Section, name: string, sections: ReadonlyMap<string, Section>) => void, thisArg?: unknown): void {
+    for (const [name, section] of this.entries()) callback.call(thisArg, section, name, this);
+  }
+
+  /** The same sections under other names (botocore's profile maps); undefined leaves one out. */
+  renamed(rename: (name: string) => string | undefined): IniSections {
+    const starts = new Map<string, number>();
+    this.starts.forEach((start, name) => {
+      const to = rename(name);
+      if (to !== undefined) starts.set(to, start);
+    });
+    return new IniSections(this.file, starts);
+  }
 }
 
 /** Joins multi-line values in place and turns indented blocks into nested maps. */

@@ -1,17 +1,16 @@
 import type { Deps } from '../deps.js';
 import { ConfigError } from '../errors.js';
-import { IniParseError, parseIni, shlexSplit } from './ini.js';
+import { IniParseError, type IniSections, parseIni, shlexSplit } from './ini.js';
 import { configFilePath, credentialsFilePath, displayPath } from './paths.js';
-import type { Section, SharedConfig } from './shared-config.js';
+import type { SharedConfig } from './shared-config.js';
 import { strictUtf8 } from './utf8.js';
 
 
 /** Reads and parses one INI file; a missing file (or a directory) reads as empty, as in botocore. */
-export async function readIniFile(deps: Deps, path: string): Promise<Map<string, Section>> {
+export async function readIniFile(deps: Deps, path: string): Promise<IniSections> {
   const text = await readFileText(deps, path);
-  if (text === undefined) return new Map();
   try {
-    return parseIni(text);
+    return parseIni(text ?? '');
   } catch (error) {
     if (error instanceof IniParseError) {
       throw new ConfigError(
@@ -59,24 +58,21 @@ async function readFileText(deps: Deps, path: string): Promise<string | undefine
   }
 }
 
-/** `profile NAME` with nothing shlex would treat specially: split without the general parser. */
-function simpleSectionName(name: string, prefix: string): string[] | undefined {
-  const rest = name.slice(prefix.length + 1);
-  return name.charAt(prefix.length) === ' ' && /^[^\s'"\\]+$/.test(rest) ? [prefix, rest] : undefined;
+/** botocore's build_profile_map: `[profile X]` (split shell-style) and `[default]`. */
+export function configProfiles(sections: IniSections, prefix: 'profile' | 'services'): IniSections {
+  return sections.renamed((name) => profileName(name, prefix));
 }
 
-/** botocore's build_profile_map: `[profile X]` (split shell-style) and `[default]`. */
-export function configProfiles(sections: Map<string, Section>, prefix: 'profile' | 'services'): Map<string, Section> {
-  const profiles = new Map<string, Section>();
-  for (const [name, section] of sections) {
-    if (prefix === 'profile' && name === 'default') {
-      profiles.set('default', section);
-    } else if (name.startsWith(prefix)) {
-      const parts = simpleSectionName(name, prefix) ?? shlexSplit(name);
-      if (parts?.length === 2 && parts[1] !== undefined) profiles.set(parts[1], section);
-    }
-  }
-  return profiles;
+/** A name shlex would take as one plain word: `[profile NAME]` needs no general split. */
+const PLAIN_NAME = /^[^\s'"\\]+$/;
+
+function profileName(section: string, prefix: 'profile' | 'services'): string | undefined {
+  if (prefix === 'profile' && section === 'default') return 'default';
+  if (!section.startsWith(prefix)) return undefined;
+  const rest = section.slice(prefix.length + 1);
+  if (section.charCodeAt(prefix.length) === 0x20 && PLAIN_NAME.test(rest)) return rest;
+  const parts = shlexSplit(section);
+  return parts?.length === 2 ? parts[1] : undefined;
 }
 
 export async function loadSharedConfig(deps: Deps): Promise<SharedConfig> {
