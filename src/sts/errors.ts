@@ -43,6 +43,7 @@ const HINTS: Record<string, string> = {
   RegionDisabledException: 'STS is not active in this region: activate it in IAM account settings or pass --region with an active region',
   Throttling: 'STS is throttling: wait a moment and retry; AWSROLE_STS_MAX_ATTEMPTS sets the number of attempts',
   ServerError: 'STS (or something in front of it) is failing: retry later, or try another region with --region; AWSROLE_STS_MAX_ATTEMPTS sets the number of attempts',
+  UntrustedCertificate: 'behind a TLS-inspecting proxy or with a private CA, point NODE_EXTRA_CA_CERTS at its CA certificate (a PEM file) and retry; else check --endpoint-url / AWS_ENDPOINT_URL_STS',
   NotSts: 'something other than STS answered: check --endpoint-url / AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL / the profile\'s endpoint_url, and any proxy or captive portal on the way',
 };
 
@@ -53,6 +54,11 @@ interface SdkError {
   $metadata?: { httpStatusCode?: number; attempts?: number };
   $fault?: string;
   $response?: unknown;
+}
+
+/** Node's codes for a TLS certificate it will not trust (OpenSSL's verify errors, and a name mismatch). */
+function isCertificateFailure(error: SdkError): boolean {
+  return /CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(error.code ?? '');
 }
 
 function wireCode(error: SdkError): string {
@@ -105,6 +111,9 @@ export function mapStsError(raw: unknown, call: CallContext): AwsroleError {
   const where = `${call.operation} at ${call.settings.endpoint} (${call.settings.endpointFrom})`;
   const status = error.$metadata?.httpStatusCode;
   const tries = plural(attemptsOf(error, call), 'attempt');
+  if (isCertificateFailure(error) && status === undefined) {
+    return new NetworkError(`${where} failed: the endpoint's TLS certificate is not trusted (${error.code}: ${oneLine(error.message ?? '')})`, HINTS['UntrustedCertificate']);
+  }
   if (isNetworkFailure(error) && status === undefined) {
     const what = code === 'TimeoutError' ? `no answer within ${call.settings.timeoutMs / 1000} s` : oneLine(error.message ?? code);
     return new NetworkError(`${where} failed after ${tries}: ${what}`, 'check the network and the endpoint; AWSROLE_STS_TIMEOUT sets the timeout per attempt in seconds');

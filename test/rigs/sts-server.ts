@@ -15,6 +15,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import * as http from 'node:http';
+import * as https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import {
   StsModel,
@@ -87,10 +88,12 @@ export interface StsServerOptions {
    * can grep output for leaks. Default true.
    */
   canaries?: boolean;
+  /** Serve https with this key and certificate (PEM) instead of plain http. */
+  tls?: { key: string; cert: string };
 }
 
 export interface StsRig {
-  /** `http://127.0.0.1:PORT` */
+  /** `http://127.0.0.1:PORT`, or `https://…` with `tls` */
   readonly url: string;
   readonly port: number;
   readonly model: StsModel;
@@ -697,7 +700,7 @@ export async function startStsServer(options: StsServerOptions = {}): Promise<St
     }
   };
 
-  const server = http.createServer((req, res) => {
+  const handle: http.RequestListener = (req, res) => {
     readBody(req).then(
       (body) => {
         if (closed) return;
@@ -711,7 +714,8 @@ export async function startStsServer(options: StsServerOptions = {}): Promise<St
       },
       () => res.destroy(),
     );
-  });
+  };
+  const server = options.tls === undefined ? http.createServer(handle) : https.createServer(options.tls, handle);
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
@@ -727,7 +731,7 @@ export async function startStsServer(options: StsServerOptions = {}): Promise<St
   const port = (server.address() as AddressInfo).port;
 
   const rig: StsRig = {
-    url: `http://127.0.0.1:${port}`,
+    url: `${options.tls === undefined ? 'http' : 'https'}://127.0.0.1:${port}`,
     port,
     model,
     calls,
