@@ -23,19 +23,30 @@ function padded(message: Uint8Array): DataView {
 
 const rotl = (value: number, count: number): number => (value << count) | (value >>> (32 - count));
 
+/** The round function and constant of step t (FIPS 180-4, 4.1.1 and 4.2.1). */
+function roundValue(t: number, b: number, c: number, d: number): number {
+  if (t < 20) return (((b & c) | (~b & d)) + 0x5a827999) | 0;
+  if (t < 40) return ((b ^ c ^ d) + 0x6ed9eba1) | 0;
+  if (t < 60) return (((b & c) | (b & d) | (c & d)) + 0x8f1bbcdc) | 0;
+  return ((b ^ c ^ d) + 0xca62c1d6) | 0;
+}
+
+/** Plain locals, no arrays per step: a cache-hit `assume` hashes once, in V8's interpreter. */
 function compress(state: Uint32Array, view: DataView, offset: number, w: Uint32Array): void {
   for (let t = 0; t < 16; t += 1) w[t] = view.getUint32(offset + t * 4);
   for (let t = 16; t < 80; t += 1) w[t] = rotl(w[t - 3]! ^ w[t - 8]! ^ w[t - 14]! ^ w[t - 16]!, 1);
-  let [a, b, c, d, e] = state as unknown as [number, number, number, number, number];
+  let a = state[0]!;
+  let b = state[1]!;
+  let c = state[2]!;
+  let d = state[3]!;
+  let e = state[4]!;
   for (let t = 0; t < 80; t += 1) {
-    let f: number;
-    let k: number;
-    if (t < 20) [f, k] = [(b & c) | (~b & d), 0x5a827999];
-    else if (t < 40) [f, k] = [b ^ c ^ d, 0x6ed9eba1];
-    else if (t < 60) [f, k] = [(b & c) | (b & d) | (c & d), 0x8f1bbcdc];
-    else [f, k] = [b ^ c ^ d, 0xca62c1d6];
-    const next = (rotl(a, 5) + f + e + k + w[t]!) | 0;
-    [e, d, c, b, a] = [d, c, rotl(b, 30), a, next];
+    const next = (rotl(a, 5) + roundValue(t, b, c, d) + e + w[t]!) | 0;
+    e = d;
+    d = c;
+    c = rotl(b, 30);
+    b = a;
+    a = next;
   }
   state[0] = state[0]! + a;
   state[1] = state[1]! + b;
