@@ -26,11 +26,16 @@ import { build } from 'esbuild';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { trainCodeCache } from './train-code-cache.mjs';
 import { builtinModules, createRequire } from 'node:module';
+import { createHash } from 'node:crypto';
 import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const SDK_FILE = 'chunks/sts-sdk.cjs';
+/** The bundles run through src/code-cache.ts, stamped and given a code cache. */
+const CACHED_BUNDLES = ['cli.cjs', SDK_FILE];
+/** ES modules are strict code; as CommonJS the SDK must say so (esbuild does it for our TypeScript, from tsconfig's strict). */
+const strict = { js: '"use strict";' };
 
 const common = {
   absWorkingDir: root,
@@ -107,26 +112,50 @@ const builtinPlugin = {
 };
 
 /**
- * In the CLI and the API, `import('@aws-sdk/client-sts')` (src/sts/client.ts) becomes a module
- * that runs the separate SDK file with its code cache. `distDir` is how the output file names
- * its own folder: `__dirname` in CommonJS, `import.meta.dirname` in an ES module.
+ * In the CLI, `import('@aws-sdk/client-sts')` (src/sts/client.ts) becomes a module that runs the
+ * separate SDK file with its code cache.
  */
-function sdkLoaderPlugin(distDir) {
-  return {
-    name: 'awsrole-sdk-loader',
-    setup(pluginBuild) {
-      pluginBuild.onResolve({ filter: /^@aws-sdk\/client-sts$/ }, () => ({ path: 'client-sts', namespace: 'awsrole-sdk-loader' }));
-      pluginBuild.onLoad({ filter: /.*/, namespace: 'awsrole-sdk-loader' }, () => ({
-        contents: [
-          `import { requireWithCodeCache } from ${JSON.stringify(join(root, 'src/code-cache.ts'))};`,
-          "import { join } from 'node:path';",
-          `export default requireWithCodeCache(join(${distDir}, ${JSON.stringify(SDK_FILE)}));`,
-        ].join('\n'),
-        resolveDir: root,
-        loader: 'js',
-      }));
-    },
-  };
+const sdkLoaderPlugin = {
+  name: 'awsrole-sdk-loader',
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /^@aws-sdk\/client-sts$/ }, () => ({ path: 'client-sts', namespace: 'awsrole-sdk-loader' }));
+    pluginBuild.onLoad({ filter: /.*/, namespace: 'awsrole-sdk-loader' }, () => ({
+      contents: [
+        `import { requireWithCodeCache } from ${JSON.stringify(join(root, 'src/code-cache.ts'))};`,
+        "import { join } from 'node:path';",
+        `export default requireWithCodeCache(join(__dirname, ${JSON.stringify(SDK_FILE)}));`,
+      ].join('\n'),
+      resolveDir: root,
+      loader: 'js',
+    }));
+  },
+};
+
+/**
+ * In the programmatic API, a plain `import('./chunks/sts-sdk.cjs')`: an application that bundles
+ * awsrole must see the SDK file to include it, and a long-running program gains little from a
+ * code cache.
+ */
+const sdkExternalPlugin = {
+  name: 'awsrole-sdk-external',
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /^@aws-sdk\/client-sts$/ }, () => ({ path: `./${SDK_FILE}`, external: true }));
+  },
+};
+
+/**
+ * Ends a bundle with a hash of its content, which src/code-cache.ts matches against a cache's
+ * header: V8 would take a cache made for another build of the same length.
+ */
+function stampBuildId(file) {
+  const text = readFileSync(file, 'utf8');
+  const id = createHash('sha256').update(text).digest('hex').slice(0, 32);
+  writeFileSync(file, `${text}//# awsrole-build ${id}\n`);
+}
+
+/** vm.Script (src/code-cache.ts) has no module loader behind it: an import() in a bundle would throw when reached. */
+function assertNoDynamicImport(file) {
+  if (/(^|[^\w$.])import\s*\(/.test(readFileSync(file, 'utf8'))) throw new Error(`build: ${file} contains an import(), which code-cached bundles cannot run`);
 }
 
 /**
@@ -151,6 +180,8 @@ const noDefaultCredentialsPlugin = {
 // What went where
 
 const startedAt = Date.now();
+// Caches of the previous build must not outlive its bundles, even if this build stops half-way.
+for (const bundle of CACHED_BUNDLES) rmSync(join(root, 'dist', `${bundle}.v8cache`), { force: true });
 const outputs = {};
 
 function packageOf(input) {
@@ -200,6 +231,7 @@ const sdk = await build({
   format: 'cjs',
   outExtension: { '.js': '.cjs' },
   mainFields: ['module', 'main'],
+  banner: strict,
   entryPoints: { 'sts-sdk': '@aws-sdk/client-sts' },
   outdir: join(root, 'dist/chunks'),
   plugins: [noDefaultCredentialsPlugin, builtinPlugin],
@@ -215,20 +247,22 @@ const cli = await build({
   outExtension: { '.js': '.cjs' },
   entryPoints: { awsrole: 'src/bin.ts', cli: 'src/start.ts' },
   outdir: join(root, 'dist'),
-  plugins: [sdkLoaderPlugin('__dirname'), builtinPlugin],
+  plugins: [sdkLoaderPlugin, builtinPlugin],
 });
 record(cli.metafile, { sdkBuild: false });
 const api = await build({
   ...common,
   entryPoints: { index: 'src/api.ts' },
   outdir: join(root, 'dist'),
-  plugins: [sdkLoaderPlugin('import.meta.dirname'), builtinPlugin],
+  plugins: [sdkExternalPlugin, builtinPlugin],
 });
 record(api.metafile, { sdkBuild: false });
 const sdkFree = ['awsrole.cjs', 'cli.cjs', 'index.mjs'];
 if (sdkFree.some((file) => outputs[file]?.sdk !== false)) {
   throw new Error(`build: SDK code ended up in one of ${sdkFree.join(', ')}`);
 }
+for (const bundle of ['awsrole.cjs', ...CACHED_BUNDLES]) assertNoDynamicImport(join(root, 'dist', bundle));
+for (const bundle of CACHED_BUNDLES) stampBuildId(join(root, 'dist', bundle));
 const written = new Set(Object.keys(outputs).map((name) => join(root, 'dist', name)));
 removeStale(join(root, 'dist'), written);
 removeStale(join(root, 'dist/chunks'), written);
@@ -250,7 +284,7 @@ const toolBuild = await build({
 removeStale(join(root, 'dist/tools/chunks'), new Set(Object.keys(toolBuild.metafile.outputs).map((file) => join(root, file))));
 
 // 4. Code caches for dist/cli.cjs and the SDK file (needs the local STS built in step 3).
-await trainCodeCache(root);
+await trainCodeCache(root, CACHED_BUNDLES);
 
 writeFileSync(
   join(root, 'dist/meta.json'),

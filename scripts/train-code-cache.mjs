@@ -11,8 +11,6 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { startLocalSts } from './local-sts.mjs';
 
-const CACHED_BUNDLES = ['cli.cjs', 'chunks/sts-sdk.cjs'];
-
 const RUNS = [
   ['assume', '--profile', 'deploy', '--format', 'sh'],
   ['whoami', '--profile', 'alice'],
@@ -33,9 +31,11 @@ function writeHome(home, sts) {
   }
 }
 
-/** @param {string} root the project root, with dist/ freshly built */
-export async function trainCodeCache(root) {
-  for (const bundle of CACHED_BUNDLES) rmSync(join(root, 'dist', `${bundle}.v8cache`), { force: true });
+/**
+ * @param {string} root the project root, with dist/ freshly built
+ * @param {string[]} bundles the files under dist/ that must end up with a cache
+ */
+export async function trainCodeCache(root, bundles) {
   const sts = await startLocalSts(root);
   const home = mkdtempSync(join(tmpdir(), 'awsrole-code-cache-'));
   try {
@@ -54,7 +54,7 @@ export async function trainCodeCache(root) {
       const run = spawnSync(process.execPath, ['--import', guard, join(root, 'bin', 'awsrole'), ...args], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
       if (run.status !== 0) throw new Error(`build: \`awsrole ${args.join(' ')}\` failed while writing the code caches (exit ${run.status}):\n${run.stderr}`);
     }
-    const missing = CACHED_BUNDLES.filter((bundle) => !existsSync(join(root, 'dist', `${bundle}.v8cache`)));
+    const missing = bundles.filter((bundle) => !existsSync(join(root, 'dist', `${bundle}.v8cache`)));
     if (missing.length > 0) throw new Error(`build: no code cache was written for ${missing.join(', ')}`);
   } finally {
     sts.stop();

@@ -9,6 +9,8 @@ export interface RawHttpRequest {
   body?: string | Uint8Array | undefined;
   /** Whole-request deadline: connect, headers and body. */
   timeoutMs: number;
+  /** A shorter deadline for the TCP connection alone. */
+  connectTimeoutMs?: number | undefined;
 }
 
 export interface RawHttpResponse {
@@ -18,10 +20,13 @@ export interface RawHttpResponse {
   body: Buffer;
 }
 
-/** The deadline passed: named as the AWS SDK names its own timeouts, so its retries and src/sts/errors.ts see one. */
+/** A deadline passed: named as the AWS SDK names its own timeouts, so its retries and src/sts/errors.ts see one. */
 export class HttpTimeoutError extends Error {
-  constructor(timeoutMs: number) {
-    super(`no answer within ${timeoutMs} ms`);
+  constructor(
+    readonly timeoutMs: number,
+    readonly phase: 'connect' | 'answer',
+  ) {
+    super(phase === 'connect' ? `no connection within ${timeoutMs} ms` : `no answer within ${timeoutMs} ms`);
     this.name = 'TimeoutError';
   }
 }
@@ -44,7 +49,16 @@ export function sendHttp(request: RawHttpRequest): Promise<RawHttpResponse> {
   const transport = request.url.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
     const req = transport.request(request.url, { method: request.method, headers: request.headers, agent: false });
-    const timer = setTimeout(() => req.destroy(new HttpTimeoutError(request.timeoutMs)), request.timeoutMs);
+    const timer = setTimeout(() => req.destroy(new HttpTimeoutError(request.timeoutMs, 'answer')), request.timeoutMs);
+    const { connectTimeoutMs } = request;
+    if (connectTimeoutMs !== undefined && connectTimeoutMs < request.timeoutMs) {
+      req.once('socket', (socket) => {
+        if (!socket.connecting) return;
+        const connectTimer = setTimeout(() => req.destroy(new HttpTimeoutError(connectTimeoutMs, 'connect')), connectTimeoutMs);
+        socket.once('connect', () => clearTimeout(connectTimer));
+        socket.once('close', () => clearTimeout(connectTimer));
+      });
+    }
     const fail = (error: Error): void => {
       clearTimeout(timer);
       reject(error);

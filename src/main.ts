@@ -1,4 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
+import { codeCacheStatuses } from './code-cache.js';
 import type { Deps } from './deps.js';
 import { AwsroleError, ExitCode } from './errors.js';
 import { terminalSafe } from './output/shown.js';
@@ -167,6 +168,11 @@ function debugTrace(deps: Deps, error: unknown): void {
   for (const entry of trace as { link: string; outcome: string; detail: string }[]) deps.debug(`chain ${entry.link}: ${entry.outcome}: ${entry.detail}`);
 }
 
+/** Under --debug, whether each bundle ran from its code cache (a rejected one explains a slow start). */
+function debugCodeCaches(deps: Deps): void {
+  for (const [file, status] of codeCacheStatuses()) deps.debug?.(`code cache of ${file}: ${status}`);
+}
+
 /** Runs the CLI and returns the exit code; only start.ts touches process.exitCode. */
 export async function run(deps: Deps, argv: readonly string[]): Promise<number> {
   let result: number = ExitCode.ok;
@@ -182,6 +188,8 @@ export async function run(deps: Deps, argv: readonly string[]): Promise<number> 
     } catch (error) {
       debugTrace(commandDeps, error);
       throw error;
+    } finally {
+      debugCodeCaches(commandDeps);
     }
   };
   try {

@@ -279,6 +279,14 @@ const rows: Row[] = [
     elapsed: { min: 1050, max: 1900 },
   },
   {
+    name: 'token silent with a timeout the user set (2 s): the v1 GETs get all of it, as in botocore',
+    server: { slowMs: 400, modes: { token: 'hang', roles: 'slow', credentials: 'ok' } },
+    env: { AWS_METADATA_SERVICE_TIMEOUT: '2' },
+    want: { found: { version: 1, detail: /no token: token PUT got no answer within 2000 ms/ } },
+    counts: { token: 1, roles: 1, credentials: 1 },
+    elapsed: { min: 2350, max: 3900 },
+  },
+  {
     name: 'a slow token within the timeout is not silent: v2, full timeout for the GETs',
     server: { slowMs: 300, modes: { token: 'slow', roles: 'slow', credentials: 'ok' } },
     want: { found: { version: 2 } },

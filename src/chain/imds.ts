@@ -30,6 +30,7 @@ const JITTER_MAX_SECONDS = 600;
  * exists for an IMDS that is not there; the v1 fallback exists for the one that is but whose PUT
  * answer is dropped (a container behind HttpPutResponseHopLimit 1), and that IMDS answers a GET
  * in milliseconds. So a silent endpoint costs the timeout + 0.1 s, not botocore's 2 × timeout.
+ * Only with the default timeout: one the user set applies to every request, as in botocore.
  */
 const V1_AFTER_SILENT_TOKEN_MS = 100;
 
@@ -258,7 +259,9 @@ export async function fetchInstanceCredentials(deps: Deps, settings: ImdsSetting
     );
   }
   const context = token === undefined ? `IMDSv1, no token: ${why}` : '';
-  const getSettings = silent === true ? { ...settings, timeoutMs: Math.min(settings.timeoutMs, V1_AFTER_SILENT_TOKEN_MS) } : settings;
+  // A timeout the user set is theirs to keep (an IMDS they know to be slow).
+  const shortLeash = silent === true && settings.timeoutFrom === 'default';
+  const getSettings = shortLeash ? { ...settings, timeoutMs: Math.min(settings.timeoutMs, V1_AFTER_SILENT_TOKEN_MS) } : settings;
   const roleName = firstRole(await getWithRetries(deps, getSettings, ROLES_PATH, token, roleListCheck, context));
   const body = await getWithRetries(deps, getSettings, ROLES_PATH + roleName, token, json200, context);
   const document: unknown = JSON.parse(body);

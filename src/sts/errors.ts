@@ -61,6 +61,12 @@ function isCertificateFailure(error: SdkError): boolean {
   return /CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(error.code ?? '');
 }
 
+function certificateHint(code: string): string | undefined {
+  if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID') return "check this machine's clock and date; if they are right, the endpoint serves a certificate outside its validity";
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') return 'the certificate is for another host name: check --endpoint-url / AWS_ENDPOINT_URL_STS';
+  return HINTS['UntrustedCertificate'];
+}
+
 function wireCode(error: SdkError): string {
   return error.name ?? error.code ?? 'Error';
 }
@@ -103,6 +109,12 @@ export function notStsAnswerError(call: CallContext, what: string): NetworkError
   );
 }
 
+/** src/http.ts says which deadline passed: connecting, or the whole answer (AWSROLE_STS_TIMEOUT). */
+function timeoutText(error: SdkError, call: CallContext): string {
+  const connect = /^no connection within (\d+) ms/.exec(error.message ?? '');
+  return connect ? `could not connect within ${Number(connect[1]) / 1000} s` : `no answer within ${call.settings.timeoutMs / 1000} s`;
+}
+
 /** Maps an SDK error to an exit code and a message that says what to do. */
 export function mapStsError(raw: unknown, call: CallContext): AwsroleError {
   if (raw instanceof AwsroleError) return raw;
@@ -112,10 +124,10 @@ export function mapStsError(raw: unknown, call: CallContext): AwsroleError {
   const status = error.$metadata?.httpStatusCode;
   const tries = plural(attemptsOf(error, call), 'attempt');
   if (isCertificateFailure(error) && status === undefined) {
-    return new NetworkError(`${where} failed: the endpoint's TLS certificate is not trusted (${error.code}: ${oneLine(error.message ?? '')})`, HINTS['UntrustedCertificate']);
+    return new NetworkError(`${where} failed: the endpoint's TLS certificate is not trusted (${error.code}: ${oneLine(error.message ?? '')})`, certificateHint(error.code ?? ''));
   }
   if (isNetworkFailure(error) && status === undefined) {
-    const what = code === 'TimeoutError' ? `no answer within ${call.settings.timeoutMs / 1000} s` : oneLine(error.message ?? code);
+    const what = code === 'TimeoutError' ? timeoutText(error, call) : oneLine(error.message ?? code);
     return new NetworkError(`${where} failed after ${tries}: ${what}`, 'check the network and the endpoint; AWSROLE_STS_TIMEOUT sets the timeout per attempt in seconds');
   }
   if (REFUSED.has(code)) {

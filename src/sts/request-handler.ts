@@ -64,12 +64,25 @@ export interface StsRequestHandler {
   destroy(): void;
 }
 
-/** `timeoutMs` bounds each attempt (connect, send, whole answer); the SDK retries up to maxAttempts. */
-export function stsRequestHandler(timeoutMs: number): StsRequestHandler {
+/** Connecting gets at most this long, within the attempt's timeout (the SDK's NodeHttpHandler had the same, as awsrole configured it). */
+const CONNECT_TIMEOUT_MS = 5000;
+
+/**
+ * `timeoutMs` bounds each attempt (connect, send, whole answer), and connecting alone gets at
+ * most `connectTimeoutMs` of it; the SDK retries up to maxAttempts.
+ */
+export function stsRequestHandler(timeoutMs: number, connectTimeoutMs = CONNECT_TIMEOUT_MS): StsRequestHandler {
   return {
     async handle(request, options) {
       if (options?.abortSignal?.aborted === true) throw Object.assign(new Error('Request aborted'), { name: 'AbortError' });
-      const response = await sendHttp({ url: urlOf(request), method: request.method, headers: request.headers, body: bodyOf(request.body), timeoutMs });
+      const response = await sendHttp({
+        url: urlOf(request),
+        method: request.method,
+        headers: request.headers,
+        body: bodyOf(request.body),
+        timeoutMs,
+        connectTimeoutMs,
+      });
       return { response: { statusCode: response.status, reason: response.reason, headers: response.headers, body: new Uint8Array(response.body) } };
     },
     updateHttpClientConfig: () => undefined,

@@ -188,6 +188,7 @@ describe('STS hanging, slow, unreachable or answering garbage', () => {
 
 // ---------------------------------------------------------------------------------------------
 describe('instance metadata (IMDS) failing: the chain ends with exit 3 and --explain says why', () => {
+  /** The default (1 s), not set: a timeout the user sets applies to the IMDSv1 fallback too. */
   const TIMEOUT_S = 1;
   /** 1 attempt per request: at most a token PUT (the timeout) and one IMDSv1 GET (0.1 s after a silent PUT) time out. */
   const BOUND_MS = TIMEOUT_S * 1000 + 100 + SLACK_MS;
@@ -202,7 +203,7 @@ describe('instance metadata (IMDS) failing: the chain ends with exit 3 and --exp
 
   /** Nothing configured but IMDS on loopback: AWS_EC2_METADATA_DISABLED unset. */
   function imdsEnv(dir: string, endpoint: string): Record<string, string> {
-    const env = baseEnv(dir, rig.url, { AWS_EC2_METADATA_SERVICE_ENDPOINT: endpoint, AWS_METADATA_SERVICE_TIMEOUT: String(TIMEOUT_S) });
+    const env = baseEnv(dir, rig.url, { AWS_EC2_METADATA_SERVICE_ENDPOINT: endpoint });
     delete env['AWS_EC2_METADATA_DISABLED'];
     return env;
   }

@@ -3,8 +3,9 @@
  * servers: what goes on the wire, what the SDK gets back, and the error shapes its retries and
  * src/sts/errors.ts rely on.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stsRequestHandler, urlOf } from '../../src/sts/request-handler.js';
 import { refusedPort, startBlackholeServer, type BlackholeServer } from '../rigs/imds-server.js';
@@ -40,6 +41,25 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
   await blackhole.close();
 });
+
+/**
+ * A loopback port whose accept queue is full, so a new connection stays in SYN-SENT: a listener
+ * with backlog 0 that never accepts (a python3 process: Node's servers always accept), filled.
+ */
+async function portThatNeverAccepts(): Promise<{ port: number; close: () => void }> {
+  const listener: ChildProcess = spawn('python3', ['-c', "import socket,time\ns=socket.socket(); s.bind(('127.0.0.1',0)); s.listen(0); print(s.getsockname()[1], flush=True); time.sleep(120)"], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((resolve) => listener.stdout?.once('data', (data: Buffer) => resolve(Number(String(data).trim()))));
+  const fillers: Socket[] = [];
+  for (let i = 0; i < 3; i += 1) fillers.push(connect(port, '127.0.0.1').on('error', () => undefined));
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  return {
+    port,
+    close: () => {
+      for (const socket of fillers) socket.destroy();
+      listener.kill();
+    },
+  };
+}
 
 const request = (overrides: Record<string, unknown> = {}) => ({
   method: 'POST',
@@ -90,6 +110,21 @@ describe('stsRequestHandler', () => {
 
   it('no answer within the timeout rejects with a TimeoutError (the name the SDK retries on)', async () => {
     const attempt = stsRequestHandler(300).handle(request({ port: Number(new URL(blackhole.url).port) }));
+    await expect(attempt).rejects.toMatchObject({ name: 'TimeoutError', message: 'no answer within 300 ms' });
+  });
+
+  it('a connection that is never accepted: TimeoutError at the connect deadline, well before the attempt timeout', async () => {
+    const { port: full, close } = await portThatNeverAccepts();
+    try {
+      const attempt = stsRequestHandler(10_000, 200).handle(request({ port: full }));
+      await expect(attempt).rejects.toMatchObject({ name: 'TimeoutError', message: 'no connection within 200 ms' });
+    } finally {
+      close();
+    }
+  });
+
+  it('a connect deadline is only for connecting: a slow answer on a made connection gets the attempt timeout', async () => {
+    const attempt = stsRequestHandler(300, 100).handle(request({ port: Number(new URL(blackhole.url).port) }));
     await expect(attempt).rejects.toMatchObject({ name: 'TimeoutError', message: 'no answer within 300 ms' });
   });
 
