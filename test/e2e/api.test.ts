@@ -1,7 +1,11 @@
 /** The programmatic API, and botocore's explicit-parameter link (spec §3), which only it and --credentials-json reach. */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AwsroleError, resolveCredentials } from '../../src/api.js';
-import { makeHome, runCli, type FakeHome } from '../support/cli.js';
+import { FIXTURE, startStsServer, type StsRig } from '../rigs/sts-server.js';
+import { makeHome, ROOT, runCli, runCommand, type FakeHome } from '../support/cli.js';
 
 const FILE_KEY = 'AKIDAPIFILE000000001';
 let home: FakeHome;
@@ -57,5 +61,41 @@ describe('resolveCredentials', () => {
     const error = await resolveCredentials({ env: home.env, profile: 'ghost' }).catch((caught: unknown) => caught);
     expect((error as AwsroleError).exitCode).toBe(5);
     expect((error as AwsroleError).message).toContain('profile "ghost" (from the profile option)');
+  });
+});
+
+describe('the built API (dist/index.mjs), as an application uses it', () => {
+  let rig: StsRig;
+  let work: string;
+  beforeAll(async () => {
+    rig = await startStsServer();
+    work = await mkdtemp(join(tmpdir(), 'awsrole-api-app-'));
+    const app = `import { resolveCredentials } from ${JSON.stringify(join(ROOT, 'dist', 'index.mjs'))};\nconst result = await resolveCredentials({ env: process.env, profile: 'deploy' });\nconsole.log(JSON.stringify({ source: result.source, key: result.credentials.accessKeyId.slice(0, 4) }));\n`;
+    await writeFile(join(work, 'app.mjs'), app);
+  });
+  afterAll(async () => {
+    await rig.close();
+    await rm(work, { recursive: true, force: true });
+  });
+
+  async function runApp(file: string): Promise<unknown> {
+    const { alice, roles } = FIXTURE;
+    await home.write('.aws/credentials', `[alice]\naws_access_key_id = ${alice.accessKeyId}\naws_secret_access_key = ${alice.secretAccessKey}\n`);
+    await home.write('.aws/config', `[profile deploy]\nrole_arn = ${roles.deploy}\nsource_profile = alice\nregion = eu-west-1\n`);
+    const result = await runCommand(process.execPath, [file], { ...home.env, AWS_ENDPOINT_URL_STS: rig.url });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    return JSON.parse(result.stdout);
+  }
+
+  it('imported as it is: assumes the role through the SDK file', async () => {
+    expect(await runApp(join(work, 'app.mjs'))).toEqual({ source: 'assume-role', key: 'ASIA' });
+    expect(rig.count('AssumeRole')).toBe(1);
+  });
+
+  it('bundled into the application with esbuild (as for AWS Lambda): the SDK file comes along', async () => {
+    const { build } = await import('esbuild');
+    await build({ entryPoints: [join(work, 'app.mjs')], bundle: true, platform: 'node', format: 'esm', outdir: join(work, 'out'), logLevel: 'error' });
+    expect(await runApp(join(work, 'out', 'app.js'))).toEqual({ source: 'assume-role', key: 'ASIA' });
   });
 });
