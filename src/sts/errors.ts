@@ -54,6 +54,9 @@ interface SdkError {
   $metadata?: { httpStatusCode?: number; attempts?: number };
   $fault?: string;
   $response?: unknown;
+  /** Set by src/http.ts on a TimeoutError. */
+  phase?: 'connect' | 'answer';
+  timeoutMs?: number;
 }
 
 /** Node's codes for a TLS certificate it will not trust (OpenSSL's verify errors, and a name mismatch). */
@@ -111,8 +114,8 @@ export function notStsAnswerError(call: CallContext, what: string): NetworkError
 
 /** src/http.ts says which deadline passed: connecting, or the whole answer (AWSROLE_STS_TIMEOUT). */
 function timeoutText(error: SdkError, call: CallContext): string {
-  const connect = /^no connection within (\d+) ms/.exec(error.message ?? '');
-  return connect ? `could not connect within ${Number(connect[1]) / 1000} s` : `no answer within ${call.settings.timeoutMs / 1000} s`;
+  if (error.phase === 'connect' && error.timeoutMs !== undefined) return `could not connect within ${error.timeoutMs / 1000} s`;
+  return `no answer within ${call.settings.timeoutMs / 1000} s`;
 }
 
 /** Maps an SDK error to an exit code and a message that says what to do. */
