@@ -17,7 +17,7 @@ import { createServer } from 'node:net';
 import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startLocalSts } from './local-sts.mjs';
+import { fixtureHomeFiles, startLocalSts, writeHomeFiles } from './local-sts.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = join(ROOT, 'bin', 'awsrole');
@@ -108,12 +108,7 @@ function startBlackhole() {
 
 function makeHome(name, files) {
   const home = join(scratch, name);
-  for (const [relative, content] of Object.entries(files)) {
-    const path = join(home, relative);
-    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-    writeFileSync(path, content, { mode: 0o600 });
-  }
-  mkdirSync(home, { recursive: true });
+  writeHomeFiles(home, files);
   return home;
 }
 
@@ -130,20 +125,18 @@ function refusedPort() {
 
 const sts = await startLocalSts(ROOT);
 cleanups.push(sts.stop);
-const alice = sts.users.find((user) => user.name === 'alice');
 const imdsPort = await startBlackhole();
 const closedPort = await refusedPort();
 
-const credentials = `[alice]\naws_access_key_id = ${alice.accessKeyId}\naws_secret_access_key = ${alice.secretAccessKey}\n`;
-const config = `[profile alice]\nregion = eu-west-1\n\n[profile deploy]\nrole_arn = ${sts.roles.deploy}\nsource_profile = alice\n`;
-const bigConfig = [config];
+const fixture = fixtureHomeFiles(sts);
+const bigConfig = [fixture['.aws/config']];
 for (let i = 0; i < PROFILES; i += 1) {
   const id = String(i).padStart(5, '0');
   bigConfig.push(`\n[profile team-${id}]\nrole_arn = arn:aws:iam::111122223333:role/team-${id}\nsource_profile = alice\nregion = eu-west-1\nduration_seconds = 3600\n`);
 }
 const homes = {
-  files: makeHome('files', { '.aws/credentials': credentials, '.aws/config': config }),
-  big: makeHome('big', { '.aws/credentials': credentials, '.aws/config': bigConfig.join('') }),
+  files: makeHome('files', fixture),
+  big: makeHome('big', { ...fixture, '.aws/config': bigConfig.join('') }),
   empty: makeHome('empty', {}),
 };
 

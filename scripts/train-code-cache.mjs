@@ -5,11 +5,11 @@
 // GetCallerIdentity, an export from files, an assume on a cache hit and unset.
 // A run that fails fails the build: the bundle it just wrote does not work.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { startLocalSts } from './local-sts.mjs';
+import { fixtureHomeFiles, startLocalSts, writeHomeFiles } from './local-sts.mjs';
 
 const RUNS = [
   ['assume', '--profile', 'deploy', '--format', 'sh'],
@@ -19,18 +19,6 @@ const RUNS = [
   ['unset', '--format', 'sh'],
 ];
 
-function writeHome(home, sts) {
-  const alice = sts.users.find((user) => user.name === 'alice');
-  const files = {
-    '.aws/credentials': `[alice]\naws_access_key_id = ${alice.accessKeyId}\naws_secret_access_key = ${alice.secretAccessKey}\n`,
-    '.aws/config': `[profile alice]\nregion = eu-west-1\n\n[profile deploy]\nrole_arn = ${sts.roles.deploy}\nsource_profile = alice\nregion = eu-west-1\n`,
-  };
-  for (const [relative, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(home, relative)), { recursive: true, mode: 0o700 });
-    writeFileSync(join(home, relative), content, { mode: 0o600 });
-  }
-}
-
 /**
  * @param {string} root the project root, with dist/ freshly built
  * @param {string[]} bundles the files under dist/ that must end up with a cache
@@ -39,7 +27,7 @@ export async function trainCodeCache(root, bundles) {
   const sts = await startLocalSts(root);
   const home = mkdtempSync(join(tmpdir(), 'awsrole-code-cache-'));
   try {
-    writeHome(home, sts);
+    writeHomeFiles(home, fixtureHomeFiles(sts));
     const env = {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
       HOME: home,

@@ -56,7 +56,7 @@ function cacheHeader(buildId: string): string {
 }
 
 /** The V8 data of a cache whose header matches, or why there is none. */
-function readCache(cacheFile: string, header: string): Buffer | Exclude<CacheStatus, 'accepted' | 'rejected by V8' | 'unstamped bundle'> {
+function readCache(cacheFile: string, header: string): Buffer | 'missing' | 'from another build or Node' {
   let bytes: Buffer;
   try {
     bytes = readFileSync(cacheFile);
