@@ -82,5 +82,6 @@ export function cacheTextFor(credentials: Credentials, extra: Record<string, unk
 }
 
 export async function writeCachedSession(deps: Deps, folder: string, key: string, text: string): Promise<void> {
-  await writeFileAtomic(deps, join(folder, `${key}.json`), text);
+  // A session cache: losing it to a crash costs one STS call, so no fsync.
+  await writeFileAtomic(deps, join(folder, `${key}.json`), text, { flush: false });
 }

@@ -1,8 +1,8 @@
-import { mkdtemp, readdir, rm, writeFile, mkdir } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ProcessTable } from '../../src/deps.js';
+import type { FileSystem, ProcessTable } from '../../src/deps.js';
 import { writeFileAtomic } from '../../src/files/atomic-write.js';
 import { testDeps } from '../support/deps.js';
 
@@ -23,5 +23,33 @@ describe('temp files left by a killed writer', () => {
     for (const name of leftovers) await writeFile(join(folder, name), 'aws_secret_access_key = oldSECRETCANARY\n');
     await writeFileAtomic(testDeps(home, { processes }), join(folder, 'credentials'), '[a]\n');
     expect((await readdir(folder)).sort()).toEqual(['.config.300.3.tmp', '.credentials.200.2.tmp', 'credentials', 'credentials.300.4.tmp']);
+  });
+});
+
+describe('flushing', () => {
+  /** Real files, with every fsync counted. */
+  function countingSyncs(dir: string): { deps: ReturnType<typeof testDeps>; syncs: string[] } {
+    const syncs: string[] = [];
+    const deps = testDeps(dir);
+    const open = deps.fs.open;
+    const fs: FileSystem = {
+      ...deps.fs,
+      open: async (path, flags, mode) => {
+        const file = await open(path, flags, mode);
+        return { ...file, sync: async () => void syncs.push(path) };
+      },
+    };
+    return { deps: { ...deps, fs }, syncs };
+  }
+
+  it('a file is flushed before the rename; a cache asks not to be, and is written all the same', async () => {
+    home = await mkdtemp(join(tmpdir(), 'awsrole-flush-'));
+    const { deps, syncs } = countingSyncs(home);
+    await writeFileAtomic(deps, join(home, 'credentials'), '[a]\n');
+    expect(syncs).toEqual([expect.stringMatching(/\/\.credentials\.\d+\.\d+\.tmp$/)]);
+    await writeFileAtomic(deps, join(home, 'cache.json'), '{}', { flush: false });
+    expect(syncs).toHaveLength(1);
+    expect(await readFile(join(home, 'cache.json'), 'utf8')).toBe('{}');
+    expect((await stat(join(home, 'cache.json'))).mode & 0o777).toBe(0o600);
   });
 });
