@@ -18,6 +18,7 @@ import {
   type Stats,
 } from 'node:fs';
 import { isatty } from 'node:tty';
+import type { HttpRequest, HttpResponse, HttpClient } from './http.js';
 import { terminalSafe } from './output/shown.js';
 import { constants as osConstants, homedir } from 'node:os';
 
@@ -55,32 +56,6 @@ export const thisProcess: ProcessTable = {
     }
   },
 };
-
-export interface HttpRequest {
-  method: 'GET' | 'PUT';
-  url: string;
-  headers: Record<string, string>;
-  /** Whole-request deadline: connect, headers and body. */
-  timeoutMs: number;
-}
-
-export interface HttpResponse {
-  status: number;
-  body: string;
-}
-
-/** Rejects with HttpFailure when no response arrived. */
-export type HttpClient = (request: HttpRequest) => Promise<HttpResponse>;
-
-export class HttpFailure extends Error {
-  constructor(
-    readonly kind: 'timeout' | 'connect',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'HttpFailure';
-  }
-}
 
 export interface RunProcessOptions {
   env: Record<string, string | undefined>;

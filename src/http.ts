@@ -1,6 +1,31 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
-import { HttpFailure, type HttpRequest, type HttpResponse } from './deps.js';
+
+export interface HttpRequest {
+  method: 'GET' | 'PUT';
+  url: string;
+  headers: Record<string, string>;
+  /** Whole-request deadline: connect, headers and body. */
+  timeoutMs: number;
+}
+
+export interface HttpResponse {
+  status: number;
+  body: string;
+}
+
+/** Rejects with HttpFailure when no response arrived. */
+export type HttpClient = (request: HttpRequest) => Promise<HttpResponse>;
+
+export class HttpFailure extends Error {
+  constructor(
+    readonly kind: 'timeout' | 'connect',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'HttpFailure';
+  }
+}
 
 export interface RawHttpRequest {
   url: URL;

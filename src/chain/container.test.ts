@@ -6,7 +6,8 @@ import {
   type ContainerMode,
   type ContainerServer,
 } from '../../test/rigs/imds-server.js';
-import { HttpFailure, nodeFileSystem, type HttpRequest, type HttpResponse } from '../deps.js';
+import { nodeFileSystem } from '../deps.js';
+import { HttpFailure, type HttpRequest, type HttpResponse } from '../http.js';
 import { ConfigError, CredentialError, NetworkError } from '../errors.js';
 import { containerEndpoint, containerLink, fetchContainerCredentials } from './container.js';
 import { expectNotFound, linkContext, linkDeps, outcomeOf, textOf, type LinkDeps, type RecordingClient } from '../../test/support/link.js';

@@ -8,7 +8,8 @@
  * answers with something unusable is a CredentialError.
  */
 import { isIPv4 } from 'node:net';
-import { HttpFailure, type Deps, type HttpResponse } from '../deps.js';
+import type { Deps } from '../deps.js';
+import { HttpFailure, type HttpResponse } from '../http.js';
 import { ChainSkip, ConfigError, CredentialError, NetworkError } from '../errors.js';
 import type { Credentials, Link } from './types.js';
 import { parseIsoTime } from './expiration.js';

@@ -7,7 +7,8 @@
  * disabled is a CredentialError. Requests go straight to the endpoint through deps.http,
  * never through a proxy.
  */
-import { HttpFailure, type Deps, type HttpResponse } from '../deps.js';
+import type { Deps } from '../deps.js';
+import { HttpFailure, type HttpResponse } from '../http.js';
 import { ChainSkip, CredentialError } from '../errors.js';
 import { imdsSettingsFromContext, type ImdsSettings } from './imds-settings.js';
 import type { Credentials, Link } from './types.js';

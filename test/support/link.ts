@@ -2,7 +2,8 @@
 import { expect } from 'vitest';
 import type { ChainContext, LinkResult } from '../../src/chain/types.js';
 import type { Section, SharedConfig } from '../../src/config/shared-config.js';
-import { nodeHttpClient, type Deps, type HttpClient, type HttpRequest } from '../../src/deps.js';
+import { nodeHttpClient, type Deps } from '../../src/deps.js';
+import type { HttpClient, HttpRequest } from '../../src/http.js';
 import { testDeps, type TestDeps } from './deps.js';
 import { AwsroleError, ChainSkip } from '../../src/errors.js';
 
