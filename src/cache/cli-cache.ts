@@ -1,9 +1,9 @@
 import { join } from 'node:path';
-import type { Credentials } from '../chain/types.js';
+import type { Credentials } from '../domain/credentials.js';
 import { sha1Hex } from './sha1.js';
 import type { Deps } from '../deps.js';
 import { expandPath } from '../config/paths.js';
-import { parseIsoTime } from '../chain/expiration.js';
+import { isoSeconds, parseIsoTime } from '../domain/time.js';
 import { writeFileAtomic } from '../files/atomic-write.js';
 import { pyJsonDumps } from './py-json.js';
 
@@ -68,7 +68,7 @@ export async function readCachedSession(deps: Deps, folder: string, key: string)
 
 /** The AWS CLI writes the whole response with the expiry as `…UTC`; we write the same shape. */
 export function cacheTextFor(credentials: Credentials, extra: Record<string, unknown> = {}): string {
-  const expiration = credentials.expiration?.toISOString().replace(/\.\d{3}Z$/, 'UTC');
+  const expiration = credentials.expiration === undefined ? undefined : isoSeconds(credentials.expiration, 'UTC');
   return JSON.stringify({
     Credentials: {
       AccessKeyId: credentials.accessKeyId,

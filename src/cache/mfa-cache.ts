@@ -1,4 +1,4 @@
-import type { Credentials } from '../chain/types.js';
+import type { Credentials } from '../domain/credentials.js';
 import { sha1Hex } from './sha1.js';
 import type { Deps } from '../deps.js';
 import { expandPath } from '../config/paths.js';

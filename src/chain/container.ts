@@ -11,8 +11,9 @@ import { isIPv4 } from 'node:net';
 import type { Deps } from '../deps.js';
 import { HttpFailure, type HttpResponse } from '../http.js';
 import { ChainSkip, ConfigError, CredentialError, NetworkError } from '../errors.js';
-import type { Credentials, Link } from './types.js';
-import { parseIsoTime } from './expiration.js';
+import type { Link } from './types.js';
+import type { Credentials } from '../domain/credentials.js';
+import { parseIsoTime } from '../domain/time.js';
 
 export const CONTAINER_HOST = '169.254.170.2';
 const RELATIVE_VAR = 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI';

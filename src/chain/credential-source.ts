@@ -2,7 +2,8 @@ import { ChainSkip, ConfigError, CredentialError } from '../errors.js';
 import { containerLink } from './container.js';
 import { credentialsFromEnv } from './env.js';
 import { imdsLink } from './imds.js';
-import type { ChainContext, Credentials } from './types.js';
+import type { ChainContext } from './types.js';
+import type { Credentials } from '../domain/credentials.js';
 
 /** Credentials, or why there were none. */
 type Sourced = Credentials | { missing: string };

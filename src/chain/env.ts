@@ -1,6 +1,8 @@
 import { ChainSkip, CredentialError } from '../errors.js';
-import { assertNotExpired, parseExpiration } from './expiration.js';
-import { isProfileFlag, type ChainContext, type Credentials, type Link } from './types.js';
+import { assertNotExpired } from './expiration.js';
+import { parseExpiration } from '../domain/time.js';
+import { isProfileFlag, type ChainContext, type Link } from './types.js';
+import type { Credentials } from '../domain/credentials.js';
 
 type Env = ChainContext['deps']['env'];
 

@@ -11,8 +11,9 @@ import type { Deps } from '../deps.js';
 import { HttpFailure, type HttpResponse } from '../http.js';
 import { ChainSkip, CredentialError } from '../errors.js';
 import { imdsSettingsFromContext, type ImdsSettings } from './imds-settings.js';
-import type { Credentials, Link } from './types.js';
-import { parseIsoTime } from './expiration.js';
+import type { Link } from './types.js';
+import type { Credentials } from '../domain/credentials.js';
+import { isoSeconds, parseIsoTime } from '../domain/time.js';
 
 export { imdsSettingsFromContext, resolveImdsSettings, type ImdsSettings } from './imds-settings.js';
 
@@ -221,12 +222,6 @@ function describeErrorBody(document: unknown): string {
   if (record['Code'] !== undefined) parts.push(printable(record['Code']));
   if (record['Message'] !== undefined) parts.push(printable(record['Message']));
   return parts.join(': ');
-}
-
-/** ISO 8601 with a zone, as IMDS writes `Expiration`. */
-
-function isoSeconds(date: Date): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 /**

@@ -1,9 +1,11 @@
 import { ChainSkip, CredentialError } from '../errors.js';
 import { shlexSplit } from '../config/ini.js';
 import { mergedProfile, stringValue } from '../config/shared-config.js';
-import { assertNotExpired, parseExpiration } from './expiration.js';
+import { assertNotExpired } from './expiration.js';
+import { parseExpiration } from '../domain/time.js';
 import { maskKeyId } from '../output/mask.js';
-import type { ChainContext, Credentials, Link, LinkResult } from './types.js';
+import type { ChainContext, Link, LinkResult } from './types.js';
+import type { Credentials } from '../domain/credentials.js';
 
 /** botocore has no limit; a hung helper must not hang every shell that calls awsrole. */
 const DEFAULT_TIMEOUT_SECONDS = 60;

@@ -1,6 +1,7 @@
 import { ChainSkip, CredentialError } from '../errors.js';
 import { stringValue, type Section } from '../config/shared-config.js';
-import type { ChainContext, Credentials, LinkResult } from './types.js';
+import type { ChainContext, LinkResult } from './types.js';
+import type { Credentials } from '../domain/credentials.js';
 import { profileIn } from './where.js';
 
 /**

@@ -1,5 +1,5 @@
 import { dirname } from 'node:path';
-import type { Credentials } from '../chain/types.js';
+import type { Credentials } from '../domain/credentials.js';
 import { IniParseError, parseIni, pyStrip } from '../config/ini.js';
 import { credentialsFilePath, displayPath } from '../config/paths.js';
 import type { Deps } from '../deps.js';

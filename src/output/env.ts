@@ -1,4 +1,4 @@
-import type { Credentials } from '../chain/types.js';
+import type { Credentials } from '../domain/credentials.js';
 import { AwsroleError, ExitCode, UsageError } from '../errors.js';
 import { formatExpiration } from './expiration.js';
 import type { EnvFormat } from './formats.js';

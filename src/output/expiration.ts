@@ -1,9 +1,10 @@
 import { AwsroleError, ExitCode } from '../errors.js';
+import { isoSeconds } from '../domain/time.js';
 
-/** ISO 8601 in UTC with a `Z` and whole seconds: `2030-01-01T00:00:00Z`, as STS and the AWS CLI print it. */
+/** The expiry as output prints it (`2030-01-01T00:00:00Z`); an invalid date is a bug, said plainly. */
 export function formatExpiration(date: Date): string {
   if (Number.isNaN(date.getTime())) {
     throw new AwsroleError('the credentials carry an invalid expiration date', ExitCode.internal);
   }
-  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return isoSeconds(date);
 }

@@ -1,4 +1,4 @@
-import type { Credentials } from '../chain/types.js';
+import type { Credentials } from '../domain/credentials.js';
 import { UsageError } from '../errors.js';
 import { ALL_CREDENTIAL_VARIABLES, credentialEnv, renderEnv } from './env.js';
 import { isEnvFormat, type OutputFormat } from './formats.js';

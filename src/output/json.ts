@@ -1,4 +1,4 @@
-import type { Credentials } from '../chain/types.js';
+import type { Credentials } from '../domain/credentials.js';
 import { formatExpiration } from './expiration.js';
 
 /** `--format json`: STS's names, absent fields left out, pretty, with a trailing newline. */

@@ -1,4 +1,4 @@
-import type { Credentials } from '../chain/types.js';
+import type { Credentials } from '../domain/credentials.js';
 import type { Deps } from '../deps.js';
 import { maskKeyId } from '../output/mask.js';
 import { mapStsError, notStsAnswerError, type CallContext } from './errors.js';

@@ -1,4 +1,5 @@
-import type { AssumeRoleRequest, Credentials, WebIdentityRequest } from '../chain/types.js';
+import type { AssumeRoleRequest, WebIdentityRequest } from '../chain/types.js';
+import type { Credentials } from '../domain/credentials.js';
 import { AwsroleError, ExitCode } from '../errors.js';
 import type { StsCaller } from './client.js';
 

@@ -1,4 +1,5 @@
-import type { AssumeRoleRequest, Credentials, RoleAssumer } from '../chain/types.js';
+import type { AssumeRoleRequest, RoleAssumer } from '../chain/types.js';
+import type { Credentials } from '../domain/credentials.js';
 import type { Deps } from '../deps.js';
 import { UsageError } from '../errors.js';
 import { cacheTextFor, cliCacheFolder, cliCacheKey, readCachedSession, writeCachedSession } from '../cache/cli-cache.js';

@@ -1,4 +1,5 @@
-import type { AssumeRoleRequest, Credentials } from '../chain/types.js';
+import type { AssumeRoleRequest } from '../chain/types.js';
+import type { Credentials } from '../domain/credentials.js';
 import { AwsroleError } from '../errors.js';
 import type { StsCaller } from './client.js';
 import { StsRefusedError } from './errors.js';
