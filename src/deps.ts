@@ -19,7 +19,7 @@ import {
 } from 'node:fs';
 import { isatty } from 'node:tty';
 import type { HttpRequest, HttpResponse, HttpClient } from './http.js';
-import { terminalSafe } from './output/shown.js';
+import { terminalSafe } from './domain/text.js';
 import { constants as osConstants, homedir } from 'node:os';
 
 /** Where output goes; tests pass buffers. */

@@ -1,6 +1,6 @@
 import { openSync, closeSync } from 'node:fs';
 import { ReadStream, WriteStream } from 'node:tty';
-import { terminalSafe } from './output/shown.js';
+import { terminalSafe } from './domain/text.js';
 
 export class NoTerminalError extends Error {
   constructor() {

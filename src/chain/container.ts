@@ -14,6 +14,7 @@ import { ChainSkip, ConfigError, CredentialError, NetworkError } from '../errors
 import type { Link } from './types.js';
 import type { Credentials } from '../domain/credentials.js';
 import { parseIsoTime } from '../domain/time.js';
+import { controlsAsSpaces } from '../domain/text.js';
 
 export const CONTAINER_HOST = '169.254.170.2';
 const RELATIVE_VAR = 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI';
@@ -150,7 +151,7 @@ function errorSummary(body: string): string {
   const parts = ['Code', 'code', 'Message', 'message']
     .map((key) => record[key])
     .filter((value): value is string => typeof value === 'string')
-    .map((value) => value.replace(/[\u0000-\u001f\u007f]+/g, ' ').slice(0, 200));
+    .map((value) => controlsAsSpaces(value).slice(0, 200));
   return parts.length === 0 ? '' : ` (${parts.join(': ')})`;
 }
 

@@ -14,6 +14,7 @@ import { imdsSettingsFromContext, type ImdsSettings } from './imds-settings.js';
 import type { Link } from './types.js';
 import type { Credentials } from '../domain/credentials.js';
 import { isoSeconds, parseIsoTime } from '../domain/time.js';
+import { controlsAsSpaces, plural } from '../domain/text.js';
 
 export { imdsSettingsFromContext, resolveImdsSettings, type ImdsSettings } from './imds-settings.js';
 
@@ -52,10 +53,6 @@ export interface InstanceCredentials {
 /** The URL botocore's _construct_url builds: base + `/` (unless present) + path. */
 export function imdsUrl(baseUrl: string, path: string): string {
   return baseUrl.endsWith('/') ? `${baseUrl}${path}` : `${baseUrl}/${path}`;
-}
-
-function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 
 /** Why one request did not give a usable answer. */
@@ -205,7 +202,7 @@ const roleListCheck: Check = (response) => {
 /** Error bodies (`{"Code": "...", "Message": "..."}`) are shown, short and on one line. */
 function printable(value: unknown): string {
   const text = typeof value === 'string' ? value : JSON.stringify(value) ?? '';
-  const clean = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+  const clean = controlsAsSpaces(text).trim();
   return clean.length > 200 ? `${clean.slice(0, 200)}…` : clean;
 }
 

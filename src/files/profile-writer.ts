@@ -11,7 +11,7 @@ import { isOpenToOthers, openToOthersWarning, PRIVATE_FOLDER_MODE } from './file
 import { lockPathFor, withFileLock, type LockOptions } from './lock.js';
 import { errorCode } from './errno.js';
 import { strictUtf8 } from '../config/utf8.js';
-import { terminalSafe } from '../output/shown.js';
+import { hasControlCharacter, terminalSafe } from '../domain/text.js';
 
 /*
  * Editing one [section] of an INI file and leaving every other byte alone.
@@ -106,7 +106,7 @@ export function checkSection(name: string, entries: readonly (readonly [string, 
   if (/[\]\r\n]/.test(name)) {
     throw new UsageError(`profile name ${shown} cannot be a [section] name: it contains "]" or a line break`, 'choose another name');
   }
-  if (/[\u0000-\u001f\u007f]/.test(name)) {
+  if (hasControlCharacter(name)) {
     throw new UsageError(`profile name ${shown} contains a control character`, 'choose another name');
   }
   if (pyStrip(name) !== name) {

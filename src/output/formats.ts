@@ -1,4 +1,4 @@
-import { shown } from './shown.js';
+import { shown } from '../domain/text.js';
 import { UsageError } from '../errors.js';
 
 /** Every value `--format` accepts, in the order help and errors list them. */

@@ -1,5 +1,6 @@
 import { AwsroleError, ExitCode, NetworkError, RefusedError } from '../errors.js';
 import type { StsSettings } from './settings.js';
+import { oneLine, plural } from '../domain/text.js';
 
 /** What we know about a failed call, for messages. */
 export interface CallContext {
@@ -89,19 +90,9 @@ function isNotStsAnswer(error: SdkError, code: string): boolean {
   return unreadable || (NO_WIRE_CODE.has(code) && !REFUSED.has(code));
 }
 
-/** The first line of a message, short, control characters out: SDK messages can be long or multi-line. */
-function oneLine(text: string): string {
-  const line = (text.split('\n')[0] ?? '').replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
-  return line.length > 200 ? `${line.slice(0, 197)}...` : line;
-}
-
 function attemptsOf(error: SdkError, call: CallContext): number {
   const attempts = error.$metadata?.attempts;
   return typeof attempts === 'number' && attempts > 0 ? attempts : call.settings.maxAttempts;
-}
-
-function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 
 /** An answer that arrived but is not what STS sends (used by the client for empty results too). */

@@ -8,7 +8,7 @@ import type { StsCaller } from './client.js';
 import { assumeRole } from './operations.js';
 import { explainAssumeRoleFailure } from './teach.js';
 import { tokenCodeProblem } from './validate.js';
-import { terminalSafe } from '../output/shown.js';
+import { terminalSafe } from '../domain/text.js';
 
 export interface RoleAssumerOptions {
   deps: Deps;

@@ -1,4 +1,4 @@
-import { shown } from '../output/shown.js';
+import { shown } from '../domain/text.js';
 import { ConfigError, UsageError } from '../errors.js';
 import { mergedProfile, stringValue, type SharedConfig } from '../config/shared-config.js';
 import type { Deps } from '../deps.js';

@@ -1,4 +1,4 @@
-import { shown } from '../output/shown.js';
+import { shown } from '../domain/text.js';
 
 /**
  * STS's input constraints (spec §11), checked before any call. Each check returns a

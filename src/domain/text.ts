@@ -1,0 +1,54 @@
+/**
+ * Text that reaches a terminal: values from files, helpers, STS and metadata endpoints are made
+ * safe here, and only here, before a message shows them.
+ */
+
+/** C0 and C1 control characters and DEL: what a terminal may act on. */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+/** Runs of C0 control characters and DEL (line breaks, tabs, escapes) inside a one-line summary. */
+const C0_RUNS = /[\u0000-\u001f\u007f]+/g;
+const C0 = /[\u0000-\u001f\u007f]/;
+
+function hexEscape(char: string): string {
+  return `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`;
+}
+
+/** A value quoted for a one-line message: control characters escaped, long values cut. */
+export function shown(value: string): string {
+  const quoted = JSON.stringify(clip(value, 64));
+  return quoted.replace(CONTROL, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/**
+ * Text for stderr that a terminal cannot act on: every control character but the line breaks
+ * awsrole itself writes becomes \xNN, so a value from a file or from STS cannot send escape
+ * sequences (retitle the window, clear the screen, fake a prompt).
+ */
+export function terminalSafe(text: string): string {
+  return text.replace(CONTROL, (char) => (char === '\n' ? char : hexEscape(char)));
+}
+
+/** Each run of C0 control characters (line breaks included) and DEL becomes one space. */
+export function controlsAsSpaces(text: string): string {
+  return text.replace(C0_RUNS, ' ');
+}
+
+/** True when the text holds a C0 control character or DEL. */
+export function hasControlCharacter(text: string): boolean {
+  return C0.test(text);
+}
+
+/** At most `max` characters: a longer text is cut and ends with `...` (counted in `max`). */
+export function clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 3)}...` : text;
+}
+
+/** The first line of a message, short, control characters out: SDK messages can be long or multi-line. */
+export function oneLine(text: string, max = 200): string {
+  return clip(controlsAsSpaces(text.split('\n')[0] ?? '').trim(), max);
+}
+
+/** `1 attempt`, `3 attempts`. */
+export function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
+}
