@@ -19,6 +19,7 @@ import {
 } from 'node:fs';
 import { isatty } from 'node:tty';
 import type { HttpRequest, HttpResponse, HttpClient } from './http.js';
+import type { Env } from './domain/env.js';
 import { terminalSafe } from './domain/text.js';
 import { constants as osConstants, homedir } from 'node:os';
 
@@ -67,7 +68,7 @@ export interface RunProcessOptions {
  * process, the real file system, the clock and the network.
  */
 export interface Deps {
-  env: Readonly<Record<string, string | undefined>>;
+  env: Env;
   homedir: string;
   cwd: string;
   fs: FileSystem;
@@ -200,7 +201,7 @@ export async function nodeHttpClient(request: HttpRequest): Promise<HttpResponse
   return httpRequest(request);
 }
 
-export function definedEnv(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+export function definedEnv(env: Env): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(env)) if (value !== undefined) out[key] = value;
   return out;

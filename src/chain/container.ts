@@ -13,6 +13,7 @@ import { HttpFailure, type HttpResponse } from '../http.js';
 import { ChainSkip, ConfigError, CredentialError, NetworkError } from '../errors.js';
 import type { Link } from './types.js';
 import type { Credentials } from '../domain/credentials.js';
+import type { Env } from '../domain/env.js';
 import { parseIsoTime } from '../domain/time.js';
 import { controlsAsSpaces } from '../domain/text.js';
 
@@ -28,8 +29,6 @@ export const CONTAINER_RETRY_DELAY_MS = 1000;
 /** Hosts allowed over plain http besides loopback addresses (botocore 1.43 _ALLOWED_HOSTS). */
 const ALLOWED_HOSTS = new Set([CONTAINER_HOST, '169.254.170.23', 'fd00:ec2::23', 'localhost']);
 const REQUIRED_FIELDS = ['AccessKeyId', 'SecretAccessKey', 'Token', 'Expiration'] as const;
-
-type Env = Readonly<Record<string, string | undefined>>;
 
 export interface ContainerEndpoint {
   url: string;

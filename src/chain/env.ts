@@ -1,10 +1,10 @@
 import { ChainSkip, CredentialError } from '../errors.js';
 import { assertNotExpired } from './expiration.js';
 import { parseExpiration } from '../domain/time.js';
-import { isProfileFlag, type ChainContext, type Link } from './types.js';
+import { isProfileFlag, type Link } from './types.js';
 import type { Credentials } from '../domain/credentials.js';
+import type { Env } from '../domain/env.js';
 
-type Env = ChainContext['deps']['env'];
 
 /** Reads AWS_* keys from the environment exactly as botocore's EnvProvider does. */
 export function credentialsFromEnv(env: Env, now: Date): Credentials | undefined {

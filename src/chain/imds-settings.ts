@@ -17,7 +17,8 @@ import { pythonInt } from '../config/python-int.js';
 export const IMDS_IPV4_ENDPOINT = 'http://169.254.169.254/';
 export const IMDS_IPV6_ENDPOINT = 'http://[fd00:ec2::254]/';
 
-export type Env = Readonly<Record<string, string | undefined>>;
+import type { Env } from '../domain/env.js';
+import { isTrue } from '../config/boolean.js';
 
 /** Where one setting's value came from, for messages: `AWS_METADATA_SERVICE_TIMEOUT` or `metadata_service_timeout in profile dev (/home/a/.aws/config)`. */
 export interface SettingValue {
@@ -94,7 +95,7 @@ export function resolveImdsSettings(env: Env, profile?: ProfileKeys): ImdsSettin
   const endpoint = resolveEndpoint(env, profile);
   const v1 = lookup(env, 'AWS_EC2_METADATA_V1_DISABLED', profile, 'ec2_metadata_v1_disabled');
   return {
-    disabledBy: disabled !== undefined && disabled.toLowerCase() === 'true' ? disabled : undefined,
+    disabledBy: disabled !== undefined && isTrue(disabled) ? disabled : undefined,
     timeoutMs: timeoutSeconds * 1000,
     attempts: attempts === undefined ? DEFAULT_ATTEMPTS : parsePythonInt(attempts, 'a whole number of attempts'),
     baseUrl: endpoint.url,
@@ -104,11 +105,6 @@ export function resolveImdsSettings(env: Env, profile?: ProfileKeys): ImdsSettin
     timeoutFrom: timeout?.from ?? 'default',
     attemptsFrom: attempts?.from ?? 'default',
   };
-}
-
-/** botocore's ensure_boolean on a string: `true` in any case. */
-function isTrue(value: string): boolean {
-  return value.toLowerCase() === 'true';
 }
 
 /** A whole number as botocore reads it (Python's int()), or a ConfigError naming the setting. */

@@ -1,4 +1,4 @@
-type Env = Readonly<Record<string, string | undefined>>;
+import type { Env } from '../domain/env.js';
 
 /** Python's os.path.expanduser + expandvars, as botocore applies them to file settings. */
 export function expandPath(path: string, env: Env, homedir: string): string {

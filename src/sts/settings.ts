@@ -2,6 +2,7 @@ import { shown } from '../domain/text.js';
 import { ConfigError, UsageError } from '../errors.js';
 import { mergedProfile, stringValue, type SharedConfig } from '../config/shared-config.js';
 import type { Deps } from '../deps.js';
+import { isTrimmedTrue } from '../config/boolean.js';
 
 export interface StsSettings {
   /** Region for signing. */
@@ -24,10 +25,6 @@ const LEGACY_GLOBAL_REGIONS = new Set([
   'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'ca-central-1', 'sa-east-1', 'eu-west-1', 'eu-west-2',
   'eu-west-3', 'eu-central-1', 'eu-north-1', 'ap-northeast-1', 'ap-south-1', 'ap-southeast-1', 'ap-southeast-2',
 ]);
-
-function isTrue(value: string | undefined): boolean {
-  return value?.trim().toLowerCase() === 'true';
-}
 
 interface RegionSetting {
   region: string;
@@ -61,7 +58,7 @@ function checkedRegion(setting: RegionSetting | undefined): string | undefined {
 
 function configuredEndpoint(env: Deps['env'], config: SharedConfig | undefined, profile: string): { url: string; from: string } | undefined {
   const section = config === undefined ? undefined : mergedProfile(config, profile);
-  if (isTrue(env['AWS_IGNORE_CONFIGURED_ENDPOINT_URLS']) || isTrue(stringValue(section, 'ignore_configured_endpoint_urls'))) return undefined;
+  if (isTrimmedTrue(env['AWS_IGNORE_CONFIGURED_ENDPOINT_URLS']) || isTrimmedTrue(stringValue(section, 'ignore_configured_endpoint_urls'))) return undefined;
   const fromStsVar = env['AWS_ENDPOINT_URL_STS'];
   if (fromStsVar) return { url: fromStsVar, from: 'AWS_ENDPOINT_URL_STS' };
   const fromVar = env['AWS_ENDPOINT_URL'];
