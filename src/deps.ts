@@ -18,7 +18,7 @@ import {
   type Stats,
 } from 'node:fs';
 import { isatty } from 'node:tty';
-import type { HttpRequest, HttpResponse, HttpClient } from './http.js';
+import type { HttpClient, HttpRequest, HttpResponse, ListenOptions, Listener, RequestHandler } from './http.js';
 import type { Env } from './domain/env.js';
 import { terminalSafe } from './domain/text.js';
 import { constants as osConstants, homedir } from 'node:os';
@@ -89,7 +89,16 @@ export interface Deps {
   /** Chooses between equivalent options at random (jitter); tests may fix it. */
   random(): number;
   sleep(ms: number): Promise<void>;
+  /** Calls `fire` once after `ms`; the returned function cancels it. Long-running commands' timers. */
+  setTimer(ms: number, fire: () => void): CancelTimer;
+  /** Serves HTTP on host:port (a loopback address) until the listener is closed. */
+  listen(handler: RequestHandler, options: ListenOptions): Promise<Listener>;
+  /** Calls `handler` on each of these signals until the returned function unsubscribes it. */
+  onSignal(signals: readonly NodeJS.Signals[], handler: (signal: NodeJS.Signals) => void): Unsubscribe;
 }
+
+export type CancelTimer = () => void;
+export type Unsubscribe = () => void;
 
 /** The part of node:fs/promises' FileHandle that awsrole uses (atomic writes, lock files). */
 export interface OpenFile {
@@ -201,13 +210,31 @@ export async function nodeHttpClient(request: HttpRequest): Promise<HttpResponse
   return httpRequest(request);
 }
 
+/** node:http loads only when a command serves (long-running commands), never at start-up. */
+export async function listen(handler: RequestHandler, options: ListenOptions): Promise<Listener> {
+  const { listenHttp } = await import('./http.js');
+  return listenHttp(handler, options);
+}
+
+export function setTimer(ms: number, fire: () => void): CancelTimer {
+  const timer = setTimeout(fire, ms);
+  return () => clearTimeout(timer);
+}
+
+export function onSignal(signals: readonly NodeJS.Signals[], handler: (signal: NodeJS.Signals) => void): Unsubscribe {
+  for (const signal of signals) process.on(signal, handler);
+  return () => {
+    for (const signal of signals) process.off(signal, handler);
+  };
+}
+
 export function definedEnv(env: Env): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(env)) if (value !== undefined) out[key] = value;
   return out;
 }
 
-const FORWARDED_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2', 'SIGWINCH'];
+const FORWARDED_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2', 'SIGWINCH'];
 
 /** Like exec(3) as far as Node allows: signals go to the child, its exit code (or 128+signal) comes back. */
 export function execChild(argv: readonly string[], env: Record<string, string | undefined>): Promise<number> {
@@ -216,9 +243,9 @@ export function execChild(argv: readonly string[], env: Record<string, string | 
     const running: { child?: ReturnType<typeof spawn> } = {};
     // Handlers go in before the child starts, so no signal can arrive with nobody to pass it on.
     const forward = (signal: NodeJS.Signals): void => void running.child?.kill(signal);
-    for (const signal of FORWARDED_SIGNALS) process.on(signal, forward);
+    const stopForwarding = onSignal(FORWARDED_SIGNALS, forward);
     const done = (code: number): void => {
-      for (const signal of FORWARDED_SIGNALS) process.off(signal, forward);
+      stopForwarding();
       resolve(code);
     };
     const child = spawn(command ?? '', args, { env: definedEnv(env), stdio: 'inherit' });
@@ -306,5 +333,8 @@ export function realDeps(): Deps {
     processes: thisProcess,
     random: Math.random,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    setTimer,
+    listen,
+    onSignal,
   };
 }

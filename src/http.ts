@@ -27,6 +27,37 @@ export class HttpFailure extends Error {
   }
 }
 
+/** A request a loopback server received, body read whole (a local endpoint's requests are small). */
+export interface ServedRequest {
+  method: string;
+  /** The path and query, as sent (`/credentials?x=1`). */
+  url: string;
+  /** Lower-case names; repeated headers joined with `, `. */
+  headers: Record<string, string>;
+  body: string;
+}
+
+export interface ServedResponse {
+  status: number;
+  headers?: Record<string, string> | undefined;
+  body: string;
+}
+
+/** Answers one request. A rejection is answered 500 with an empty body; the server keeps serving. */
+export type RequestHandler = (request: ServedRequest) => Promise<ServedResponse>;
+
+export interface ListenOptions {
+  host: string;
+  /** 0: any free port (read the chosen one from the listener). */
+  port: number;
+}
+
+/** A listening server. close() stops it, drops open connections and resolves once it is down. */
+export interface Listener {
+  readonly port: number;
+  close(): Promise<void>;
+}
+
 export interface RawHttpRequest {
   url: URL;
   method: string;
@@ -57,9 +88,9 @@ export class HttpTimeoutError extends Error {
 }
 
 /** Joins repeated response headers as Node's headers object would, with lower-case names. */
-function headersOf(response: http.IncomingMessage): Record<string, string> {
+function headersOf(message: http.IncomingMessage): Record<string, string> {
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(response.headers)) {
+  for (const [name, value] of Object.entries(message.headers)) {
     if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
   }
   return headers;
@@ -113,4 +144,46 @@ export async function httpRequest(request: HttpRequest): Promise<HttpResponse> {
     if (typeof (error as NodeJS.ErrnoException).code === 'string') throw new HttpFailure('connect', (error as Error).message);
     throw error;
   }
+}
+
+function readBody(request: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('error', reject);
+  });
+}
+
+async function serve(handler: RequestHandler, request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
+  let answer: ServedResponse;
+  try {
+    const body = await readBody(request);
+    answer = await handler({ method: request.method ?? 'GET', url: request.url ?? '/', headers: headersOf(request), body });
+  } catch {
+    answer = { status: 500, body: '' };
+  }
+  response.writeHead(answer.status, answer.headers).end(answer.body);
+}
+
+/** An HTTP server on the given address (deps.listen): the seam for long-running commands. */
+export function listenHttp(handler: RequestHandler, options: ListenOptions): Promise<Listener> {
+  const server = http.createServer((request, response) => void serve(handler, request, response));
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : options.port;
+      let closing: Promise<void> | undefined;
+      resolve({ port, close: () => (closing ??= closeServer(server)) });
+    });
+  });
+}
+
+function closeServer(server: http.Server): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.close((error) => (error ? reject(error) : resolve()));
+    server.closeAllConnections();
+  });
 }

@@ -1,4 +1,4 @@
-import { nodeFileSystem, nodeHttpClient, runProcess, thisProcess, type Deps, type OutStream } from '../../src/deps.js';
+import { listen, nodeFileSystem, nodeHttpClient, runProcess, setTimer, thisProcess, type Deps, type OutStream } from '../../src/deps.js';
 
 /** A stream that keeps what was written, for exact assertions. */
 export interface BufferStream extends OutStream {
@@ -39,6 +39,11 @@ export function testDeps(home: string, overrides: Partial<Omit<Deps, 'stdout' | 
     processes: thisProcess,
     random: () => 0.5,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    // Long-running commands: real timers and loopback servers; signals never arrive (a test
+    // that sends one passes fakeSignals().onSignal, and test/support/fake-clock.ts for time).
+    setTimer,
+    listen,
+    onSignal: () => () => undefined,
   };
   return Object.assign(deps, rest);
 }
