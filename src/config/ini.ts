@@ -22,13 +22,13 @@ function isPySpace(code: number): boolean {
 }
 
 /** The first index in [from, to) that is not Python whitespace (`to` if none). */
-function skipSpace(text: string, from: number, to: number): number {
+export function skipSpace(text: string, from: number, to: number): number {
   while (from < to && isPySpace(text.charCodeAt(from))) from++;
   return from;
 }
 
 /** The end of [from, to) once trailing Python whitespace is cut off. */
-function trimEnd(text: string, from: number, to: number): number {
+export function trimEnd(text: string, from: number, to: number): number {
   while (to > from && isPySpace(text.charCodeAt(to - 1))) to--;
   return to;
 }
@@ -172,14 +172,14 @@ function readLine(reader: Reader, start: number, end: number, lineNumber: number
     return;
   }
   const first = text.charCodeAt(from);
-  if (first === 0x23 || first === 0x3b) return; // # or ;
+  if (isCommentStart(first)) return;
   const indent = from - start;
   if (reader.option !== undefined && indent > reader.indent) {
     continueValue(reader, from, to);
     return;
   }
   reader.indent = indent;
-  const close = first === 0x5b ? headerEnd(text, from, to) : -1;
+  const close = headerEnd(text, from, to);
   if (close >= 0) {
     openSection(reader, text.slice(from + 1, close), end, lineNumber);
     return;
@@ -190,8 +190,17 @@ function readLine(reader: Reader, start: number, end: number, lineNumber: number
   readOption(reader, from, to, lineNumber);
 }
 
-/** configparser's `\[(?P<header>.+)\]` on the stripped line: the last `]` after at least one character. */
-function headerEnd(text: string, from: number, to: number): number {
+/** A stripped line starting with `#` or `;` is a full-line comment (configparser has no inline ones). */
+export function isCommentStart(code: number): boolean {
+  return code === 0x23 || code === 0x3b;
+}
+
+/**
+ * configparser's `\[(?P<header>.+)\]` on the stripped line [from, to): where its last `]` is,
+ * with at least one character after the `[`; -1 when the line is not a header.
+ */
+export function headerEnd(text: string, from: number, to: number): number {
+  if (text.charCodeAt(from) !== 0x5b) return -1;
   for (let at = to - 1; at >= from + 2; at--) if (text.charCodeAt(at) === 0x5d) return at;
   return -1;
 }
@@ -240,7 +249,7 @@ function openSection(reader: Reader, name: string, end: number, lineNumber: numb
 const TO_DELIMITER = /[^=:\r\n]*[=:]/y;
 
 /** Where the first `=` or `:` in the line from `from` is, or -1. */
-function delimiterIndex(text: string, from: number): number {
+export function delimiterIndex(text: string, from: number): number {
   // A sticky regex test: native speed without allocating a match.
   TO_DELIMITER.lastIndex = from;
   return TO_DELIMITER.test(text) ? TO_DELIMITER.lastIndex - 1 : -1;
