@@ -16,6 +16,7 @@ import type { Credentials } from '../domain/credentials.js';
 import type { Env } from '../domain/env.js';
 import { parseIsoTime } from '../domain/time.js';
 import { controlsAsSpaces } from '../domain/text.js';
+import { documentCredentials, errorBodyValues, missingDocumentFields, requestWithAttempts, type CredentialDocument, type Judged } from './credential-endpoint.js';
 
 export const CONTAINER_HOST = '169.254.170.2';
 const RELATIVE_VAR = 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI';
@@ -28,7 +29,6 @@ export const CONTAINER_ATTEMPTS = 3;
 export const CONTAINER_RETRY_DELAY_MS = 1000;
 /** Hosts allowed over plain http besides loopback addresses (botocore 1.43 _ALLOWED_HOSTS). */
 const ALLOWED_HOSTS = new Set([CONTAINER_HOST, '169.254.170.23', 'fd00:ec2::23', 'localhost']);
-const REQUIRED_FIELDS = ['AccessKeyId', 'SecretAccessKey', 'Token', 'Expiration'] as const;
 
 export interface ContainerEndpoint {
   url: string;
@@ -123,18 +123,28 @@ async function authorization(deps: Deps): Promise<string | undefined> {
   return token;
 }
 
+/** Why an attempt gave no credentials; `network` when no answer arrived. */
 interface Failure {
   network: boolean;
   text: string;
 }
 
-function check(response: HttpResponse): { document: unknown } | Failure {
-  if (response.status !== 200) return { network: false, text: `answered HTTP ${response.status}${errorSummary(response.body)}` };
+function judge(response: HttpResponse): Judged<unknown, Failure> {
+  if (response.status !== 200) return { failure: { network: false, text: `answered HTTP ${response.status}${errorSummary(response.body)}` } };
   try {
-    return { document: JSON.parse(response.body) as unknown };
+    return { value: JSON.parse(response.body) as unknown };
   } catch {
-    return { network: false, text: 'answered with a body that is not JSON' };
+    return { failure: { network: false, text: 'answered with a body that is not JSON' } };
   }
+}
+
+function failureOf(failure: Failure | HttpFailure | undefined): Failure {
+  if (failure === undefined) return { network: false, text: 'no attempt made' };
+  if (!(failure instanceof HttpFailure)) return failure;
+  return {
+    network: true,
+    text: failure.kind === 'timeout' ? `gave no answer within ${CONTAINER_TIMEOUT_MS} ms` : `could not be reached (${failure.message})`,
+  };
 }
 
 /** `{"code": "...", "message": "..."}` error bodies, short and on one line; never raw text. */
@@ -145,38 +155,26 @@ function errorSummary(body: string): string {
   } catch {
     return '';
   }
-  if (typeof document !== 'object' || document === null) return '';
-  const record = document as Record<string, unknown>;
-  const parts = ['Code', 'code', 'Message', 'message']
-    .map((key) => record[key])
+  const parts = (errorBodyValues(document, ['Code', 'code', 'Message', 'message']) ?? [])
     .filter((value): value is string => typeof value === 'string')
     .map((value) => controlsAsSpaces(value).slice(0, 200));
   return parts.length === 0 ? '' : ` (${parts.join(': ')})`;
 }
 
-
 function toCredentials(document: unknown, url: string): Credentials {
-  const record =
-    typeof document === 'object' && document !== null && !Array.isArray(document)
-      ? (document as Record<string, unknown>)
-      : {};
-  const missing = REQUIRED_FIELDS.filter((field) => typeof record[field] !== 'string' || record[field] === '');
+  const missing = missingDocumentFields(document);
   if (missing.length > 0) {
     throw new CredentialError(
       `the container credentials endpoint ${url} answered without ${missing.join(', ')}`,
       'check the task role / pod identity association of this container',
     );
   }
-  const expiration = parseIsoTime(record['Expiration'] as string);
+  const record = document as CredentialDocument;
+  const expiration = parseIsoTime(record.Expiration);
   if (expiration === undefined) {
     throw new CredentialError(`the container credentials endpoint ${url} sent an Expiration that is not an ISO 8601 time`);
   }
-  const credentials: Credentials = {
-    accessKeyId: record['AccessKeyId'] as string,
-    secretAccessKey: record['SecretAccessKey'] as string,
-    sessionToken: record['Token'] as string,
-    expiration,
-  };
+  const credentials = documentCredentials(record, expiration);
   const accountId = record['AccountId'];
   if (typeof accountId === 'string' && accountId !== '') credentials.accountId = accountId;
   return credentials;
@@ -194,27 +192,13 @@ export async function fetchContainerCredentials(deps: Deps): Promise<ContainerCr
   const token = await authorization(deps);
   if (token !== undefined) headers['Authorization'] = token;
 
-  let last: Failure = { network: false, text: 'no attempt made' };
-  for (let attempt = 1; attempt <= CONTAINER_ATTEMPTS; attempt += 1) {
-    if (attempt > 1) await deps.sleep(CONTAINER_RETRY_DELAY_MS);
-    let response: HttpResponse;
-    try {
-      response = await deps.http({ method: 'GET', url: endpoint.url, headers, timeoutMs: CONTAINER_TIMEOUT_MS });
-    } catch (error) {
-      if (!(error instanceof HttpFailure)) throw error;
-      last = {
-        network: true,
-        text: error.kind === 'timeout' ? `gave no answer within ${CONTAINER_TIMEOUT_MS} ms` : `could not be reached (${error.message})`,
-      };
-      continue;
-    }
-    const outcome = check(response);
-    if ('document' in outcome) {
-      const credentials = toCredentials(outcome.document, endpoint.url);
-      return { credentials, url: endpoint.url, detail: `container credentials from ${endpoint.url} (${endpoint.from})` };
-    }
-    last = outcome;
+  const request = { method: 'GET', url: endpoint.url, headers, timeoutMs: CONTAINER_TIMEOUT_MS } as const;
+  const answer = await requestWithAttempts(deps, request, { attempts: CONTAINER_ATTEMPTS, pauseMs: CONTAINER_RETRY_DELAY_MS }, judge);
+  if ('value' in answer) {
+    const credentials = toCredentials(answer.value, endpoint.url);
+    return { credentials, url: endpoint.url, detail: `container credentials from ${endpoint.url} (${endpoint.from})` };
   }
+  const last = failureOf(answer.failure);
   const message =
     `the container credentials endpoint ${endpoint.url} (${endpoint.from}) ${last.text} ` +
     `(${CONTAINER_ATTEMPTS} attempts, ${CONTAINER_RETRY_DELAY_MS / 1000} s apart)`;

@@ -5,7 +5,6 @@ import { isProfileFlag, type Link } from './types.js';
 import type { Credentials } from '../domain/credentials.js';
 import type { Env } from '../domain/env.js';
 
-
 /** Reads AWS_* keys from the environment exactly as botocore's EnvProvider does. */
 export function credentialsFromEnv(env: Env, now: Date): Credentials | undefined {
   const accessKeyId = env['AWS_ACCESS_KEY_ID'];

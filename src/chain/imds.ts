@@ -15,6 +15,7 @@ import type { Link } from './types.js';
 import type { Credentials } from '../domain/credentials.js';
 import { isoSeconds, parseIsoTime } from '../domain/time.js';
 import { controlsAsSpaces, plural } from '../domain/text.js';
+import { documentCredentials, errorBodyValues, missingDocumentFields, requestWithAttempts, type CredentialDocument } from './credential-endpoint.js';
 
 export { imdsSettingsFromContext, resolveImdsSettings, type ImdsSettings } from './imds-settings.js';
 
@@ -23,7 +24,6 @@ const ROLES_PATH = 'latest/meta-data/iam/security-credentials/';
 const TOKEN_TTL_SECONDS = '21600';
 const USER_AGENT = 'awsrole';
 const OFF_EC2_HINT = 'set AWS_EC2_METADATA_DISABLED=true off EC2';
-const REQUIRED_FIELDS = ['AccessKeyId', 'SecretAccessKey', 'Token', 'Expiration'] as const;
 /** botocore: ec2_credential_refresh_window (the 15 min advisory window) + 2–10 min jitter. */
 const REFRESH_WINDOW_SECONDS = 15 * 60;
 const JITTER_MIN_SECONDS = 120;
@@ -66,6 +66,11 @@ type Failure =
 function failureOf(error: unknown): Extract<Failure, { kind: 'timeout' | 'connect' }> {
   if (error instanceof HttpFailure) return { kind: error.kind, message: error.message };
   throw error;
+}
+
+/** The last attempt's failure as the give-up message reads it. */
+function lastFailureOf(failure: Failure | HttpFailure | undefined): Failure | undefined {
+  return failure instanceof HttpFailure ? failureOf(failure) : failure;
 }
 
 interface TokenResult {
@@ -148,17 +153,12 @@ async function getWithRetries(
   const url = imdsUrl(settings.baseUrl, path);
   const headers: Record<string, string> = { 'User-Agent': USER_AGENT };
   if (token !== undefined) headers['x-aws-ec2-metadata-token'] = token;
-  let last: Failure | undefined;
-  for (let attempt = 1; attempt <= settings.attempts; attempt += 1) {
-    try {
-      const response = await deps.http({ method: 'GET', url, headers, timeoutMs: settings.timeoutMs });
-      last = check(response);
-      if (last === undefined) return response.body;
-    } catch (error) {
-      last = failureOf(error);
-    }
-  }
-  throw new ChainSkip(describeGiveUp(settings, path, last, context));
+  const answer = await requestWithAttempts(deps, { method: 'GET', url, headers, timeoutMs: settings.timeoutMs }, { attempts: settings.attempts }, (response) => {
+    const failure = check(response);
+    return failure === undefined ? { value: response.body } : { failure };
+  });
+  if ('value' in answer) return answer.value;
+  throw new ChainSkip(describeGiveUp(settings, path, lastFailureOf(answer.failure), context));
 }
 
 function describeGiveUp(settings: ImdsSettings, path: string, last: Failure | undefined, context: string): string {
@@ -206,19 +206,9 @@ function printable(value: unknown): string {
   return clean.length > 200 ? `${clean.slice(0, 200)}…` : clean;
 }
 
-function missingFields(document: unknown): string[] {
-  if (typeof document !== 'object' || document === null || Array.isArray(document)) return [...REQUIRED_FIELDS];
-  const record = document as Record<string, unknown>;
-  return REQUIRED_FIELDS.filter((field) => typeof record[field] !== 'string' || record[field] === '');
-}
-
 function describeErrorBody(document: unknown): string {
-  if (typeof document !== 'object' || document === null || Array.isArray(document)) return 'the answer is not an object';
-  const record = document as Record<string, unknown>;
-  const parts: string[] = [];
-  if (record['Code'] !== undefined) parts.push(printable(record['Code']));
-  if (record['Message'] !== undefined) parts.push(printable(record['Message']));
-  return parts.join(': ');
+  const values = errorBodyValues(document, ['Code', 'Message']);
+  return values === undefined ? 'the answer is not an object' : values.map(printable).join(': ');
 }
 
 /**
@@ -259,7 +249,7 @@ export async function fetchInstanceCredentials(deps: Deps, settings: ImdsSetting
   const body = await getWithRetries(deps, getSettings, ROLES_PATH + roleName, token, json200, context);
   const document: unknown = JSON.parse(body);
 
-  const missing = missingFields(document);
+  const missing = missingDocumentFields(document);
   if (missing.length > 0) {
     const error = describeErrorBody(document);
     throw new ChainSkip(
@@ -268,8 +258,8 @@ export async function fetchInstanceCredentials(deps: Deps, settings: ImdsSetting
         `: missing ${missing.join(', ')}`,
     );
   }
-  const record = document as Record<string, string>;
-  const expirationText = record['Expiration'] ?? '';
+  const record = document as CredentialDocument;
+  const expirationText = record.Expiration;
   const reportedExpiration = parseIsoTime(expirationText);
   if (reportedExpiration === undefined) {
     throw new CredentialError(
@@ -278,12 +268,7 @@ export async function fetchInstanceCredentials(deps: Deps, settings: ImdsSetting
   }
   const extendedTo = staticStabilityExpiry(reportedExpiration, deps.now(), deps.random);
   // botocore 1.43 drops the document's AccountId; so do we, so that both print the same credentials.
-  const credentials: Credentials = {
-    accessKeyId: record['AccessKeyId'] ?? '',
-    secretAccessKey: record['SecretAccessKey'] ?? '',
-    sessionToken: record['Token'] ?? '',
-    expiration: extendedTo ?? reportedExpiration,
-  };
+  const credentials = documentCredentials(record, extendedTo ?? reportedExpiration);
 
   const imdsVersion = token === undefined ? 1 : 2;
   let detail = `IAM role ${roleName} from IMDSv${imdsVersion} at ${settings.baseUrl}`;
