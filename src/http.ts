@@ -1,3 +1,9 @@
+/**
+ * The network door. Its types (and HttpFailure) are for every layer; its functions (one
+ * request, a loopback server) are what deps.http and deps.listen load when first used, and the
+ * STS handler sends through. node:http and node:https are bundled as shims that load on first
+ * use (scripts/build.mjs), so importing this file costs start-up nothing.
+ */
 import * as http from 'node:http';
 import * as https from 'node:https';
 
@@ -163,7 +169,12 @@ async function serve(handler: RequestHandler, request: http.IncomingMessage, res
   } catch {
     answer = { status: 500, body: '' };
   }
-  response.writeHead(answer.status, answer.headers).end(answer.body);
+  try {
+    response.writeHead(answer.status, answer.headers).end(answer.body);
+  } catch {
+    // A status or header Node refuses: the client sees the connection close, the server goes on.
+    response.destroy();
+  }
 }
 
 /** An HTTP server on the given address (deps.listen): the seam for long-running commands. */
