@@ -104,6 +104,13 @@ function debugCodeCaches(deps: Deps): void {
   for (const [file, status] of codeCacheStatuses()) deps.debug?.(`code cache of ${file}: ${status}`);
 }
 
+/** `help asume`: commander would print the whole help; answer as `awsrole asume` does (unknown command, a suggestion). */
+function helpTopicAsCommand(args: readonly string[]): readonly string[] {
+  const [first, topic, ...rest] = args;
+  if (first !== 'help' || topic === undefined || rest.length > 0 || topic.startsWith('-')) return args;
+  return topic === 'help' || Object.hasOwn(COMMANDS, topic) ? args : [topic];
+}
+
 /** Runs the CLI and returns the exit code; only start.ts touches process.exitCode. */
 export async function run(deps: Deps, argv: readonly string[]): Promise<number> {
   let result: number = ExitCode.ok;
@@ -121,8 +128,9 @@ export async function run(deps: Deps, argv: readonly string[]): Promise<number> 
     }
   };
   try {
-    program = await buildProgram(deps, runCommand, argv.slice(2));
-    await program.parseAsync(argv.slice(2), { from: 'user' });
+    const args = helpTopicAsCommand(argv.slice(2));
+    program = await buildProgram(deps, runCommand, args);
+    await program.parseAsync(args, { from: 'user' });
     return result;
   } catch (error) {
     return exitCodeOf(deps, error);

@@ -1,5 +1,5 @@
 import { ChainSkip, ConfigError, CredentialError } from '../errors.js';
-import { mergedProfile, stringValue, type Section } from '../config/shared-config.js';
+import { mergedProfile, stringValue, type Section, type SharedConfig } from '../config/shared-config.js';
 import { ASSUME_ROLE_DURATION, durationProblem, externalIdProblem, roleArnProblem, serialNumberProblem, sessionNameProblem } from '../sts/validate.js';
 import { checkCredentialSource, credentialsFromSource } from './credential-source.js';
 import { hasStaticKeys } from './static-keys.js';
@@ -10,6 +10,21 @@ import { explainExpiredSource } from '../sts/teach.js';
 
 export function isRoleProfile(section: Section | undefined): boolean {
   return section !== undefined && 'role_arn' in section && !('web_identity_token_file' in section);
+}
+
+/**
+ * The profiles a role profile's credentials pass through, following source_profile from `name`
+ * while each is a role profile; the last is the root (its own keys, or a cycle the chain refuses).
+ */
+export function sourceProfileChain(config: SharedConfig, name: string): string[] {
+  const chain: string[] = [];
+  let current: string | undefined = name;
+  while (current !== undefined && !chain.includes(current)) {
+    chain.push(current);
+    const section = mergedProfile(config, current);
+    current = isRoleProfile(section) ? stringValue(section, 'source_profile') : undefined;
+  }
+  return chain;
 }
 
 interface RoleConfig {

@@ -1,6 +1,7 @@
 import { AwsroleError, ChainSkip, CredentialError, ExitCode } from '../errors.js';
 import type { ChainContext, Link, Resolution, TraceEntry } from './types.js';
 import type { LinkName } from './links.js';
+import { unsupportedSource } from './unsupported.js';
 
 /** An error that stopped the chain, with the trace up to that point; the link's own error is its cause. */
 export class ChainError extends AwsroleError {
@@ -40,9 +41,12 @@ export async function runChain(context: ChainContext, links: readonly Link<LinkN
       throw new ChainError(`${link.name}: ${failure.message}`, failure, trace);
     }
   }
-  const none = new CredentialError(
-    `no credentials found (profile ${context.profile.name}); tried ${links.map((link) => link.name).join(', ')}`,
-    'set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, add keys to ~/.aws/credentials, or pick a profile with --profile; `awsrole whoami --explain` shows each link',
-  );
+  const unsupported = unsupportedSource(context);
+  const none = unsupported
+    ? new CredentialError(unsupported.message, unsupported.hint)
+    : new CredentialError(
+        `no credentials found (profile ${context.profile.name}); tried ${links.map((link) => link.name).join(', ')}`,
+        'set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, add keys to ~/.aws/credentials, or pick a profile with --profile; `awsrole whoami --explain` shows each link',
+      );
   throw new ChainError(none.message, none, trace);
 }

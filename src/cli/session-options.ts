@@ -3,9 +3,9 @@ import type { Deps } from '../deps.js';
 import { UsageError } from '../errors.js';
 import type { SessionOptions } from '../session/index.js';
 import type { ParsedOptions } from './options.js';
-import type { SOURCE_OPTIONS } from './option-sets.js';
+import type { STS_SOURCE_OPTIONS } from './option-sets.js';
 
-type SourceFlags = ParsedOptions<typeof SOURCE_OPTIONS> & { tokenCode?: string | undefined };
+type SourceFlags = ParsedOptions<typeof STS_SOURCE_OPTIONS> & { tokenCode?: string | undefined };
 
 /** `--credentials-json -`: explicit params as a JSON object on stdin, so secrets never sit on argv. */
 async function readExplicitCredentials(deps: Deps, source: string | undefined): Promise<ExplicitParams | undefined> {

@@ -7,8 +7,10 @@ import { LINKS } from '../chain/links.js';
 import { runChain } from '../chain/chain.js';
 import { imdsSettingsFromContext } from '../chain/imds-settings.js';
 import type { ChainContext, ChainServices, ExplicitParams, ProfileFlag, ProfileSelection, Resolution, WebIdentityAssumer } from '../chain/types.js';
+import { isRoleProfile, sourceProfileChain } from '../chain/assume-role.js';
 import { loadSharedConfig } from '../config/load.js';
-import type { SharedConfig } from '../config/shared-config.js';
+import { mergedProfile, stringValue, type SharedConfig } from '../config/shared-config.js';
+import { UsageError } from '../errors.js';
 import type { Deps } from '../deps.js';
 import { maskKeyId } from '../output/mask.js';
 import { createStsCaller, type StsCaller } from '../sts/client.js';
@@ -68,8 +70,20 @@ function webIdentityAssumer(deps: Deps, sts: () => StsCaller): WebIdentityAssume
   };
 }
 
+/** A --token-code that no hop could use would be dropped silently: refused before anything is sent. */
+function checkTokenCodeHasDevice(config: SharedConfig, profile: ProfileSelection, options: SessionOptions): void {
+  if (options.tokenCode === undefined || options.overrides?.serialNumber !== undefined) return;
+  const hasDevice = sourceProfileChain(config, profile.name).some((name) => {
+    const section = mergedProfile(config, name);
+    return isRoleProfile(section) && stringValue(section, 'mfa_serial') !== undefined;
+  });
+  if (hasDevice) return;
+  throw new UsageError(`--token-code: no MFA device for this role: add mfa_serial to profile ${profile.name} or pass --serial-number`);
+}
+
 function createSession(deps: Deps, config: SharedConfig, profile: ProfileSelection, options: SessionOptions): Session {
   checkProfileExists(deps, config, profile);
+  checkTokenCodeHasDevice(config, profile, options);
   let caller: StsCaller | undefined;
   const sts = (): StsCaller => (caller ??= createStsCaller(resolveStsSettings(deps.env, config, profile.name, options), deps));
   const hops: HopRecord[] = [];

@@ -18,9 +18,9 @@ export function selectProfile(env: Deps['env'], flag: string | undefined, flagNa
 /** A profile that was asked for by name must exist, before any link runs (botocore: ProfileNotFound). */
 export function checkProfileExists(deps: Deps, config: SharedConfig, profile: ProfileSelection): void {
   if (profile.from === 'default' || profileExists(config, profile.name)) return;
-  const files = [config.configPath, config.credentialsPath].map((path) => displayPath(path, deps.env, deps.homedir)).join(' or ');
+  const [configFile, credentialsFile] = [config.configPath, config.credentialsPath].map((path) => displayPath(path, deps.env, deps.homedir));
   throw new ConfigError(
-    `profile ${shown(profile.name)} (from ${profile.from}) is in neither ${files}`,
+    `profile ${shown(profile.name)} (from ${profile.from}) is in neither ${configFile} nor ${credentialsFile}`,
     isProfileFlag(profile.from) ? `check the name (${profile.from}), or add the profile with \`aws configure --profile NAME\`` : `fix or unset ${profile.from}`,
   );
 }

@@ -1,6 +1,6 @@
 import { isRoleProfile } from '../../chain/assume-role.js';
 import type { Credentials } from '../../chain/types.js';
-import { mergedProfile } from '../../config/shared-config.js';
+import { mergedProfile, profileExists } from '../../config/shared-config.js';
 import type { Deps } from '../../deps.js';
 import { UsageError } from '../../errors.js';
 import { openSession, type HopOverrides } from '../../session/index.js';
@@ -63,6 +63,9 @@ export async function obtainCredentials(deps: Deps, options: AssumeOptions, how:
   if (flags.roleArn !== undefined) return obtainRoleArn(deps, options, { ...flags, roleArn: flags.roleArn });
   const session = await openSession(deps, { ...(await sessionOptions(deps, options)), overrides: flags });
   const { profile } = session;
+  if (!how.allowPlain && profile.from === 'default' && !profileExists(session.config, profile.name)) {
+    throw new UsageError('nothing to assume: no --role-arn, no --profile, and no default profile', 'pass --role-arn ARN, or --profile NAME for a profile with role_arn');
+  }
   if (!how.allowPlain && !isRoleProfile(mergedProfile(session.config, profile.name))) {
     throw new UsageError(
       `nothing to assume: profile ${profile.name} (from ${profile.from}) has no role_arn`,

@@ -1,4 +1,4 @@
-import { isRoleProfile } from '../../chain/assume-role.js';
+import { isRoleProfile, sourceProfileChain } from '../../chain/assume-role.js';
 import type { Credentials } from '../../chain/types.js';
 import { readMfaSession, writeMfaSession } from '../../cache/mfa-cache.js';
 import { mergedProfile, stringValue, type SharedConfig } from '../../config/shared-config.js';
@@ -13,23 +13,6 @@ import { durationFlag, serialFlag, tokenCodeFlag } from '../flags.js';
 import { OUTPUT_OPTIONS, SOURCE_OPTIONS } from '../option-sets.js';
 import { sessionOptions } from '../session-options.js';
 
-/**
- * GetSessionToken needs long-term keys: for a role profile, the MFA session belongs to the
- * profile at the root of its source_profile chain (whose keys a later `assume` signs with).
- */
-function longTermProfile(config: SharedConfig, name: string): string {
-  const seen = new Set<string>();
-  let current = name;
-  while (!seen.has(current)) {
-    seen.add(current);
-    const section = mergedProfile(config, current);
-    const next = stringValue(section, 'source_profile');
-    if (!isRoleProfile(section) || next === undefined || next === current) return current;
-    current = next;
-  }
-  return current;
-}
-
 /** The profile's mfa_serial, held to STS's rules like any value from a file (exit 5). */
 function profileSerial(config: SharedConfig, profile: string): string | undefined {
   const serial = stringValue(mergedProfile(config, profile), 'mfa_serial');
@@ -38,11 +21,14 @@ function profileSerial(config: SharedConfig, profile: string): string | undefine
   return serial;
 }
 
-/** The session whose chain gives the long-term keys: the selected profile's, or its source_profile root's. */
+/**
+ * GetSessionToken needs long-term keys: for a role profile, the MFA session belongs to the
+ * profile at the root of its source_profile chain (whose keys a later `assume` signs with).
+ */
 function longTermSession(session: Session): Session {
   const { config, profile } = session;
   if (!isRoleProfile(mergedProfile(config, profile.name))) return session;
-  return session.forProfile(longTermProfile(config, profile.name), `source_profile of ${profile.name}`);
+  return session.forProfile(sourceProfileChain(config, profile.name).at(-1) ?? profile.name, `source_profile of ${profile.name}`);
 }
 
 /** `awsrole mfa`: an MFA session (GetSessionToken), cached so later role hops need no new code. */

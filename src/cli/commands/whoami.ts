@@ -7,7 +7,7 @@ import { openSession, type Session } from '../../session/index.js';
 import { getCallerIdentity, type CallerIdentity } from '../../sts/operations.js';
 import { defineCommand } from '../command.js';
 import { painter, renderHops, renderProfileLine, renderTrace } from '../explain.js';
-import { SOURCE_OPTIONS, TOKEN_CODE_OPTION } from '../option-sets.js';
+import { STS_SOURCE_OPTIONS, TOKEN_CODE_OPTION } from '../option-sets.js';
 import { sessionOptions } from '../session-options.js';
 
 interface WhoamiView {
@@ -72,7 +72,7 @@ export const whoamiCommand = defineCommand({
   name: 'whoami',
   description: 'GetCallerIdentity, and which link of the chain supplied the credentials',
   options: [
-    ...SOURCE_OPTIONS,
+    ...STS_SOURCE_OPTIONS,
     { flags: '--json', description: 'print JSON' },
     { flags: '--explain', description: 'print every link of the chain: found, skipped (why), shadowed' },
     TOKEN_CODE_OPTION,
