@@ -8,14 +8,14 @@ import { FIXTURE, startStsServer, type StsRig } from '../rigs/sts-server.js';
 import { makeHome, type FakeHome } from '../support/cli.js';
 import { testDeps, type TestDeps } from '../support/deps.js';
 
-const { alice, roles } = FIXTURE;
+const { alice, bob, roles } = FIXTURE;
 let rig: StsRig;
 let home: FakeHome;
 
 beforeAll(async () => {
   rig = await startStsServer();
   home = await makeHome({
-    '.aws/credentials': `[alice]\naws_access_key_id = ${alice.accessKeyId}\naws_secret_access_key = ${alice.secretAccessKey}\n`,
+    '.aws/credentials': `[alice]\naws_access_key_id = ${alice.accessKeyId}\naws_secret_access_key = ${alice.secretAccessKey}\n\n[bob]\naws_access_key_id = ${bob.accessKeyId}\naws_secret_access_key = ${bob.secretAccessKey}\n`,
     '.aws/config': [
       `[profile mfa]\nrole_arn = ${roles.mfaAdmin}\nsource_profile = keyless\nmfa_serial = ${alice.mfaSerial}\n`,
       `[profile chained]\nrole_arn = ${roles.deploy}\nsource_profile = mfa\n`,
@@ -79,6 +79,7 @@ describe('help and names', () => {
 
 describe('--token-code with no MFA device', () => {
   it('is refused before anything is sent, naming what would use it', async () => {
+    rig.reset();
     const message = '--token-code: no MFA device for this role: add mfa_serial to profile alice or pass --serial-number';
     await expectFailure(['export', '--profile', 'alice', '--token-code', '123456'], 2, `awsrole: ${message}\n`);
     await expectFailure(['assume', '--role-arn', roles.deploy, '--profile', 'alice', '--token-code', '123456'], 2, `awsrole: ${message}\n`);
@@ -120,5 +121,24 @@ describe('decode-message', () => {
     expect(deps.stderr.text()).toBe('');
     expect(deps.stdout.text()).toBe('{\n  "allowed": false\n}\n');
     expect(code).toBe(0);
+  });
+});
+
+describe('an AccessDenied on AssumeRole', () => {
+  it('lists every condition a trust policy can impose, and what this call did not send', async () => {
+    await expectFailure(
+      ['assume', '--profile', 'bob', '--role-arn', roles.deploy, '--external-id', 'partner-7'],
+      4,
+      `awsrole: STS denied AssumeRole on ${roles.deploy} for ${bob.arn}.\n` +
+        '  All must hold:\n' +
+        `    1. the caller's IAM policies allow sts:AssumeRole on ${roles.deploy}\n` +
+        `    2. the role's trust policy names the caller (${bob.arn}) or its account as a principal\n` +
+        "    3. the trust policy's conditions hold; of what they can require, this call:\n" +
+        '       - MFA (aws:MultiFactorAuthPresent): not sent: add mfa_serial to the profile or pass --serial-number\n' +
+        '       - external id (sts:ExternalId): sent (an external id)\n' +
+        '       - source identity (sts:SourceIdentity): not sent (awsrole does not set one)\n' +
+        '       - session tags (aws:RequestTag): not sent (awsrole does not set them)\n' +
+        "  hint: check them with your administrator (the trust policy and the caller's policies); `awsrole decode-message` decodes an encoded authorization message if STS gave one\n",
+    );
   });
 });
