@@ -31,8 +31,22 @@ function trustConditions(request: AssumeRoleRequest): string[] {
   ];
 }
 
+/** "DurationSeconds exceeds the MaxSessionDuration": the role's own limit, and the two ways past it. */
+function explainDurationRefusal(error: StsRefusedError, request: AssumeRoleRequest): StsRefusedError {
+  const roleName = request.roleArn.split('/').at(-1) ?? request.roleArn;
+  const asked = request.durationSeconds === undefined ? '' : ` (${request.durationSeconds} s were asked)`;
+  return new StsRefusedError(
+    error.code,
+    error.operation,
+    `${error.message}${asked}`,
+    `the role's MaxSessionDuration (1 h unless raised, at most 12 h) caps every session of it: ask for less with --duration (e.g. --duration 1h) or duration_seconds, ` +
+      `or have the role's maximum raised: aws iam update-role --role-name ${roleName} --max-session-duration 43200`,
+  );
+}
+
 /** Turns an AssumeRole refusal into a message that says which conditions must hold, and which this call did not meet. */
 export async function explainAssumeRoleFailure(error: unknown, caller: StsCaller, source: Credentials, request: AssumeRoleRequest): Promise<unknown> {
+  if (error instanceof StsRefusedError && error.code === 'ValidationError' && /MaxSessionDuration/.test(error.message)) return explainDurationRefusal(error, request);
   if (!(error instanceof StsRefusedError) || error.code !== 'AccessDenied') return error;
   if (request.serialNumber !== undefined && isBadMfaCode(error)) {
     return new RefusedError(

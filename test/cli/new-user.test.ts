@@ -142,3 +142,15 @@ describe('an AccessDenied on AssumeRole', () => {
     );
   });
 });
+
+describe('a duration over the role maximum', () => {
+  it("says the role's MaxSessionDuration caps it, and how to ask for less or raise it", async () => {
+    await expectFailure(
+      ['assume', '--profile', 'alice', '--role-arn', roles.partner, '--external-id', FIXTURE.partnerExternalId, '--duration', '2h'],
+      4,
+      `awsrole: STS refused AssumeRole (ValidationError) for key ****${alice.accessKeyId.slice(-4)}: The requested DurationSeconds exceeds the MaxSessionDuration set for this role. (7200 s were asked)\n` +
+        "  hint: the role's MaxSessionDuration (1 h unless raised, at most 12 h) caps every session of it: ask for less with --duration (e.g. --duration 1h) or duration_seconds, " +
+        `or have the role's maximum raised: aws iam update-role --role-name ${roles.partner.split('/').at(-1) ?? ''} --max-session-duration 43200\n`,
+    );
+  });
+});
