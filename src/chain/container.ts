@@ -11,7 +11,7 @@ import { isIPv4 } from 'node:net';
 import type { Deps } from '../deps.js';
 import { HttpFailure, type HttpResponse } from '../http.js';
 import { ChainSkip, ConfigError, CredentialError, NetworkError } from '../errors.js';
-import type { Link } from './types.js';
+import { defineLink } from './types.js';
 import type { Credentials } from '../domain/credentials.js';
 import type { Env } from '../domain/env.js';
 import { parseIsoTime } from '../domain/time.js';
@@ -206,10 +206,14 @@ export async function fetchContainerCredentials(deps: Deps): Promise<ContainerCr
   throw last.network ? new NetworkError(message, hint) : new CredentialError(message, hint);
 }
 
-export const containerLink: Link = {
+export const containerLink = defineLink({
   name: 'container-role',
   async resolve(context) {
     const found = await fetchContainerCredentials(context.deps);
     return { credentials: found.credentials, detail: found.detail };
   },
-};
+  describe: ({ deps }) =>
+    deps.env['AWS_CONTAINER_CREDENTIALS_RELATIVE_URI'] !== undefined || deps.env['AWS_CONTAINER_CREDENTIALS_FULL_URI'] !== undefined
+      ? 'container credentials (AWS_CONTAINER_CREDENTIALS_*)'
+      : undefined,
+});

@@ -2,14 +2,14 @@ import { ChainSkip, ConfigError, CredentialError } from '../errors.js';
 import { containerLink } from './container.js';
 import { credentialsFromEnv } from './env.js';
 import { imdsLink } from './imds.js';
-import type { ChainContext } from './types.js';
+import type { ChainContext, Link } from './types.js';
 import type { Credentials } from '../domain/credentials.js';
 
 /** Credentials, or why there were none. */
 type Sourced = Credentials | { missing: string };
 type Sourcer = (context: ChainContext) => Promise<Sourced>;
 
-async function fromLink(link: typeof imdsLink, context: ChainContext): Promise<Sourced> {
+async function fromLink(link: Link, context: ChainContext): Promise<Sourced> {
   try {
     return (await link.resolve(context)).credentials;
   } catch (error) {

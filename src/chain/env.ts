@@ -1,7 +1,7 @@
 import { ChainSkip, CredentialError } from '../errors.js';
 import { assertNotExpired } from './expiration.js';
 import { parseExpiration } from '../domain/time.js';
-import { isProfileFlag, type Link } from './types.js';
+import { defineLink, isProfileFlag } from './types.js';
 import type { Credentials } from '../domain/credentials.js';
 import type { Env } from '../domain/env.js';
 
@@ -30,7 +30,7 @@ export function credentialsFromEnv(env: Env, now: Date): Credentials | undefined
 }
 
 /** Link 2: environment variables; `--profile` turns it off, AWS_PROFILE does not. */
-export const envLink: Link = {
+export const envLink = defineLink({
   name: 'env',
   async resolve({ deps, profile }) {
     if (isProfileFlag(profile.from)) throw new ChainSkip(`not read: ${profile.from} was given`);
@@ -38,4 +38,5 @@ export const envLink: Link = {
     if (credentials === undefined) throw new ChainSkip('AWS_ACCESS_KEY_ID is not set');
     return { credentials, detail: 'AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment' };
   },
-};
+  describe: ({ deps, profile }) => (!isProfileFlag(profile.from) && deps.env['AWS_ACCESS_KEY_ID'] ? 'AWS_ACCESS_KEY_ID in the environment' : undefined),
+});

@@ -11,7 +11,7 @@ import type { Deps } from '../deps.js';
 import { HttpFailure, type HttpResponse } from '../http.js';
 import { ChainSkip, CredentialError } from '../errors.js';
 import { imdsSettingsFromContext, type ImdsSettings } from './imds-settings.js';
-import type { Link } from './types.js';
+import { defineLink } from './types.js';
 import type { Credentials } from '../domain/credentials.js';
 import { isoSeconds, parseIsoTime } from '../domain/time.js';
 import { controlsAsSpaces, plural } from '../domain/text.js';
@@ -289,11 +289,12 @@ export async function fetchInstanceCredentials(deps: Deps, settings: ImdsSetting
   };
 }
 
-export const imdsLink: Link = {
+export const imdsLink = defineLink({
   name: 'iam-role',
   async resolve(context) {
     const settings = imdsSettingsFromContext(context);
     const found = await fetchInstanceCredentials(context.deps, settings);
     return { credentials: found.credentials, detail: found.detail };
   },
-};
+  describe: ({ deps }) => (deps.env['AWS_EC2_METADATA_DISABLED']?.toLowerCase() === 'true' ? undefined : 'the EC2 instance role, if this machine has one'),
+});

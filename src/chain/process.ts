@@ -4,7 +4,7 @@ import { mergedProfile, stringValue } from '../config/shared-config.js';
 import { assertNotExpired } from './expiration.js';
 import { parseExpiration } from '../domain/time.js';
 import { maskKeyId } from '../output/mask.js';
-import type { ChainContext, Link, LinkResult } from './types.js';
+import { defineLink, type ChainContext, type LinkResult } from './types.js';
 import type { Credentials } from '../domain/credentials.js';
 
 /** botocore has no limit; a hung helper must not hang every shell that calls awsrole. */
@@ -82,7 +82,12 @@ export function parseProcessOutput(stdout: string, where: string): Credentials {
 }
 
 /** Link: credential_process (between the two files' static keys, as in botocore). */
-export const processLink: Link = {
+export const processLink = defineLink({
   name: 'custom-process',
   resolve: (context) => fromProcess(context, context.profile.name),
-};
+  resolveProfile: fromProcess,
+  describe: (context) =>
+    stringValue(mergedProfile(context.config, context.profile.name), 'credential_process') === undefined
+      ? undefined
+      : `credential_process of profile ${context.profile.name}`,
+});

@@ -362,7 +362,7 @@ describe('refusals (exit 4, stdout empty, no secret on stderr)', () => {
     expect(result.code).toBe(4);
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain(`STS denied AssumeRole on ${ROLE_DEPLOY} for ${USER_MALLORY}`);
-    expect(result.stderr).toContain('Both must hold');
+    expect(result.stderr).toContain('All must hold');
     expect(result.stderr).toContain(`the caller's IAM policies allow sts:AssumeRole on ${ROLE_DEPLOY}`);
     expect(result.stderr).toContain(`the role's trust policy names the caller (${USER_MALLORY})`);
   });
@@ -372,7 +372,7 @@ describe('refusals (exit 4, stdout empty, no secret on stderr)', () => {
     expect(result.code).toBe(4);
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain(`STS denied AssumeRole on ${ROLE_LOCKED} for ${USER_ALICE}`);
-    expect(result.stderr).toContain('Both must hold');
+    expect(result.stderr).toContain('All must hold');
   });
 
   // Regression: the role-session cache key once held only the AssumeRole arguments (as the AWS
