@@ -154,7 +154,7 @@ describe('GetCallerIdentity', () => {
     const body = await unsigned.text();
     expect(body).toMatch(/<ErrorResponse xmlns="https:\/\/sts\.amazonaws\.com\/doc\/2011-06-15\/">/);
     expect(body).toContain('<Code>MissingAuthenticationToken</Code>');
-    const unknown = await fetch(`${rig.url}/?Action=GetFederationToken&Version=2011-06-15`);
+    const unknown = await fetch(`${rig.url}/?Action=GetAccessKeyInfo&Version=2011-06-15`);
     expect(unknown.status).toBe(400);
     expect(await unknown.text()).toContain('<Code>InvalidAction</Code>');
   });
