@@ -1,0 +1,71 @@
+/**
+ * `awsrole console` with a real browser: Debian's Chromium, driven by playwright-core, as
+ * $BROWSER. It lands on the local federation endpoint's login page with the sign-in token the
+ * endpoint issued and the destination awsrole asked for. Under CI a missing Chromium fails;
+ * elsewhere the test is skipped with one line saying why.
+ */
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { run } from '../../src/main.js';
+import { startFederationServer, type FederationRig } from '../rigs/federation-server.js';
+import { FIXTURE, startStsServer, type StsRig } from '../rigs/sts-server.js';
+import { makeHome, type FakeHome } from '../support/cli.js';
+import { testDeps } from '../support/deps.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const INSTALL = 'apt-get install -y chromium';
+const present = existsSync(CHROMIUM);
+const required = process.env['CI'] === 'true';
+const DRIVER = join(dirname(fileURLToPath(import.meta.url)), 'browser-driver.mjs');
+if (!present && !required) console.warn(`skipped: console sign-in in a real browser needs ${CHROMIUM} (${INSTALL})`);
+
+describe.skipIf(!present && !required)(`console sign-in in a real browser (${CHROMIUM})`, () => {
+  const { alice, roles } = FIXTURE;
+  let sts: StsRig;
+  let federation: FederationRig;
+  let home: FakeHome;
+
+  beforeAll(async () => {
+    sts = await startStsServer();
+    federation = await startFederationServer(sts.model);
+    home = await makeHome({
+      '.aws/credentials': `[alice]\naws_access_key_id = ${alice.accessKeyId}\naws_secret_access_key = ${alice.secretAccessKey}\n`,
+      '.aws/config': `[profile deploy]\nrole_arn = ${roles.deploy}\nsource_profile = alice\nregion = eu-central-1\n`,
+    });
+  });
+  afterAll(async () => {
+    await federation?.close();
+    await sts?.close();
+    await home?.cleanup();
+  });
+
+  it('chromium is installed', () => {
+    expect(present, `${CHROMIUM} is missing: ${INSTALL}`).toBe(true);
+  });
+
+  it.skipIf(!present)('$BROWSER (headless Chromium) lands on the login page with the issued SigninToken and the destination', { timeout: 120_000 }, async () => {
+    const browser = await home.write('bin/browser', `#!/bin/sh\nexec "${process.execPath}" "${DRIVER}" "$@"\n`, 0o700);
+    const resultFile = home.path('browser-result.json');
+    const deps = testDeps(home.dir, {
+      env: { USER: 'tester', AWS_ENDPOINT_URL_STS: sts.url, AWS_ENDPOINT_URL_SIGNIN: federation.url, BROWSER: browser, AWSROLE_TEST_BROWSER_RESULT: resultFile },
+    });
+    const code = await run(deps, ['node', 'awsrole', 'console', '--profile', 'deploy', '--service', 'cloudformation']);
+    expect({ code, stdout: deps.stdout.text(), stderr: deps.stderr.text() }).toEqual({ code: 0, stdout: '', stderr: '' });
+
+    const issued = federation.calls.find((call) => call.action === 'getSigninToken');
+    expect(issued?.status, issued?.refusal).toBe(200);
+    const landed = JSON.parse(await readFile(resultFile, 'utf8')) as Record<string, unknown>;
+    expect(landed).toMatchObject({
+      status: 200,
+      title: 'federation rig: signed in',
+      signinToken: issued?.signinToken,
+      destination: 'https://eu-central-1.console.aws.amazon.com/cloudformation/home?region=eu-central-1',
+      issuer: 'awsrole',
+    });
+    expect(String(landed['url'])).toMatch(new RegExp(`^${federation.url}/federation\\?Action=login&`));
+    expect(federation.calls.filter((call) => call.action === 'login').map((call) => call.status)).toEqual([200]);
+  });
+});
