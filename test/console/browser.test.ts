@@ -8,12 +8,10 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { run } from '../../src/main.js';
-import { startFederationServer, type FederationRig } from '../rigs/federation-server.js';
-import { FIXTURE, startStsServer, type StsRig } from '../rigs/sts-server.js';
-import { makeHome, type FakeHome } from '../support/cli.js';
 import { testDeps } from '../support/deps.js';
+import { useConsoleRigs } from './rigs.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const INSTALL = 'apt-get install -y chromium';
@@ -23,30 +21,14 @@ const DRIVER = join(dirname(fileURLToPath(import.meta.url)), 'browser-driver.mjs
 if (!present && !required) console.warn(`skipped: console sign-in in a real browser needs ${CHROMIUM} (${INSTALL})`);
 
 describe.skipIf(!present && !required)(`console sign-in in a real browser (${CHROMIUM})`, () => {
-  const { alice, roles } = FIXTURE;
-  let sts: StsRig;
-  let federation: FederationRig;
-  let home: FakeHome;
-
-  beforeAll(async () => {
-    sts = await startStsServer();
-    federation = await startFederationServer(sts.model);
-    home = await makeHome({
-      '.aws/credentials': `[alice]\naws_access_key_id = ${alice.accessKeyId}\naws_secret_access_key = ${alice.secretAccessKey}\n`,
-      '.aws/config': `[profile deploy]\nrole_arn = ${roles.deploy}\nsource_profile = alice\nregion = eu-central-1\n`,
-    });
-  });
-  afterAll(async () => {
-    await federation?.close();
-    await sts?.close();
-    await home?.cleanup();
-  });
+  const rigs = useConsoleRigs('region = eu-central-1\n');
 
   it('chromium is installed', () => {
     expect(present, `${CHROMIUM} is missing: ${INSTALL}`).toBe(true);
   });
 
   it.skipIf(!present)('$BROWSER (headless Chromium) lands on the login page with the issued SigninToken and the destination', { timeout: 120_000 }, async () => {
+    const { sts, federation, home } = rigs;
     const browser = await home.write('bin/browser', `#!/bin/sh\nexec "${process.execPath}" "${DRIVER}" "$@"\n`, 0o700);
     const resultFile = home.path('browser-result.json');
     const deps = testDeps(home.dir, {

@@ -4,35 +4,25 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { run } from '../../src/main.js';
-import { startFederationServer, type FederationRig } from '../rigs/federation-server.js';
-import { FIXTURE, startStsServer, type Session, type StsRig } from '../rigs/sts-server.js';
-import { CANARIES, makeHome, type FakeHome } from '../support/cli.js';
+import type { FederationRig } from '../rigs/federation-server.js';
+import { FIXTURE, type Session, type StsRig } from '../rigs/sts-server.js';
+import { CANARIES, type FakeHome } from '../support/cli.js';
 import { testDeps, type TestDeps } from '../support/deps.js';
+import { useConsoleRigs } from './rigs.js';
 
 const { alice, roles } = FIXTURE;
 const HOME_PAGE = 'https://eu-west-1.console.aws.amazon.com/console/home?region=eu-west-1';
 const ALLOW_ALL = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}';
 
+const rigs = useConsoleRigs();
 let sts: StsRig;
 let federation: FederationRig;
 let home: FakeHome;
 
-beforeAll(async () => {
-  sts = await startStsServer();
-  federation = await startFederationServer(sts.model);
-  home = await makeHome({
-    '.aws/credentials': `[alice]\naws_access_key_id = ${alice.accessKeyId}\naws_secret_access_key = ${alice.secretAccessKey}\n`,
-    '.aws/config': [`[profile deploy]\nrole_arn = ${roles.deploy}\nsource_profile = alice\n`, `[profile chained]\nrole_arn = ${roles.admin}\nsource_profile = deploy\n`].join('\n'),
-  });
-});
-afterAll(async () => {
-  await federation.close();
-  await sts.close();
-  await home.cleanup();
-});
 beforeEach(() => {
+  ({ sts, federation, home } = rigs);
   sts.reset();
   federation.reset();
 });
