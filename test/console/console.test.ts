@@ -202,6 +202,25 @@ describe('refusals', () => {
     expect(sts.calls).toEqual([]);
   });
 
+  it("the role ARN's partition wins over the region's: an aws console page for an aws-cn role is refused before any call", async () => {
+    const cnRole = 'arn:aws-cn:iam::111122223333:role/deploy';
+    const result = await awsrole(['--profile', 'alice', '--role-arn', cnRole, '--region', 'us-east-1', '--destination', 'https://console.aws.amazon.com/', '--print']);
+    expect(result).toMatchObject({
+      code: 2,
+      stdout: '',
+      stderr:
+        'awsrole: --destination: "https://console.aws.amazon.com/" is not an https page of the aws-cn console (console.amazonaws.cn)\n' +
+        '  hint: write it like https://cn-north-1.console.amazonaws.cn/ec2/home?region=cn-north-1, or use --service NAME\n',
+    });
+    expect(sts.calls).toEqual([]);
+  });
+
+  it('--duration outside 15 min–12 h: exit 2 before any call', async () => {
+    const result = await awsrole(['--profile', 'alice', '--duration', '13h', '--print']);
+    expect(result).toMatchObject({ code: 2, stdout: '', stderr: 'awsrole: --duration: a duration must be 900–43200 seconds (got 46800)\n' });
+    expect(sts.calls).toEqual([]);
+  });
+
   it('--service with --destination: exit 2', async () => {
     const result = await awsrole(['--profile', 'deploy', '--service', 's3', '--destination', 'https://console.aws.amazon.com/', '--print']);
     expect(result).toMatchObject({ code: 2, stdout: '', stderr: 'awsrole: --service and --destination both name the page to open\n  hint: pass one of them\n' });

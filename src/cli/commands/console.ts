@@ -11,10 +11,14 @@ import { durationFlag } from '../flags.js';
 import { ASSUME_OPTIONS } from '../option-sets.js';
 import { obtainCredentials } from './assume.js';
 
+/** What --region and --duration mean here, where they shape the console session too. */
+const CONSOLE_MEANING: Partial<Record<string, string>> = {
+  '--region <region>': 'region for STS and the console page (and its partition when there is no role ARN)',
+  '--duration <duration>': 'console (and role) session length: seconds, or 1h, 90m (900 s to 12 h; 1 h when chained; long-term keys: default 12 h)',
+};
+
 const CONSOLE_OPTIONS = [
-  ...ASSUME_OPTIONS.map((option) =>
-    option.flags === '--region <region>' ? { ...option, description: 'region for STS and the console page (and its partition when there is no role ARN)' } : option,
-  ),
+  ...ASSUME_OPTIONS.map((option) => ({ ...option, description: CONSOLE_MEANING[option.flags] ?? option.description })),
   { flags: '--service <name>', description: "open this service's console home (s3, ec2, iam...)" },
   { flags: '--destination <url>', description: 'open this https console page (on the partition console host)' },
   { flags: '--print', description: 'print the sign-in URL (a credential for 15 minutes) instead of opening a browser' },
