@@ -5,6 +5,7 @@
  * elsewhere the test is skipped with one line saying why.
  */
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,17 +15,31 @@ import { testDeps } from '../support/deps.js';
 import { useConsoleRigs } from './rigs.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-const INSTALL = 'apt-get install -y chromium';
-const present = existsSync(CHROMIUM);
-const required = process.env['CI'] === 'true';
 const DRIVER = join(dirname(fileURLToPath(import.meta.url)), 'browser-driver.mjs');
-if (!present && !required) console.warn(`skipped: console sign-in in a real browser needs ${CHROMIUM} (${INSTALL})`);
+
+function resolves(name: string): boolean {
+  try {
+    createRequire(import.meta.url).resolve(name);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** What is missing, each with the command that installs it. */
+const missing = [
+  ...(existsSync(CHROMIUM) ? [] : [`${CHROMIUM} (apt-get install -y chromium)`]),
+  ...(resolves('playwright-core') ? [] : ['playwright-core (npm install)']),
+];
+const present = missing.length === 0;
+const required = process.env['CI'] === 'true';
+if (!present && !required) console.warn(`skipped: console sign-in in a real browser needs ${missing.join(' and ')}`);
 
 describe.skipIf(!present && !required)(`console sign-in in a real browser (${CHROMIUM})`, () => {
   const rigs = useConsoleRigs('region = eu-central-1\n');
 
-  it('chromium is installed', () => {
-    expect(present, `${CHROMIUM} is missing: ${INSTALL}`).toBe(true);
+  it('chromium and playwright-core are installed', () => {
+    expect(missing, `missing: ${missing.join(', ')}`).toEqual([]);
   });
 
   it.skipIf(!present)('$BROWSER (headless Chromium) lands on the login page with the issued SigninToken and the destination', { timeout: 120_000 }, async () => {
