@@ -24,7 +24,10 @@ export function cacheFolderDistrust(stats: Stats, uid: number | undefined): stri
 
 type FolderState = 'trusted' | 'distrusted' | 'missing';
 
-/** Per run (one stderr) and folder: checked, and warned about, once. */
+/**
+ * Each folder is checked, and warned about, once per run. A run is keyed by its stderr: the CLI
+ * and each API call build their own, while --debug copies Deps but keeps the stream.
+ */
 const verdicts = new WeakMap<object, Map<string, FolderState>>();
 
 async function folderState(deps: Deps, folder: string): Promise<FolderState> {
