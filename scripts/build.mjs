@@ -25,6 +25,7 @@
 // leaves no import() of a built-in, which a vm.Script could not run.
 import { build } from 'esbuild';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { DEFERRED_BUILTINS } from './deferred-builtins.mjs';
 import { trainCodeCache } from './train-code-cache.mjs';
 import { builtinModules, createRequire } from 'node:module';
 import { createHash } from 'node:crypto';
@@ -64,14 +65,6 @@ const common = {
 
 const builtins = new Set(builtinModules);
 const requireBuiltin = createRequire(import.meta.url);
-
-/**
- * Built-ins that cost a millisecond or more to load and that start-up code imports for a path
- * it rarely takes (commander's executable subcommands and deps.ts's spawn → child_process;
- * cache keys → crypto; IP checks of custom endpoints → net; the SDK's HTTP/2 handler and
- * compression → http2, zlib): loaded on first use of one of their exports.
- */
-const DEFERRED_BUILTINS = new Set(['child_process', 'crypto', 'fs/promises', 'net', 'tty', 'http', 'https', 'http2', 'zlib'].map((id) => `node:${id}`));
 
 /**
  * esbuild hands a CommonJS module to an importing ES module through __toESM, which copies every
