@@ -317,7 +317,7 @@ if (WRITE) {
   } catch {
     // not a git checkout
   }
-  const intro = `# Benchmark\n\nWritten by \`npm run bench\` (scripts/bench.mjs)${commit ? ` on top of ${commit} (with the work tree as it was)` : ''}. Targets from DESIGN.md, "Performance targets".\n\n`;
+  const intro = `# Benchmark\n\nWritten by \`npm run bench\` (scripts/bench.mjs)${commit ? ` on top of ${commit} (with the work tree as it was)` : ''}. Targets from [design.md](design.md#performance-targets); what the cheap commands may load: [startup.md](startup.md).\n\n`;
   const previous = existsSync(doc) ? readFileSync(doc, 'utf8') : '';
   const analysis = previous.includes('\n## ') ? previous.slice(previous.indexOf('\n## ')) : '';
   writeFileSync(doc, `${intro}${report}${analysis}`);
