@@ -101,6 +101,23 @@ describe('role sessions', () => {
     expect(issuedSession(call).role?.arn).toBe(roles.deploy);
   });
 
+  it('a role that requires MFA: AssumeRole with the code, then the console as that role', async () => {
+    const result = await awsrole(['--profile', 'alice', '--role-arn', roles.mfaAdmin, '--serial-number', alice.mfaSerial, '--token-code', alice.mfaCode, '--print']);
+    const { url, call } = signedIn();
+    expect(result).toMatchObject({ code: 0, stdout: `${url}\n`, stderr: '' });
+    expect(sts.calls.map((c) => [c.action, c.params['SerialNumber'], c.params['TokenCode']])).toEqual([['AssumeRole', alice.mfaSerial, alice.mfaCode]]);
+    expect(issuedSession(call)).toMatchObject({ role: { arn: roles.mfaAdmin }, mfa: true });
+  });
+
+  it('web identity (the winning link gives a role session): no GetCallerIdentity, signed in as the role', async () => {
+    const tokenFile = await home.write('web-identity-token', FIXTURE.webIdentity.token);
+    const result = await awsrole(['--print'], { AWS_WEB_IDENTITY_TOKEN_FILE: tokenFile, AWS_ROLE_ARN: roles.web });
+    const { url, call } = signedIn();
+    expect(result).toMatchObject({ code: 0, stdout: `${url}\n`, stderr: '' });
+    expect(stsActions()).toEqual(['AssumeRoleWithWebIdentity']);
+    expect(issuedSession(call).role?.arn).toBe(roles.web);
+  });
+
   it('--destination on the partition console host is used as given', async () => {
     const destination = 'https://console.aws.amazon.com/iam/home#/roles';
     const result = await awsrole(['--profile', 'deploy', '--destination', destination, '--print']);
