@@ -26,7 +26,7 @@ beforeAll(async () => {
   await mapLimit(cases, PARALLEL, async (c) => {
     runs.set(c.name, await runAwsrole(c));
   });
-}, 120_000);
+});
 
 function awsroleWant(c: ChainCase): Want {
   return c.deviation?.awsrole ?? c.want;

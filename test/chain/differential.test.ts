@@ -56,7 +56,7 @@ beforeAll(async () => {
     const [boto, aws] = await Promise.all([runBotocore(c, botocore), cliBuilt ? runAwsrole(c) : Promise.resolve(undefined)]);
     outcomes.set(c.name, { boto, aws });
   });
-}, 120_000);
+});
 
 afterAll(() => server?.close());
 
@@ -75,7 +75,7 @@ describe('the harness', () => {
     const sample = cases.filter((c) => ['§1', '§4', '§7', '§10'].includes(c.spec)).filter((_, i) => i % 9 === 0);
     const single = await mapLimit(sample, PARALLEL, (c) => runBotocore(c));
     expect(single.map((run) => botocoreAsWant(run.result))).toEqual(sample.map((c) => botocoreAsWant(outcome(c).boto.result)));
-  }, 30_000);
+  });
 
   it('refuses to run a case whose STS or IMDS is not on loopback', async () => {
     // Both addresses are rejected before anything is spawned: never contacted.

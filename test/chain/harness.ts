@@ -18,10 +18,12 @@ import { FIXTURE, isoSeconds, startStsServer } from '../rigs/sts-server.js';
 import type { Session, StsCall, StsRig } from '../rigs/sts-server.js';
 import type { ChainCase, RoleCall, Want, WantFound } from './cases.js';
 import { AWSROLE_BIN, guardedEnv, ROOT } from '../support/cli.js';
+import { trackedGroup } from '../support/cleanup.js';
 
 export { AWSROLE_BIN, ROOT };
 const BOTOCORE_SCRIPT = join(ROOT, 'test', 'chain', 'botocore_resolve.py');
-const SPAWN_TIMEOUT_MS = 20_000;
+/** A run still going after this is hung (a safety net far beyond a loaded machine's slowness). */
+const SPAWN_TIMEOUT_MS = 120_000;
 
 export interface Spawned {
   code: number | null;
@@ -59,7 +61,7 @@ export interface RunResult<T> {
 /** Runs `command` with no terminal (own session), stdin at EOF, and a hard timeout. */
 export function spawnCapture(command: string, args: readonly string[], env: Record<string, string>, cwd: string): Promise<Spawned> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(command, args, { env: guardedEnv(env), cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = trackedGroup(spawn(command, args, { env: guardedEnv(env), cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] }));
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let timedOut = false;
@@ -277,12 +279,14 @@ export class BotocoreServer {
 
   constructor() {
     // The server's own environment is empty but for PATH: nothing can leak in at import time.
-    this.child = spawn('python3', [BOTOCORE_SCRIPT, '--serve'], {
-      env: { PATH: process.env['PATH'] ?? '/usr/local/bin:/usr/bin:/bin' },
-      cwd: tmpdir(),
-      detached: true,
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    this.child = trackedGroup(
+      spawn('python3', [BOTOCORE_SCRIPT, '--serve'], {
+        env: { PATH: process.env['PATH'] ?? '/usr/local/bin:/usr/bin:/bin' },
+        cwd: tmpdir(),
+        detached: true,
+        stdio: ['pipe', 'pipe', 'pipe'],
+      }),
+    );
     this.child.stdout.setEncoding('utf8');
     this.child.stdout.on('data', (chunk: string) => this.receive(chunk));
     this.child.stderr.on('data', (chunk: Buffer) => {

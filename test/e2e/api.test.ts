@@ -1,11 +1,11 @@
 /** The programmatic API, and botocore's explicit-parameter link (spec §3), which only it and --credentials-json reach. */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AwsroleError, resolveCredentials } from '../../src/api.js';
 import { FIXTURE, startStsServer, type StsRig } from '../rigs/sts-server.js';
 import { makeHome, ROOT, runCli, runCommand, type FakeHome } from '../support/cli.js';
+import { tempDir } from '../support/cleanup.js';
 
 const FILE_KEY = 'AKIDAPIFILE000000001';
 let home: FakeHome;
@@ -69,7 +69,7 @@ describe('the built API (dist/index.mjs), as an application uses it', () => {
   let work: string;
   beforeAll(async () => {
     rig = await startStsServer();
-    work = await mkdtemp(join(tmpdir(), 'awsrole-api-app-'));
+    work = tempDir('awsrole-api-app-');
     const app = `import { resolveCredentials } from ${JSON.stringify(join(ROOT, 'dist', 'index.mjs'))};\nconst result = await resolveCredentials({ env: process.env, profile: 'deploy' });\nconsole.log(JSON.stringify({ source: result.source, key: result.credentials.accessKeyId.slice(0, 4) }));\n`;
     await writeFile(join(work, 'app.mjs'), app);
   });

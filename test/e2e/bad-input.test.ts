@@ -9,13 +9,13 @@
  * stderr, no STS request, and every file in the fake HOME unchanged (content and mode).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURE, startStsServer, type StsRig } from '../rigs/sts-server.js';
 import { snapshotTree, type TreeSnapshot } from './bad-input-support.js';
-import { baseEnv, expectNoSecrets, runBounded, type BoundedResult } from './faults-support.js';
+import { baseEnv, expectNoSecrets, runBounded, RUN_LIMIT_MS, type BoundedResult } from './faults-support.js';
+import { tempDir } from '../support/cleanup.js';
 
 const { alice, bob, roles } = FIXTURE;
 
@@ -65,7 +65,6 @@ interface Row {
   setup?: (home: string) => Promise<void>;
   stdin?: string;
   /** Hard limit for this row (default 20 s); a safety bound, not a performance assertion. */
-  limitMs?: number;
 }
 
 const policyArns = (n: number): string[] => Array.from({ length: n }, (_, i) => ['--policy-arn', `arn:aws:iam::${ACCOUNT}:policy/p${i}`]).flat();
@@ -216,7 +215,6 @@ const ROWS: Row[] = [
     },
     code: 5,
     mentions: ['~/.aws/config'],
-    limitMs: 4000,
   },
 
   // ---- flags and arguments (exit 2) ------------------------------------------------------------
@@ -250,7 +248,7 @@ let scratch: string;
 
 beforeAll(async () => {
   rig = await startStsServer();
-  scratch = await mkdtemp(join(tmpdir(), 'awsrole-bad-input-'));
+  scratch = tempDir('awsrole-bad-input-');
 });
 afterAll(async () => {
   await rig.close();
@@ -284,7 +282,7 @@ function outcomeOf(row: Row, index: number): Promise<Outcome> {
       const home = await prepareHome(row, index);
       const before = await snapshotTree(home);
       rig.reset();
-      const result = await runBounded(row.args, baseEnv(home, rig.url, row.env), { ...(row.stdin !== undefined ? { input: row.stdin } : {}), limitMs: row.limitMs ?? 20_000 });
+      const result = await runBounded(row.args, baseEnv(home, rig.url, row.env), row.stdin !== undefined ? { input: row.stdin } : {});
       const calls = rig.count();
       const after = await snapshotTree(home);
       return { result, calls, before, after };
@@ -296,7 +294,7 @@ function outcomeOf(row: Row, index: number): Promise<Outcome> {
 
 /** What holds for every refused input, whatever the message says. */
 function expectRefusedBeforeAnyCall(row: Row, { result, calls, before, after }: Outcome): void {
-  expect(result.killed, `still running after ${row.limitMs ?? 20_000} ms; stderr so far: ${result.stderr.slice(0, 500)}`).toBe(false);
+  expect(result.killed, `still running after ${RUN_LIMIT_MS} ms; stderr so far: ${result.stderr.slice(0, 500)}`).toBe(false);
   expect({ code: result.code, stderr: result.stderr.slice(0, 2000) }).toEqual({ code: row.code, stderr: expect.any(String) });
   expect(result.stdout).toBe('');
   expect(calls, 'STS requests the rig saw').toBe(0);

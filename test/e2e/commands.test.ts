@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
+import { tracked, trackedGroup } from '../support/cleanup.js';
 import { FIXTURE } from '../rigs/sts-server.js';
 import { useStsAndHome } from '../support/sts-home.js';
 import { AWSROLE_BIN, runCli, runCommand } from '../support/cli.js';
@@ -19,7 +20,7 @@ describe('MFA prompt on the terminal', () => {
     // `script` gives the command a real pseudo-terminal; the code is typed after the prompt shows.
     const command = `${AWSROLE_BIN} assume --profile mfa --format json > ${out}`;
     const transcript = await new Promise<{ code: number | null; text: string }>((resolve, reject) => {
-      const child = spawn('script', ['-qec', command, '/dev/null'], { env: t.home.env, stdio: ['pipe', 'pipe', 'pipe'] });
+      const child = tracked(spawn('script', ['-qec', command, '/dev/null'], { env: t.home.env, stdio: ['pipe', 'pipe', 'pipe'] }));
       let text = '';
       let typed = false;
       child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
@@ -58,18 +59,18 @@ describe('exec', () => {
   });
 
   it('passes signals to the child and reports how it ended', async () => {
-    const child = spawn(process.execPath, [AWSROLE_BIN, 'exec', '--profile', 'alice', '--', 'sh', '-c', 'trap "exit 42" TERM; echo ready; while :; do sleep 0.05; done'], {
-      env: t.home.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    });
-    // Safety net: whatever happens, nothing of this test outlives it.
-    const stopAll = setTimeout(() => child.pid !== undefined && process.kill(-child.pid, 'SIGKILL'), 20_000);
+    // Its own process group, which the cleanup kills whole: nothing of this test outlives it.
+    const child = trackedGroup(
+      spawn(process.execPath, [AWSROLE_BIN, 'exec', '--profile', 'alice', '--', 'sh', '-c', 'trap "exit 42" TERM; echo ready; while :; do sleep 0.05; done'], {
+        env: t.home.env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        detached: true,
+      }),
+    );
     const code = await new Promise<number | null>((resolve) => {
       child.stdout.once('data', () => child.kill('SIGTERM'));
       child.on('exit', (exitCode) => resolve(exitCode));
     });
-    clearTimeout(stopAll);
     expect(code).toBe(42);
   });
 

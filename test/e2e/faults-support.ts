@@ -5,6 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { expect } from 'vitest';
+import { tracked } from '../support/cleanup.js';
 import { AWSROLE_BIN } from '../support/cli.js';
 
 export interface BoundedResult {
@@ -18,12 +19,15 @@ export interface BoundedResult {
   killed: boolean;
 }
 
+/** How long a run may take before it counts as hung: far beyond a loaded machine's slowness. */
+export const RUN_LIMIT_MS = 60_000;
+
 /** Runs `node bin/awsrole ARGS` with exactly `env`; killed (SIGKILL) after `limitMs`. */
 export function runBounded(args: readonly string[], env: Record<string, string>, options: { input?: string; limitMs?: number } = {}): Promise<BoundedResult> {
-  const limitMs = options.limitMs ?? 20_000;
+  const limitMs = options.limitMs ?? RUN_LIMIT_MS;
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, [AWSROLE_BIN, ...args], { env, stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    const child = tracked(spawn(process.execPath, [AWSROLE_BIN, ...args], { env, stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] }));
     let stdout = '';
     let stderr = '';
     let killed = false;

@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import { mkdir, readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
+import { tracked } from '../support/cleanup.js';
 import { FIXTURE } from '../rigs/sts-server.js';
 import { AWSROLE_BIN, runCli } from '../support/cli.js';
 import { useStsAndHome } from '../support/sts-home.js';
@@ -77,7 +78,7 @@ describe('hardening', () => {
 
   it('export lines printed to a terminal come with a reminder to evaluate them; piped, they do not', async () => {
     const transcript = await new Promise<string>((resolve, reject) => {
-      const child = spawn('script', ['-qec', `${AWSROLE_BIN} export --profile alice --format sh`, '/dev/null'], { env: t.home.env, stdio: ['pipe', 'pipe', 'ignore'] });
+      const child = tracked(spawn('script', ['-qec', `${AWSROLE_BIN} export --profile alice --format sh`, '/dev/null'], { env: t.home.env, stdio: ['pipe', 'pipe', 'ignore'] }));
       let text = '';
       child.stdout.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
       child.on('error', reject);
@@ -98,7 +99,7 @@ describe('hardening', () => {
     await t.home.write('.aws/config', `[profile p]\ncredential_process = ${helper}\n`);
     const out = t.home.path('out.json');
     const code = await new Promise<number | null>((resolve, reject) => {
-      const child = spawn('script', ['-qec', `${AWSROLE_BIN} export --profile p --format json > ${out} 2>&1`, '/dev/null'], { env: t.home.env, stdio: ['pipe', 'ignore', 'ignore'] });
+      const child = tracked(spawn('script', ['-qec', `${AWSROLE_BIN} export --profile p --format json > ${out} 2>&1`, '/dev/null'], { env: t.home.env, stdio: ['pipe', 'ignore', 'ignore'] }));
       child.on('error', reject);
       child.on('exit', resolve);
     });

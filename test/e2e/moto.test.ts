@@ -196,7 +196,7 @@ beforeAll(async () => {
     keyIds.add(user.accessKeyId);
   }
   timings.push(`${(performance.now() - setupStarted).toFixed(0).padStart(5)} ms  IAM set-up (${SETUP_REQUESTS} requests)`);
-}, 30_000);
+});
 
 afterAll(async () => {
   await moto?.close();

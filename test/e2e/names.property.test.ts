@@ -5,9 +5,8 @@
  * carries a control character a terminal would act on, and nothing injected ever runs.
  * Runs in process (run() with test deps) so that hundreds of cases stay fast.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,9 +15,10 @@ import { run } from '../../src/main.js';
 import { FIXTURE, startStsServer, type StsRig } from '../rigs/sts-server.js';
 import { makeHome, type FakeHome } from '../support/cli.js';
 import { testDeps } from '../support/deps.js';
+import { tempDir } from '../support/cleanup.js';
 
 const { alice, roles } = FIXTURE;
-const MARKER = join(mkdtempSync(join(tmpdir(), 'awsrole-names-')), 'injected');
+const MARKER = join(tempDir('awsrole-names-'), 'injected');
 const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
 const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
 

@@ -1,8 +1,7 @@
-import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { realDeps, type Deps, type OutStream } from '../../src/deps.js';
 import type { Credentials } from '../../src/chain/types.js';
+import { tempDir } from '../support/cleanup.js';
 
 export interface BufferStream extends OutStream {
   text(): string;
@@ -17,7 +16,7 @@ const homes: string[] = [];
 
 /** A fresh HOME folder (its real path, so symlink tests compare like with like); see removeHomes. */
 export function makeHome(): string {
-  const home = realpathSync(mkdtempSync(join(tmpdir(), 'awsrole-files-')));
+  const home = tempDir('awsrole-files-');
   homes.push(home);
   return home;
 }

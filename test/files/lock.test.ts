@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -13,6 +13,9 @@ afterAll(removeHomes);
 function processes(...alive: number[]): ProcessTable {
   return { pid: 4242, isAlive: (pid) => pid === 4242 || alive.includes(pid) };
 }
+
+/** Thirty contenders queue for a while on a loaded machine: waiting is not what is tested there. */
+const PATIENT_MS = 3_600_000;
 
 function age(path: string, seconds: number): void {
   const then = new Date(Date.now() - seconds * 1000);
@@ -67,7 +70,9 @@ describe('withFileLock', () => {
     const lock = join(home, 'f.lock');
     writeFileSync(lock, content);
     age(lock, seconds);
-    const deps = fileDeps(home, { fakeSleep: true });
+    // The clock stands still at the lock's age: however slow the machine, it never looks stale.
+    const at = new Date(statSync(lock).mtimeMs + seconds * 1000);
+    const deps = fileDeps(home, { fakeSleep: true, now: () => at });
     const error = await withFileLock(deps, lock, async () => 'ran', { processes: processes(77) }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as Error).message).toMatch(/gave up after waiting 10\.\d s for its lock/);
@@ -174,7 +179,7 @@ describe('withFileLock', () => {
         const value = Number(await readFile(counter, 'utf8'));
         await new Promise((resolve) => setTimeout(resolve, 1));
         await writeFile(counter, String(value + 1));
-      });
+      }, { timeoutMs: PATIENT_MS });
     await Promise.all(Array.from({ length: 30 }, increment));
     expect(await readFile(counter, 'utf8')).toBe('30');
   });

@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +17,7 @@ import {
 import { SignatureV4 } from '@smithy/signature-v4';
 import { build } from 'esbuild';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { tracked, tempDir } from '../support/cleanup.js';
 import { FIXTURE, MESSAGES, StsModel, startStsServer, type StsRig } from './sts-server.js';
 
 const T0 = new Date('2030-01-01T00:00:00Z');
@@ -623,7 +623,7 @@ describe('faults', () => {
 
 describe('sts-main', () => {
   it('bundles with esbuild, prints its url and stops on SIGTERM', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'sts-main-'));
+    const dir = tempDir('awsrole-sts-main-');
     try {
       const outfile = join(dir, 'sts-main.cjs');
       await build({
@@ -635,7 +635,7 @@ describe('sts-main', () => {
         outfile,
         logLevel: 'silent',
       });
-      const child = spawn(process.execPath, [outfile], { env: { ...process.env, STS_PORT: '0' }, stdio: ['ignore', 'pipe', 'inherit'] });
+      const child = tracked(spawn(process.execPath, [outfile], { env: { ...process.env, STS_PORT: '0' }, stdio: ['ignore', 'pipe', 'inherit'] }));
       const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
       const line = await new Promise<string>((resolve, reject) => {
         createInterface({ input: child.stdout }).once('line', resolve);

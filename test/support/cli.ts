@@ -3,10 +3,10 @@
  * (never the developer's AWS_* variables), STS on a loopback rig, IMDS off.
  */
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { tracked, tempDir } from './cleanup.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const AWSROLE_BIN = join(ROOT, 'bin', 'awsrole');
@@ -26,7 +26,7 @@ export interface FakeHome {
 }
 
 export async function makeHome(files: Record<string, string> = {}, env: Record<string, string> = {}): Promise<FakeHome> {
-  const dir = await mkdtemp(join(tmpdir(), 'awsrole-home-'));
+  const dir = tempDir('awsrole-home-');
   const home: FakeHome = {
     dir,
     env: { HOME: dir, PATH: process.env['PATH'] ?? '/usr/bin:/bin', USER: 'tester', AWS_EC2_METADATA_DISABLED: 'true', NO_COLOR: '1', ...env },
@@ -71,7 +71,7 @@ export async function runCommand(command: string, args: readonly string[], env: 
 
 function spawnAndCollect(command: string, args: readonly string[], env: Record<string, string>, input?: string): Promise<CliResult> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(command, args, { env, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    const child = tracked(spawn(command, args, { env, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] }));
     let stdout = '';
     let stderr = '';
     child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));

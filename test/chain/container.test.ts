@@ -5,11 +5,11 @@ import {
   startContainerServer,
   type ContainerMode,
   type ContainerServer,
-} from '../../test/rigs/imds-server.js';
-import { HttpFailure, nodeFileSystem, type HttpRequest, type HttpResponse } from '../deps.js';
-import { ConfigError, CredentialError, NetworkError } from '../errors.js';
-import { containerEndpoint, containerLink, fetchContainerCredentials } from './container.js';
-import { expectNotFound, linkContext, linkDeps, outcomeOf, textOf, type LinkDeps, type RecordingClient } from '../../test/support/link.js';
+} from '../rigs/imds-server.js';
+import { HttpFailure, nodeFileSystem, type HttpRequest, type HttpResponse } from '../../src/deps.js';
+import { ConfigError, CredentialError, NetworkError } from '../../src/errors.js';
+import { containerEndpoint, containerLink, fetchContainerCredentials } from '../../src/chain/container.js';
+import { expectNotFound, linkContext, linkDeps, outcomeOf, textOf, type LinkDeps, type RecordingClient } from '../support/link.js';
 
 const NOW = new Date('2030-01-01T00:00:00Z');
 const TOKEN_FILE = '/var/run/secrets/pods.eks.amazonaws.com/serviceaccount/eks-pod-identity-token';

@@ -10,13 +10,13 @@ import {
   type ImdsPath,
   type ImdsServer,
   type PathMode,
-} from '../../test/rigs/imds-server.js';
-import type { Section } from '../config/shared-config.js';
-import { nodeFileSystem } from '../deps.js';
-import { ConfigError, CredentialError } from '../errors.js';
-import { fetchInstanceCredentials, imdsLink, imdsUrl, staticStabilityExpiry } from './imds.js';
-import { IMDS_IPV4_ENDPOINT, IMDS_IPV6_ENDPOINT, imdsSettingsFromContext, resolveImdsSettings } from './imds-settings.js';
-import { expectNotFound, linkContext, linkDeps, outcomeOf, textOf, type LinkDeps } from '../../test/support/link.js';
+} from '../rigs/imds-server.js';
+import type { Section } from '../../src/config/shared-config.js';
+import { nodeFileSystem } from '../../src/deps.js';
+import { ConfigError, CredentialError } from '../../src/errors.js';
+import { fetchInstanceCredentials, imdsLink, imdsUrl, staticStabilityExpiry } from '../../src/chain/imds.js';
+import { IMDS_IPV4_ENDPOINT, IMDS_IPV6_ENDPOINT, imdsSettingsFromContext, resolveImdsSettings } from '../../src/chain/imds-settings.js';
+import { expectNotFound, linkContext, linkDeps, outcomeOf, textOf, type LinkDeps } from '../support/link.js';
 
 const NOW = new Date('2030-01-01T00:00:00Z');
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
