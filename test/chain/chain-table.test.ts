@@ -8,21 +8,19 @@
  * - stderr never contains a fixture secret (`SECRETCANARY`) or an issued session token.
  * Rows with `deviation` are held to what awsrole deliberately does instead.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cases } from './cases.js';
 import type { ChainCase, Want } from './cases.js';
-import { AWSROLE_BIN, ROOT, expectedProcessOutput, mapLimit, normaliseProcessOutput, runAwsrole } from './harness.js';
+import { expectedProcessOutput, mapLimit, normaliseProcessOutput, runAwsrole } from './harness.js';
 import type { RunResult, Spawned } from './harness.js';
 import { FIXTURE } from '../rigs/sts-model.js';
+import { CLI_BUILT, NOT_BUILT } from '../support/cli.js';
 
 const PARALLEL = 8;
-const cliBuilt = existsSync(AWSROLE_BIN) && existsSync(join(ROOT, 'dist', 'awsrole.cjs'));
 const runs = new Map<string, RunResult<Spawned>>();
 
 beforeAll(async () => {
-  if (!cliBuilt) return;
+  if (!CLI_BUILT) return;
   await mapLimit(cases, PARALLEL, async (c) => {
     runs.set(c.name, await runAwsrole(c));
   });
@@ -33,7 +31,7 @@ function awsroleWant(c: ChainCase): Want {
 }
 
 function runOf(c: ChainCase): RunResult<Spawned> {
-  if (!cliBuilt) throw new Error('bin/awsrole is not built: run `npm run build`');
+  if (!CLI_BUILT) throw new Error(NOT_BUILT);
   const run = runs.get(c.name);
   if (run === undefined) throw new Error(`no run for ${c.name}`);
   if (run.result.timedOut) throw new Error(`awsrole timed out; stderr: ${run.result.stderr}`);

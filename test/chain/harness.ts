@@ -7,7 +7,8 @@
  * `AWS_ENDPOINT_URL_STS` on loopback, and IMDS is either disabled or pointed at the loopback
  * rig; `assertLoopbackOnly` refuses to spawn anything else.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -19,6 +20,7 @@ import type { Session, StsCall, StsRig } from '../rigs/sts-server.js';
 import type { ChainCase, RoleCall, Want, WantFound } from './cases.js';
 import { AWSROLE_BIN, guardedEnv, ROOT } from '../support/cli.js';
 import { trackedGroup } from '../support/cleanup.js';
+import { pythonEnv } from '../support/python.js';
 
 export { AWSROLE_BIN, ROOT };
 const BOTOCORE_SCRIPT = join(ROOT, 'test', 'chain', 'botocore_resolve.py');
@@ -278,10 +280,10 @@ export class BotocoreServer {
   private stderr = '';
 
   constructor() {
-    // The server's own environment is empty but for PATH: nothing can leak in at import time.
+    // The server's own environment is empty but for PATH (and PYTHONPATH): nothing can leak in at import time.
     this.child = trackedGroup(
       spawn('python3', [BOTOCORE_SCRIPT, '--serve'], {
-        env: { PATH: process.env['PATH'] ?? '/usr/local/bin:/usr/bin:/bin' },
+        env: pythonEnv(),
         cwd: tmpdir(),
         detached: true,
         stdio: ['pipe', 'pipe', 'pipe'],
@@ -346,7 +348,7 @@ export class BotocoreServer {
 export function runBotocore(c: ChainCase, server?: BotocoreServer): Promise<RunResult<BotocoreResult>> {
   return inCase(c, async (env, home) => {
     if (server !== undefined) return server.resolve(env, home, c.profile, c.role?.mfaCode);
-    return parseBotocoreLine(await spawnCapture('python3', [BOTOCORE_SCRIPT, ...botocoreRequestArgs(c)], env, home));
+    return parseBotocoreLine(await spawnCapture('python3', [BOTOCORE_SCRIPT, ...botocoreRequestArgs(c)], { ...pythonEnv(), ...env }, home));
   });
 }
 
@@ -360,6 +362,45 @@ export function awsroleArgs(c: ChainCase): string[] {
 
 export function runAwsrole(c: ChainCase): Promise<RunResult<Spawned>> {
   return inCase(c, (env, home) => spawnCapture(process.execPath, awsroleArgs(c), env, home));
+}
+
+// ---------------------------------------------------------------------------------------
+// botocore's answers, live or recorded in the repo
+
+/** botocore's answer for a case, as the tests compare it: its result in the shape of a `want` row, and its role calls. */
+export interface BotocoreAnswer {
+  answer: Record<string, unknown>;
+  roleCalls: RoleCall[];
+  /** botocore's error message (live runs only: it names temp paths), for assertion messages. */
+  message?: string;
+}
+
+export function botocoreAnswer(run: RunResult<BotocoreResult>): BotocoreAnswer {
+  const { result } = run;
+  return { answer: botocoreAsWant(result), roleCalls: recordedRoleCalls(run), ...(result.ok ? {} : { message: result.message }) };
+}
+
+/** botocore's answers for every row of cases.ts, refreshed by `npm run record-botocore`. */
+export const RECORDING_PATH = join(ROOT, 'test', 'chain', 'botocore-results.json');
+
+export interface Recording {
+  botocore: string;
+  cases: Record<string, Omit<BotocoreAnswer, 'message'>>;
+}
+
+export function readRecording(): Recording {
+  return JSON.parse(readFileSync(RECORDING_PATH, 'utf8')) as Recording;
+}
+
+export function recordingOf(version: string, answers: ReadonlyMap<string, BotocoreAnswer>): Recording {
+  const cases: Recording['cases'] = {};
+  for (const [name, { answer, roleCalls }] of answers) cases[name] = { answer, roleCalls };
+  return { botocore: version, cases };
+}
+
+/** The version of the botocore python3 imports (for the recording's header). */
+export function botocoreVersion(): string {
+  return execFileSync('python3', ['-c', 'import botocore; print(botocore.__version__)'], { env: pythonEnv(), encoding: 'utf8' }).trim();
 }
 
 // ---------------------------------------------------------------------------------------

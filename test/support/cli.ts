@@ -3,6 +3,7 @@
  * (never the developer's AWS_* variables), STS on a loopback rig, IMDS off.
  */
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -10,6 +11,9 @@ import { tracked, tempDir } from './cleanup.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const AWSROLE_BIN = join(ROOT, 'bin', 'awsrole');
+/** The spawned tests run the built CLI (`npm test` builds first). */
+export const CLI_BUILT = existsSync(AWSROLE_BIN) && existsSync(join(ROOT, 'dist', 'awsrole.cjs'));
+export const NOT_BUILT = 'bin/awsrole is not built: run `npm run build`';
 
 export interface CliResult {
   code: number | null;

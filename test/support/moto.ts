@@ -3,12 +3,13 @@
  * against moto's STS/IAM with IAM auth enforcement, plus a tiny query-protocol client that signs
  * with SigV4 (no AWS SDK IAM client needed).
  *
- * The python process gets an environment built from scratch: PATH, a temp HOME, nothing else
+ * The python process gets an environment built from scratch: PATH (and PYTHONPATH), a temp HOME, nothing else
  * (never the developer's AWS_* variables or ~/.aws), so moto cannot pick up real credentials.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { trackedGroup, tempDir } from './cleanup.js';
+import { pythonEnv } from './python.js';
 import { createServer } from 'node:net';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -96,7 +97,7 @@ async function stop(child: ChildProcess): Promise<void> {
 
 async function startOnce(port: number, home: string, options: StartMotoOptions): Promise<MotoServer> {
   const env: Record<string, string> = {
-    PATH: process.env['PATH'] ?? '/usr/local/bin:/usr/bin:/bin',
+    ...pythonEnv(),
     HOME: home,
     PYTHONUNBUFFERED: '1',
     PYTHONDONTWRITEBYTECODE: '1',
