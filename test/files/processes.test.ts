@@ -9,17 +9,16 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parseIni } from '../../src/config/ini.js';
 import { credentialEntries, upsertSection } from '../../src/files/profile-writer.js';
 import { tempDir, tracked } from '../support/cleanup.js';
-import { makeHome, removeHomes, sampleCredentials } from './helpers.js';
+import { sampleCredentials } from './helpers.js';
+import { makeHome } from '../support/cli.js';
 
 const BASE = '# shared file\n[default]\naws_access_key_id = AKIADEFAULT\naws_secret_access_key = d\n\n; keep me\n[other]  \nregion = eu-west-1\n';
 
 let childScript = '';
-
-afterAll(removeHomes);
 
 beforeAll(async () => {
   childScript = join(tempDir('awsrole-writer-'), 'writer-child.mjs');
@@ -83,7 +82,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('credentials file writers in separate processes', () => {
   it('a writer killed with SIGKILL mid-write leaves the old file or the new one, never a mix', async () => {
-    const home = makeHome();
+    const home = (await makeHome()).dir;
     writeBase(home);
     const size = 2_000_000;
     const versions = new Set<number>();
@@ -110,7 +109,7 @@ describe('credentials file writers in separate processes', () => {
   });
 
   it('20 processes writing different profiles at once lose none of them', async () => {
-    const home = makeHome();
+    const home = (await makeHome()).dir;
     writeBase(home);
     const names = Array.from({ length: 20 }, (_, index) => `p${index}`);
     const writers = names.map((name) => startWriter(home, ['once', name, '5000']));

@@ -3,7 +3,7 @@ import { expect } from 'vitest';
 import type { ChainContext, LinkResult } from '../../src/chain/types.js';
 import type { Section, SharedConfig } from '../../src/config/shared-config.js';
 import { nodeHttpClient, type Deps, type HttpClient, type HttpRequest } from '../../src/deps.js';
-import { testDeps, type TestDeps } from './deps.js';
+import { noWait, testDeps, type TestDeps } from './deps.js';
 import { AwsroleError, ChainSkip } from '../../src/errors.js';
 
 /** A context for profile `default` with the given sections, and no STS. */
@@ -66,22 +66,19 @@ export function loopbackOnly(http: HttpClient = nodeHttpClient): RecordingClient
 
 export interface LinkDeps extends TestDeps {
   http: RecordingClient;
-  /** What deps.sleep was asked to wait, instead of waiting. */
-  sleeps: number[];
 }
 
-/** Deps for a link test: exactly `env` (no defaults added), a fixed clock, recorded sleeps. */
+/** Deps for a link test: exactly `env` (no defaults added), a fixed clock, sleeps recorded and not waited. */
 export function linkDeps(env: Record<string, string | undefined>, overrides: Partial<Omit<Deps, 'env' | 'stdout' | 'stderr' | 'http'>> & { http?: RecordingClient | undefined } = {}): LinkDeps {
-  const sleeps: number[] = [];
   const http = overrides.http ?? loopbackOnly();
   const deps = testDeps('/home/tester', {
     now: () => new Date('2030-01-01T00:00:00Z'),
     random: () => 0,
-    sleep: async (ms) => void sleeps.push(ms),
+    sleep: noWait,
     ...overrides,
     http,
   });
-  return Object.assign(deps, { env, http, sleeps });
+  return Object.assign(deps, { env, http });
 }
 
 /** The expected outcome of a row that does not find credentials. */
