@@ -14,7 +14,7 @@ import type { ChainCase, Want } from './cases.js';
 import { expectedProcessOutput, mapLimit, normaliseProcessOutput, runAwsrole } from './harness.js';
 import type { RunResult, Spawned } from './harness.js';
 import { FIXTURE } from '../rigs/sts-model.js';
-import { CLI_BUILT, NOT_BUILT } from '../support/cli.js';
+import { CANARIES, CLI_BUILT, NOT_BUILT } from '../support/cli.js';
 
 const PARALLEL = 8;
 const runs = new Map<string, RunResult<Spawned>>();
@@ -56,11 +56,11 @@ function issuedOutput(run: RunResult<Spawned>): Record<string, unknown> {
   };
 }
 
-/** Secrets and tokens stderr must never show: fixtures carry SECRETCANARY, issued tokens their own. */
+/** Secrets and tokens stderr must never show: fixtures carry the canaries, issued tokens their own. */
 function leaks(run: RunResult<Spawned>): string[] {
   const secrets = [...run.stsSessions.values()].flatMap((s) => [s.secretAccessKey, s.sessionToken]);
   // The web identity token is a secret too: awsrole names its file, never its content.
-  return ['SECRETCANARY', FIXTURE.webIdentity.token, ...secrets].filter((secret) => run.result.stderr.includes(secret));
+  return [...CANARIES, FIXTURE.webIdentity.token, ...secrets].filter((secret) => run.result.stderr.includes(secret));
 }
 
 describe('awsrole export --format process over the chain table', () => {

@@ -18,7 +18,7 @@ import type { ContainerServer, ImdsServer } from '../rigs/imds-server.js';
 import { FIXTURE, isoSeconds, startStsServer } from '../rigs/sts-server.js';
 import type { Session, StsCall, StsRig } from '../rigs/sts-server.js';
 import type { ChainCase, RoleCall, Want, WantFound } from './cases.js';
-import { AWSROLE_BIN, guardedEnv, ROOT } from '../support/cli.js';
+import { AWSROLE_BIN, ROOT, spawnCollect, type CliResult } from '../support/cli.js';
 import { trackedGroup } from '../support/cleanup.js';
 import { pythonEnv } from '../support/python.js';
 
@@ -27,13 +27,8 @@ const BOTOCORE_SCRIPT = join(ROOT, 'test', 'chain', 'botocore_resolve.py');
 /** A run still going after this is hung (a safety net far beyond a loaded machine's slowness). */
 const SPAWN_TIMEOUT_MS = 120_000;
 
-export interface Spawned {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-  timedOut: boolean;
-}
+/** What a spawned run printed and how it ended. */
+export type Spawned = CliResult;
 
 /** What botocore_resolve.py prints. */
 export type BotocoreResult =
@@ -62,38 +57,7 @@ export interface RunResult<T> {
 
 /** Runs `command` with no terminal (own session), stdin at EOF, and a hard timeout. */
 export function spawnCapture(command: string, args: readonly string[], env: Record<string, string>, cwd: string): Promise<Spawned> {
-  return new Promise((resolvePromise, reject) => {
-    const child = trackedGroup(spawn(command, args, { env: guardedEnv(env), cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] }));
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      if (child.pid !== undefined) {
-        try {
-          process.kill(-child.pid, 'SIGKILL');
-        } catch {
-          // already gone
-        }
-      }
-    }, SPAWN_TIMEOUT_MS);
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolvePromise({
-        code,
-        signal,
-        stdout: Buffer.concat(out).toString('utf8'),
-        stderr: Buffer.concat(err).toString('utf8'),
-        timedOut,
-      });
-    });
-  });
+  return spawnCollect(command, args, env, { cwd, limitMs: SPAWN_TIMEOUT_MS });
 }
 
 /** Runs `task` over `items` with at most `limit` at once, keeping the order of results. */

@@ -14,7 +14,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURE, startStsServer, type StsRig } from '../rigs/sts-server.js';
 import { snapshotTree, type TreeSnapshot } from './bad-input-support.js';
-import { baseEnv, expectNoSecrets, runBounded, RUN_LIMIT_MS, type BoundedResult } from './faults-support.js';
+import { baseEnv, expectNoSecrets, runBounded, type BoundedResult } from './faults-support.js';
+import { RUN_LIMIT_MS } from '../support/cli.js';
 import { tempDir } from '../support/cleanup.js';
 
 const { alice, bob, roles } = FIXTURE;
@@ -294,7 +295,7 @@ function outcomeOf(row: Row, index: number): Promise<Outcome> {
 
 /** What holds for every refused input, whatever the message says. */
 function expectRefusedBeforeAnyCall(row: Row, { result, calls, before, after }: Outcome): void {
-  expect(result.killed, `still running after ${RUN_LIMIT_MS} ms; stderr so far: ${result.stderr.slice(0, 500)}`).toBe(false);
+  expect(result.timedOut, `still running after ${RUN_LIMIT_MS} ms; stderr so far: ${result.stderr.slice(0, 500)}`).toBe(false);
   expect({ code: result.code, stderr: result.stderr.slice(0, 2000) }).toEqual({ code: row.code, stderr: expect.any(String) });
   expect(result.stdout).toBe('');
   expect(calls, 'STS requests the rig saw').toBe(0);

@@ -3,7 +3,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { FIXTURE } from '../rigs/sts-server.js';
 import { useStsAndHome } from '../support/sts-home.js';
-import { AWSROLE_BIN, runCli, runCommand } from '../support/cli.js';
+import { AWSROLE_BIN, expectNoCanary, runCli, runCommand } from '../support/cli.js';
 
 const { alice, bob, roles } = FIXTURE;
 
@@ -45,11 +45,6 @@ role_session_name = mfa-b
 `;
 
 const t = useStsAndHome({ '.aws/credentials': CREDENTIALS, '.aws/config': CONFIG });
-
-function noCanary(text: string): void {
-  expect(text).not.toContain('SECRETCANARY');
-  expect(text).not.toContain('TOKENCANARY');
-}
 
 describe('assume, whoami, unset in a real bash', () => {
   it('a user assumes a role; whoami shows the session; unset returns to the user', async () => {
@@ -120,7 +115,7 @@ describe('refusals teach', () => {
     expect(result.stderr).toContain(`STS denied AssumeRole on ${roles.deploy} for ${bob.arn}`);
     expect(result.stderr).toContain(`the caller's IAM policies allow sts:AssumeRole on ${roles.deploy}`);
     expect(result.stderr).toContain(`the role's trust policy names the caller (${bob.arn})`);
-    noCanary(result.stderr);
+    expectNoCanary(result.stderr);
   });
 
   it('a role whose trust policy does not name the user: exit 4, same teaching', async () => {
@@ -129,7 +124,7 @@ describe('refusals teach', () => {
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain(`STS denied AssumeRole on ${roles.locked} for ${alice.arn}`);
     expect(result.stderr).toContain("the role's trust policy names the caller");
-    noCanary(result.stderr);
+    expectNoCanary(result.stderr);
   });
 });
 
@@ -256,7 +251,7 @@ region=eu-west-1
     expect(result.code).toBe(0);
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(/^awsrole: wrote \[old\] to ~\/\.aws\/credentials \(key \*\*\*\*\w{4}, expires \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\)\n$/);
-    noCanary(result.stderr);
+    expectNoCanary(result.stderr);
     const after = await readFile(t.home.path('.aws/credentials'), 'utf8');
     const head = before.slice(0, before.indexOf('[old]'));
     const tail = before.slice(before.indexOf('[tail]'));

@@ -39,7 +39,8 @@ function isGroupLeader(child: ChildProcess): boolean {
   return groupLeaders.has(child);
 }
 
-function kill(child: ChildProcess): void {
+/** Kills `child` now, and its whole process group when it leads one. */
+export function killGroup(child: ChildProcess): void {
   const pid = child.pid;
   if (pid === undefined) return;
   if (isGroupLeader(child)) {
@@ -56,7 +57,7 @@ function kill(child: ChildProcess): void {
 export function killChildren(which?: Scope): void {
   for (const [child, childScope] of children) {
     if (which !== undefined && childScope !== which) continue;
-    kill(child);
+    killGroup(child);
     children.delete(child);
   }
 }

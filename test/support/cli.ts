@@ -7,7 +7,8 @@ import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { tracked, tempDir } from './cleanup.js';
+import { expect } from 'vitest';
+import { killGroup, tempDir, trackedGroup } from './cleanup.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const AWSROLE_BIN = join(ROOT, 'bin', 'awsrole');
@@ -17,9 +18,25 @@ export const NOT_BUILT = 'bin/awsrole is not built: run `npm run build`';
 
 export interface CliResult {
   code: number | null;
+  signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
+  /** Wall time from spawn to exit. */
+  ms: number;
+  /** True when the run was still going at its limit and was killed. */
+  timedOut: boolean;
 }
+
+export interface SpawnOptions {
+  /** Written to stdin, then closed; without it stdin is at EOF. */
+  input?: string;
+  cwd?: string;
+  /** Killed (its whole process group) after this long: a safety net for a hang, not a budget. */
+  limitMs?: number;
+}
+
+/** How long a run may take before it counts as hung: far beyond a loaded machine's slowness. */
+export const RUN_LIMIT_MS = 60_000;
 
 export interface FakeHome {
   dir: string;
@@ -55,6 +72,10 @@ export function runCli(args: readonly string[], env: Record<string, string>, inp
 /** Fixture secrets and the session tokens the STS rig issues carry these; none may reach stderr. */
 export const CANARIES = ['SECRETCANARY', 'TOKENCANARY'] as const;
 
+export function expectNoCanary(text: string): void {
+  for (const canary of CANARIES) expect(text).not.toContain(canary);
+}
+
 /** Every run through this helper fails its test if a secret leaked to stderr. */
 function assertNoCanary(result: CliResult, args: readonly string[]): CliResult {
   const leaked = CANARIES.find((canary) => result.stderr.includes(canary));
@@ -70,18 +91,37 @@ export function guardedEnv(env: Record<string, string>): Record<string, string> 
 }
 
 export async function runCommand(command: string, args: readonly string[], env: Record<string, string>, input?: string): Promise<CliResult> {
-  return assertNoCanary(await spawnAndCollect(command, args, guardedEnv(env), input), args);
+  return assertNoCanary(await spawnCollect(command, args, env, input === undefined ? {} : { input }), args);
 }
 
-function spawnAndCollect(command: string, args: readonly string[], env: Record<string, string>, input?: string): Promise<CliResult> {
+/**
+ * The one way tests start a process and collect what it prints: exactly `env` (plus the network
+ * guard), its own session and process group (no controlling terminal; the cleanup kills the whole
+ * group), killed at `limitMs`.
+ */
+export function spawnCollect(command: string, args: readonly string[], env: Record<string, string>, options: SpawnOptions = {}): Promise<CliResult> {
+  const { input, cwd, limitMs = RUN_LIMIT_MS } = options;
   return new Promise((resolvePromise, reject) => {
-    const child = tracked(spawn(command, args, { env, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] }));
-    let stdout = '';
-    let stderr = '';
-    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolvePromise({ code, stdout, stderr }));
+    const started = performance.now();
+    const child = trackedGroup(spawn(command, args, { env: guardedEnv(env), detached: true, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], ...(cwd === undefined ? {} : { cwd }) }));
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killGroup(child);
+    }, limitMs);
+    child.stdout?.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr?.on('data', (chunk: Buffer) => err.push(chunk));
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      const text = (chunks: Buffer[]) => Buffer.concat(chunks).toString('utf8');
+      resolvePromise({ code, signal, stdout: text(out), stderr: text(err), ms: performance.now() - started, timedOut });
+    });
     if (input !== undefined) child.stdin?.end(input);
   });
 }
