@@ -77,7 +77,7 @@ export function expectNoCanary(text: string): void {
 }
 
 /** Every run through this helper fails its test if a secret leaked to stderr. */
-function assertNoCanary(result: CliResult, args: readonly string[]): CliResult {
+export function assertNoCanary<T extends { stderr: string }>(result: T, args: readonly string[]): T {
   const leaked = CANARIES.find((canary) => result.stderr.includes(canary));
   if (leaked !== undefined) throw new Error(`a secret (${leaked}) reached stderr of: ${args.join(' ').slice(0, 200)}`);
   return result;

@@ -4,6 +4,7 @@
  * spawn (test/support/cli.ts) only where the process itself is the point.
  */
 import { run } from '../../src/main.js';
+import { assertNoCanary } from './cli.js';
 import { testDeps, type TestDeps } from './deps.js';
 
 export interface InProcessResult {
@@ -25,5 +26,7 @@ export async function runInProcess(args: readonly string[], env: Record<string, 
   if (home === undefined) throw new Error('runInProcess needs HOME in env');
   const deps = testDeps(home, { ...options.deps, env, readStdin: async () => options.input ?? '' });
   const code = await run(deps, ['node', 'awsrole', ...args]);
-  return { code, stdout: deps.stdout.text(), stderr: deps.stderr.text() };
+  const result = { code, stdout: deps.stdout.text(), stderr: deps.stderr.text() };
+  // As for a spawned run (runCommand): a secret on stderr fails the test, whatever it asserts.
+  return assertNoCanary(result, args);
 }
