@@ -21,6 +21,7 @@ import type { ChainCase, RoleCall, Want, WantFound } from './cases.js';
 import { AWSROLE_BIN, ROOT, spawnCollect, type CliResult } from '../support/cli.js';
 import { trackedGroup } from '../support/cleanup.js';
 import { pythonEnv } from '../support/python.js';
+import { runInProcess, type InProcessResult } from '../support/in-process.js';
 
 export { AWSROLE_BIN, ROOT };
 const BOTOCORE_SCRIPT = join(ROOT, 'test', 'chain', 'botocore_resolve.py');
@@ -326,6 +327,11 @@ export function awsroleArgs(c: ChainCase): string[] {
 
 export function runAwsrole(c: ChainCase): Promise<RunResult<Spawned>> {
   return inCase(c, (env, home) => spawnCapture(process.execPath, awsroleArgs(c), env, home));
+}
+
+/** The same run through run() in this process (cwd = the case's HOME, as for a spawned run). */
+export function runAwsroleInProcess(c: ChainCase): Promise<RunResult<InProcessResult>> {
+  return inCase(c, (env) => runInProcess(awsroleArgs(c).slice(1), env));
 }
 
 // ---------------------------------------------------------------------------------------

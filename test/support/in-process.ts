@@ -24,7 +24,8 @@ export interface InProcessOptions {
 export async function runInProcess(args: readonly string[], env: Record<string, string>, options: InProcessOptions = {}): Promise<InProcessResult> {
   const home = env['HOME'];
   if (home === undefined) throw new Error('runInProcess needs HOME in env');
-  const deps = testDeps(home, { ...options.deps, env, readStdin: async () => options.input ?? '' });
+  const deps = testDeps(home, { ...options.deps, readStdin: async () => options.input ?? '' });
+  deps.env = env; // exactly, without testDeps' defaults (a spawned run gets nothing else either)
   const code = await run(deps, ['node', 'awsrole', ...args]);
   const result = { code, stdout: deps.stdout.text(), stderr: deps.stderr.text() };
   // As for a spawned run (runCommand): a secret on stderr fails the test, whatever it asserts.
