@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AwsroleError, resolveCredentials } from '../../src/api.js';
 import { FIXTURE, startStsServer, type StsRig } from '../rigs/sts-server.js';
-import { makeHome, ROOT, runCli, runCommand, type FakeHome } from '../support/cli.js';
+import { makeHome, ROOT, runCommand, type FakeHome } from '../support/cli.js';
+import { runInProcess } from '../support/in-process.js';
 import { tempDir } from '../support/cleanup.js';
 
 const FILE_KEY = 'AKIDAPIFILE000000001';
@@ -45,7 +46,7 @@ describe('explicit parameters (spec §3)', () => {
 
   it('the CLI takes them as JSON on stdin with --credentials-json -', async () => {
     const input = JSON.stringify({ AccessKeyId: 'AKIDAPIEXPLICIT00001', SecretAccessKey: 'expSECRETCANARY' });
-    const result = await runCli(['export', '--format', 'process', '--credentials-json', '-'], home.env, input);
+    const result = await runInProcess(['export', '--format', 'process', '--credentials-json', '-'], home.env, { input });
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual({ Version: 1, AccessKeyId: 'AKIDAPIEXPLICIT00001', SecretAccessKey: 'expSECRETCANARY' });
   });
