@@ -34,6 +34,9 @@ async function main(): Promise<void> {
     for (let i = 0; ; i++) {
       await writeCredentialsProfile(deps, name, sampleCredentials(`v${i}`, size), PATIENT);
       process.stdout.write(`${i}\n`);
+      // awsrole's file system is synchronous underneath: without a turn of the event loop the
+      // loop would never see its stdin close.
+      await new Promise((resolve) => setImmediate(resolve));
     }
   }
   throw new Error(`unknown mode ${String(mode)}`);
