@@ -85,9 +85,20 @@ describe('exec', () => {
   });
 });
 
+/**
+ * The rig's encoded messages are random and may start with '-', which the command line reads as
+ * an option (a user would need `--` before such a message): draw one that does not.
+ */
+function encodedMessage(json: object): string {
+  for (;;) {
+    const encoded = t.rig.encodeMessage(json);
+    if (!encoded.startsWith('-')) return encoded;
+  }
+}
+
 describe('decode-message', () => {
   it('prints the decoded message as indented JSON', async () => {
-    const encoded = t.rig.encodeMessage({ allowed: false, context: { action: 's3:GetObject' } });
+    const encoded = encodedMessage({ allowed: false, context: { action: 's3:GetObject' } });
     const result = await runInProcess(['decode-message', '--profile', 'alice', encoded], t.home.env);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
@@ -95,7 +106,7 @@ describe('decode-message', () => {
   });
 
   it('a caller without the right is refused with exit 4', async () => {
-    const result = await runInProcess(['decode-message', '--profile', 'bob', t.rig.encodeMessage({ a: 1 })], t.home.env);
+    const result = await runInProcess(['decode-message', '--profile', 'bob', encodedMessage({ a: 1 })], t.home.env);
     expect(result.code).toBe(4);
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain('AccessDenied');
