@@ -7,7 +7,7 @@
 import { homedir } from 'node:os';
 import type { Credentials, ExplicitParams, LinkName, ProfileSelection, TraceEntry } from './chain/types.js';
 import { realDeps } from './deps.js';
-import { resolveSource } from './cli/common.js';
+import { openSession } from './session/index.js';
 
 export type { Credentials, ExplicitParams, LinkName, ProfileSelection, TraceEntry };
 export { AwsroleError, ExitCode } from './errors.js';
@@ -38,7 +38,7 @@ export async function resolveCredentials(options: ResolveCredentialsOptions = {}
   const base = realDeps();
   const env = options.env ?? base.env;
   const deps = { ...base, env, homedir: env['HOME'] ?? homedir(), promptSecret: undefined };
-  const { resolution } = await resolveSource(deps, {
+  const session = await openSession(deps, {
     profile: options.profile,
     profileFlag: 'the profile option',
     explicit: options.credentials,
@@ -47,5 +47,6 @@ export async function resolveCredentials(options: ResolveCredentialsOptions = {}
     refresh: options.refresh,
     tokenCode: options.tokenCode,
   });
+  const resolution = await session.resolveCredentials();
   return { credentials: resolution.credentials, source: resolution.source, profile: resolution.profile, trace: resolution.trace };
 }

@@ -8,14 +8,22 @@ export const ExitCode = {
   config: 5,
   network: 6,
 } as const;
+/** Exit codes of a child that could not run, as shells report them (`exec`). */
+export const ChildExitCode = {
+  cannotRun: 126,
+  notFound: 127,
+  /** A child ended by signal N exits 128 + N. */
+  signalBase: 128,
+} as const;
+
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
 /** Every error awsrole expects to show a user: a message, an optional hint, an exit code. */
 export class AwsroleError extends Error {
   readonly exitCode: ExitCodeValue;
   readonly hint: string | undefined;
-  constructor(message: string, exitCode: ExitCodeValue, hint?: string) {
-    super(message);
+  constructor(message: string, exitCode: ExitCodeValue, hint?: string, options?: { cause?: unknown }) {
+    super(message, options);
     this.name = new.target.name;
     this.exitCode = exitCode;
     this.hint = hint;

@@ -1,19 +1,30 @@
 import { ChainSkip, ConfigError, CredentialError } from '../errors.js';
-import { mergedProfile, stringValue, type Section } from '../config/shared-config.js';
+import { mergedProfile, stringValue, type Section, type SharedConfig } from '../config/shared-config.js';
 import { ASSUME_ROLE_DURATION, durationProblem, externalIdProblem, roleArnProblem, serialNumberProblem, sessionNameProblem } from '../sts/validate.js';
-import { fromConfigFile } from './config-file.js';
 import { checkCredentialSource, credentialsFromSource } from './credential-source.js';
-import { fromCredentialsFile } from './credentials-file.js';
-import { fromProcess } from './process.js';
-import { fromWebIdentity } from './web-identity.js';
 import { hasStaticKeys } from './static-keys.js';
 import { pythonInt } from '../config/python-int.js';
-import type { AssumeRoleRequest, ChainContext, Credentials, LinkResult } from './types.js';
+import { defineLink, type AssumeRoleRequest, type ChainContext, type Credentials, type LinkResult } from './types.js';
 import { defaultSessionName } from './session-name.js';
 import { explainExpiredSource } from '../sts/teach.js';
 
 export function isRoleProfile(section: Section | undefined): boolean {
   return section !== undefined && 'role_arn' in section && !('web_identity_token_file' in section);
+}
+
+/**
+ * The profiles a role profile's credentials pass through, following source_profile from `name`
+ * while each is a role profile; the last is the root (its own keys, or a cycle the chain refuses).
+ */
+export function sourceProfileChain(config: SharedConfig, name: string): string[] {
+  const chain: string[] = [];
+  let current: string | undefined = name;
+  while (current !== undefined && !chain.includes(current)) {
+    chain.push(current);
+    const section = mergedProfile(config, current);
+    current = isRoleProfile(section) ? stringValue(section, 'source_profile') : undefined;
+  }
+  return chain;
 }
 
 interface RoleConfig {
@@ -92,22 +103,18 @@ interface Sourced {
 
 /**
  * botocore's _resolve_credentials_from_profile: static keys win over the profile's own role_arn.
- * The source profile's own providers (ProfileProviderBuilder, env vars disabled) start with web
- * identity, whose credentials come from a role: the next hop is then chained.
+ * Otherwise the source profile's own providers (ProfileProviderBuilder.providers(): the rows of
+ * the table that resolve a named profile, in table order, env vars disabled); credentials from a
+ * role (web identity) make the next hop chained.
  */
 async function credentialsFromProfile(context: ChainContext, profile: string, visited: string[]): Promise<Sourced> {
   const section = mergedProfile(context.config, profile);
   if (hasStaticKeys(section) || !isRoleProfile(section)) {
-    const links = [
-      { from: (c: ChainContext, p: string) => fromWebIdentity(c, p, false), chained: true },
-      { from: fromCredentialsFile, chained: false },
-      { from: fromProcess, chained: false },
-      { from: fromConfigFile, chained: false },
-    ];
-    for (const link of links) {
+    for (const link of context.links) {
+      if (link.resolveProfile === undefined) continue;
       try {
-        const found = await link.from(context, profile);
-        return { credentials: found.credentials, detail: found.detail, chained: link.chained };
+        const found = await link.resolveProfile(context, profile);
+        return { credentials: found.credentials, detail: found.detail, chained: link.givesRoleSession === true };
       } catch (error) {
         if (!(error instanceof ChainSkip)) throw error;
       }
@@ -131,7 +138,7 @@ export async function assumeProfileRole(context: ChainContext, profile: string, 
   }
   let credentials: Credentials;
   try {
-    credentials = await context.assumeRole(source.credentials, {
+    credentials = await context.services.assumeRole(source.credentials, {
       ...role.request,
       chained: source.chained,
       sharedCache: role.sourceProfile !== undefined,
@@ -143,11 +150,16 @@ export async function assumeProfileRole(context: ChainContext, profile: string, 
 }
 
 /** Link: assume-role profiles (before static keys, as botocore really orders them). */
-export const assumeRoleLink = {
-  name: 'assume-role' as const,
-  async resolve(context: ChainContext): Promise<LinkResult> {
+export const assumeRoleLink = defineLink({
+  name: 'assume-role',
+  async resolve(context) {
     const name = context.profile.name;
     if (!isRoleProfile(mergedProfile(context.config, name))) throw new ChainSkip(`profile ${name} has no role_arn`);
     return assumeProfileRole(context, name, [name]);
   },
-};
+  givesRoleSession: true,
+  describe: (context) => {
+    const arn = stringValue(mergedProfile(context.config, context.profile.name), 'role_arn');
+    return arn === undefined ? undefined : `role_arn ${arn} of profile ${context.profile.name}`;
+  },
+});

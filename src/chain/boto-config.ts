@@ -2,7 +2,7 @@ import { ChainSkip, CredentialError } from '../errors.js';
 import { readIniFile } from '../config/load.js';
 import { expandPath, displayPath } from '../config/paths.js';
 import { stringValue } from '../config/shared-config.js';
-import type { ChainContext, Link } from './types.js';
+import { defineLink, type ChainContext } from './types.js';
 
 function candidateFiles(context: ChainContext): string[] {
   const { env, homedir } = context.deps;
@@ -13,7 +13,7 @@ function candidateFiles(context: ChainContext): string[] {
 }
 
 /** Link: boto2's `[Credentials]` section. */
-export const botoConfigLink: Link = {
+export const botoConfigLink = defineLink({
   name: 'boto-config',
   async resolve(context) {
     const files = candidateFiles(context);
@@ -31,4 +31,5 @@ export const botoConfigLink: Link = {
     }
     throw new ChainSkip(`no [Credentials] with aws_access_key_id in ${files.map((f) => displayPath(f, context.deps.env, context.deps.homedir)).join(' or ')}`);
   },
-};
+  describe: ({ deps }) => (deps.env['BOTO_CONFIG'] === undefined ? undefined : `BOTO_CONFIG=${deps.env['BOTO_CONFIG']}`),
+});

@@ -1,5 +1,5 @@
-import { fromStaticKeysFile } from './static-keys.js';
-import type { ChainContext, Link, LinkResult } from './types.js';
+import { describeStaticKeys, fromStaticKeysFile } from './static-keys.js';
+import { defineLink, type ChainContext, type LinkResult } from './types.js';
 
 /** Static keys in `[profile X]`/`[default]` of the config file alone. */
 export function fromConfigFile(context: ChainContext, profile: string): Promise<LinkResult> {
@@ -7,7 +7,9 @@ export function fromConfigFile(context: ChainContext, profile: string): Promise<
 }
 
 /** Link: config file. */
-export const configFileLink: Link = {
+export const configFileLink = defineLink({
   name: 'config-file',
   resolve: (context) => fromConfigFile(context, context.profile.name),
-};
+  resolveProfile: fromConfigFile,
+  describe: (context) => describeStaticKeys(context, 'config'),
+});

@@ -10,7 +10,7 @@
 import { isIPv4 } from 'node:net';
 import { HttpFailure, type Deps, type HttpResponse } from '../deps.js';
 import { ChainSkip, ConfigError, CredentialError, NetworkError } from '../errors.js';
-import type { Credentials, Link } from './types.js';
+import { defineLink, type Credentials } from './types.js';
 import { parseIsoTime } from './expiration.js';
 
 export const CONTAINER_HOST = '169.254.170.2';
@@ -220,10 +220,14 @@ export async function fetchContainerCredentials(deps: Deps): Promise<ContainerCr
   throw last.network ? new NetworkError(message, hint) : new CredentialError(message, hint);
 }
 
-export const containerLink: Link = {
+export const containerLink = defineLink({
   name: 'container-role',
   async resolve(context) {
     const found = await fetchContainerCredentials(context.deps);
     return { credentials: found.credentials, detail: found.detail };
   },
-};
+  describe: ({ deps }) =>
+    deps.env['AWS_CONTAINER_CREDENTIALS_RELATIVE_URI'] !== undefined || deps.env['AWS_CONTAINER_CREDENTIALS_FULL_URI'] !== undefined
+      ? 'container credentials (AWS_CONTAINER_CREDENTIALS_*)'
+      : undefined,
+});

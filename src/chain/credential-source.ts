@@ -2,13 +2,13 @@ import { ChainSkip, ConfigError, CredentialError } from '../errors.js';
 import { containerLink } from './container.js';
 import { credentialsFromEnv } from './env.js';
 import { imdsLink } from './imds.js';
-import type { ChainContext, Credentials } from './types.js';
+import type { ChainContext, Credentials, Link } from './types.js';
 
 /** Credentials, or why there were none. */
 type Sourced = Credentials | { missing: string };
 type Sourcer = (context: ChainContext) => Promise<Sourced>;
 
-async function fromLink(link: typeof imdsLink, context: ChainContext): Promise<Sourced> {
+async function fromLink(link: Link, context: ChainContext): Promise<Sourced> {
   try {
     return (await link.resolve(context)).credentials;
   } catch (error) {

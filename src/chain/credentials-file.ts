@@ -1,5 +1,5 @@
-import { fromStaticKeysFile } from './static-keys.js';
-import type { ChainContext, Link, LinkResult } from './types.js';
+import { describeStaticKeys, fromStaticKeysFile } from './static-keys.js';
+import { defineLink, type ChainContext, type LinkResult } from './types.js';
 
 /** Static keys in `[profile]` of the credentials file alone. */
 export function fromCredentialsFile(context: ChainContext, profile: string): Promise<LinkResult> {
@@ -7,7 +7,9 @@ export function fromCredentialsFile(context: ChainContext, profile: string): Pro
 }
 
 /** Link: shared credentials file. */
-export const credentialsFileLink: Link = {
+export const credentialsFileLink = defineLink({
   name: 'shared-credentials-file',
   resolve: (context) => fromCredentialsFile(context, context.profile.name),
-};
+  resolveProfile: fromCredentialsFile,
+  describe: (context) => describeStaticKeys(context, 'credentials'),
+});

@@ -1,6 +1,6 @@
 import { ChainSkip, ConfigError, CredentialError } from '../errors.js';
 import { expandPath } from '../config/paths.js';
-import type { Link } from './types.js';
+import { defineLink } from './types.js';
 
 /** The legacy `key=value` file of the EC2 API tools. */
 function parseKeyValueFile(text: string): Map<string, string> {
@@ -13,7 +13,7 @@ function parseKeyValueFile(text: string): Map<string, string> {
 }
 
 /** Link: AWS_CREDENTIAL_FILE (only when the variable is set; botocore then insists on it). */
-export const ec2CredentialsFileLink: Link = {
+export const ec2CredentialsFileLink = defineLink({
   name: 'ec2-credentials-file',
   async resolve({ deps }) {
     const setting = deps.env['AWS_CREDENTIAL_FILE'];
@@ -35,4 +35,5 @@ export const ec2CredentialsFileLink: Link = {
     }
     return { credentials: { accessKeyId, secretAccessKey }, detail: `${path} (AWS_CREDENTIAL_FILE)` };
   },
-};
+  describe: ({ deps }) => (deps.env['AWS_CREDENTIAL_FILE'] === undefined ? undefined : 'AWS_CREDENTIAL_FILE'),
+});

@@ -1,6 +1,6 @@
 import { ChainSkip, CredentialError } from '../errors.js';
 import { assertNotExpired, parseExpiration } from './expiration.js';
-import { isProfileFlag, type ChainContext, type Credentials, type Link } from './types.js';
+import { defineLink, isProfileFlag, type ChainContext, type Credentials } from './types.js';
 
 type Env = ChainContext['deps']['env'];
 
@@ -29,7 +29,7 @@ export function credentialsFromEnv(env: Env, now: Date): Credentials | undefined
 }
 
 /** Link 2: environment variables; `--profile` turns it off, AWS_PROFILE does not. */
-export const envLink: Link = {
+export const envLink = defineLink({
   name: 'env',
   async resolve({ deps, profile }) {
     if (isProfileFlag(profile.from)) throw new ChainSkip(`not read: ${profile.from} was given`);
@@ -37,4 +37,5 @@ export const envLink: Link = {
     if (credentials === undefined) throw new ChainSkip('AWS_ACCESS_KEY_ID is not set');
     return { credentials, detail: 'AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment' };
   },
-};
+  describe: ({ deps, profile }) => (!isProfileFlag(profile.from) && deps.env['AWS_ACCESS_KEY_ID'] ? 'AWS_ACCESS_KEY_ID in the environment' : undefined),
+});

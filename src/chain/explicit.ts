@@ -1,8 +1,8 @@
 import { CredentialError, ChainSkip } from '../errors.js';
-import type { Link } from './types.js';
+import { defineLink } from './types.js';
 
 /** Link 1: credentials passed in by the caller (API or `--credentials-json -`). */
-export const explicitLink: Link = {
+export const explicitLink = defineLink({
   name: 'explicit',
   async resolve({ explicit }) {
     const accessKeyId = explicit?.accessKeyId;
@@ -17,4 +17,4 @@ export const explicitLink: Link = {
       detail: 'credentials passed explicitly',
     };
   },
-};
+});

@@ -10,7 +10,7 @@
 import { HttpFailure, type Deps, type HttpResponse } from '../deps.js';
 import { ChainSkip, CredentialError } from '../errors.js';
 import { imdsSettingsFromContext, type ImdsSettings } from './imds-settings.js';
-import type { Credentials, Link } from './types.js';
+import { defineLink, type Credentials } from './types.js';
 import { parseIsoTime } from './expiration.js';
 
 export { imdsSettingsFromContext, resolveImdsSettings, type ImdsSettings } from './imds-settings.js';
@@ -311,11 +311,12 @@ export async function fetchInstanceCredentials(deps: Deps, settings: ImdsSetting
   };
 }
 
-export const imdsLink: Link = {
+export const imdsLink = defineLink({
   name: 'iam-role',
   async resolve(context) {
     const settings = imdsSettingsFromContext(context);
     const found = await fetchInstanceCredentials(context.deps, settings);
     return { credentials: found.credentials, detail: found.detail };
   },
-};
+  describe: ({ deps }) => (deps.env['AWS_EC2_METADATA_DISABLED']?.toLowerCase() === 'true' ? undefined : 'the EC2 instance role, if this machine has one'),
+});

@@ -3,7 +3,7 @@ import { shlexSplit } from '../config/ini.js';
 import { mergedProfile, stringValue } from '../config/shared-config.js';
 import { assertNotExpired, parseExpiration } from './expiration.js';
 import { maskKeyId } from '../output/mask.js';
-import type { ChainContext, Credentials, Link, LinkResult } from './types.js';
+import { defineLink, type ChainContext, type Credentials, type LinkResult } from './types.js';
 
 /** botocore has no limit; a hung helper must not hang every shell that calls awsrole. */
 const DEFAULT_TIMEOUT_SECONDS = 60;
@@ -80,7 +80,12 @@ export function parseProcessOutput(stdout: string, where: string): Credentials {
 }
 
 /** Link: credential_process (between the two files' static keys, as in botocore). */
-export const processLink: Link = {
+export const processLink = defineLink({
   name: 'custom-process',
   resolve: (context) => fromProcess(context, context.profile.name),
-};
+  resolveProfile: fromProcess,
+  describe: (context) =>
+    stringValue(mergedProfile(context.config, context.profile.name), 'credential_process') === undefined
+      ? undefined
+      : `credential_process of profile ${context.profile.name}`,
+});

@@ -30,6 +30,15 @@ export function hasStaticKeys(section: Section | undefined): boolean {
   return stringValue(section, 'aws_access_key_id') !== undefined || stringValue(section, 'aws_secret_access_key') !== undefined;
 }
 
+/** For the shadow list: the selected profile's key id in one file, judged without I/O. */
+export function describeStaticKeys(context: ChainContext, file: 'config' | 'credentials'): string | undefined {
+  const name = context.profile.name;
+  const { config } = context;
+  const profiles = file === 'config' ? config.configProfiles : config.credentialsProfiles;
+  if (stringValue(profiles.get(name), 'aws_access_key_id') === undefined) return undefined;
+  return `keys of ${profileIn(context, name, file === 'config' ? config.configPath : config.credentialsPath)}`;
+}
+
 /**
  * botocore's SharedCredentialProvider and ConfigProvider: each reads its own file only, so a
  * key id in one file never pairs with a secret in the other.

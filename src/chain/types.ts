@@ -10,19 +10,9 @@ export interface Credentials {
   accountId?: string | undefined;
 }
 
-/** Link names follow botocore's METHOD names so traces and docs line up with the AWS CLI. */
-export type LinkName =
-  | 'explicit'
-  | 'env'
-  | 'assume-role'
-  | 'assume-role-with-web-identity'
-  | 'shared-credentials-file'
-  | 'custom-process'
-  | 'config-file'
-  | 'ec2-credentials-file'
-  | 'boto-config'
-  | 'container-role'
-  | 'iam-role';
+/** Link names follow botocore's METHOD names so traces and docs line up with the AWS CLI; derived from the table in links.ts. */
+export type { LinkName } from './links.js';
+import type { LinkName } from './links.js';
 
 export type TraceOutcome = 'found' | 'skipped' | 'failed' | 'not-tried';
 
@@ -96,14 +86,24 @@ export interface WebIdentityRequest {
 /** Performs an unsigned AssumeRoleWithWebIdentity; like RoleAssumer, keeps the SDK out of the chain. */
 export type WebIdentityAssumer = (request: WebIdentityRequest) => Promise<Credentials>;
 
+/**
+ * The remote calls links make, wired once by the session: links never build an STS client (or
+ * any other service client) themselves, and a test can hand them fakes.
+ */
+export interface ChainServices {
+  assumeRole: RoleAssumer;
+  /** Absent where no STS is wired in (link tests): the web-identity link then fails, it never skips. */
+  assumeRoleWithWebIdentity?: WebIdentityAssumer | undefined;
+}
+
 export interface ChainContext {
   deps: Deps;
   profile: ProfileSelection;
   config: SharedConfig;
   explicit?: ExplicitParams | undefined;
-  assumeRole: RoleAssumer;
-  /** Absent where no STS is wired in (link tests): the web-identity link then fails, it never skips. */
-  assumeRoleWithWebIdentity?: WebIdentityAssumer | undefined;
+  services: ChainServices;
+  /** The provider table the chain runs (links.ts); a role profile's source_profile uses its sub-chain. */
+  links: readonly Link<LinkName>[];
 }
 
 export interface LinkResult {
@@ -112,15 +112,35 @@ export interface LinkResult {
   detail: string;
 }
 
-/** A link throws ChainSkip for "not configured here"; any other error stops the chain. */
-export interface Link {
-  name: LinkName;
+/**
+ * One row of the provider table. `resolve` throws ChainSkip for "not configured here"; any other
+ * error stops the chain.
+ */
+export interface Link<Name extends string = string> {
+  readonly name: Name;
+  /** The main chain: the selected profile, with the environment unless a flag named the profile. */
   resolve(context: ChainContext): Promise<LinkResult>;
+  /**
+   * botocore's ProfileProviderBuilder: this source for a role profile's source_profile (never
+   * from the environment). Absent: the link is not part of that sub-chain.
+   */
+  resolveProfile?: ((context: ChainContext, profile: string) => Promise<LinkResult>) | undefined;
+  /** Its credentials come from a role, so a role hop on top of them is chained (1 h limit). */
+  readonly givesRoleSession?: boolean | undefined;
+  /** What the link would have offered, judged from settings alone (no I/O): shown when an earlier link wins. */
+  describe?: ((context: ChainContext) => string | undefined) | undefined;
+}
+
+/** Keeps the link's name as a literal type, so the table can derive LinkName from its rows. */
+export function defineLink<const Name extends string>(link: Link<Name>): Link<Name> {
+  return link;
 }
 
 export interface Resolution {
   credentials: Credentials;
   source: LinkName;
+  /** The winning link's credentials are a role session: a role hop on top is chained (1 h limit). */
+  fromRole: boolean;
   profile: ProfileSelection;
   trace: TraceEntry[];
 }

@@ -1,10 +1,10 @@
 import { isAbsolute, join } from 'node:path';
-import { AwsroleError, ChainSkip, ConfigError, CredentialError } from '../errors.js';
+import { AwsroleError, ChainSkip, ConfigError, CredentialError, ExitCode } from '../errors.js';
 import { displayPath } from '../config/paths.js';
 import { mergedProfile, stringValue } from '../config/shared-config.js';
 import { roleArnProblem, sessionNameProblem } from '../sts/validate.js';
 import { defaultSessionName } from './session-name.js';
-import { isProfileFlag, type ChainContext, type Link, type LinkResult } from './types.js';
+import { defineLink, isProfileFlag, type ChainContext, type LinkResult } from './types.js';
 
 /** botocore's AssumeRoleWithWebIdentityProvider._CONFIG_TO_ENV_VAR */
 const ENV_VARS = {
@@ -76,8 +76,8 @@ export async function fromWebIdentity(context: ChainContext, profile: string, en
   const roleArn = checked(roleArnSetting, roleArnProblem) ?? '';
   const sessionName = checked(setting(context, profile, 'role_session_name', envAllowed), sessionNameProblem);
   const webIdentityToken = await readToken(context, tokenFile);
-  const assume = context.assumeRoleWithWebIdentity;
-  if (assume === undefined) throw new AwsroleError('web identity: no STS client is available here', 1);
+  const assume = context.services.assumeRoleWithWebIdentity;
+  if (assume === undefined) throw new AwsroleError('web identity: no STS client is available here', ExitCode.internal);
   const credentials = await assume({
     roleArn,
     roleSessionName: sessionName ?? defaultSessionName(context.deps),
@@ -88,13 +88,14 @@ export async function fromWebIdentity(context: ChainContext, profile: string, en
 }
 
 /** Link: AssumeRoleWithWebIdentity (right after assume-role, as botocore orders it). */
-export const webIdentityLink: Link = {
+export const webIdentityLink = defineLink({
   name: 'assume-role-with-web-identity',
   resolve: (context) => fromWebIdentity(context, context.profile.name, !isProfileFlag(context.profile.from)),
-};
-
-/** For the shadows describer: the token file setting, judged without I/O. */
-export function webIdentityTokenSetting(context: ChainContext): string | undefined {
-  const found = setting(context, context.profile.name, 'web_identity_token_file', !isProfileFlag(context.profile.from));
-  return found === undefined || found.value === '' ? undefined : found.from;
-}
+  // A source_profile's own providers never read the environment (botocore: disable_env_vars).
+  resolveProfile: (context, profile) => fromWebIdentity(context, profile, false),
+  givesRoleSession: true,
+  describe: (context) => {
+    const found = setting(context, context.profile.name, 'web_identity_token_file', !isProfileFlag(context.profile.from));
+    return found === undefined || found.value === '' ? undefined : `the web identity token in ${found.from}`;
+  },
+});

@@ -1,5 +1,5 @@
 import type { AssumeRoleRequest, Credentials } from '../chain/types.js';
-import { AwsroleError } from '../errors.js';
+import { RefusedError } from '../errors.js';
 import type { StsCaller } from './client.js';
 import { StsRefusedError } from './errors.js';
 import { getCallerIdentity } from './operations.js';
@@ -17,26 +17,53 @@ function isBadMfaCode(error: StsRefusedError): boolean {
   return /MultiFactorAuthentication|one time pass ?code|MFA/i.test(error.message);
 }
 
-/** Turns an AssumeRole refusal into a message that says which conditions must hold. */
+/**
+ * What a trust policy's conditions can ask of an AssumeRole call, and whether this call
+ * carried it: the unmet ones are the usual reason a trusted caller is still refused.
+ */
+function trustConditions(request: AssumeRoleRequest): string[] {
+  const sent = (what: string | undefined, missing: string): string => (what === undefined ? `not sent: ${missing}` : `sent (${what})`);
+  return [
+    `MFA (aws:MultiFactorAuthPresent): ${sent(request.serialNumber === undefined ? undefined : `device ${request.serialNumber}`, 'add mfa_serial to the profile or pass --serial-number')}`,
+    `external id (sts:ExternalId): ${sent(request.externalId === undefined ? undefined : 'an external id', 'add external_id to the profile or pass --external-id')}`,
+    'source identity (sts:SourceIdentity): not sent (awsrole does not set one)',
+    'session tags (aws:RequestTag): not sent (awsrole does not set them)',
+  ];
+}
+
+/** "DurationSeconds exceeds the MaxSessionDuration": the role's own limit, and the two ways past it. */
+function explainDurationRefusal(error: StsRefusedError, request: AssumeRoleRequest): StsRefusedError {
+  const roleName = request.roleArn.split('/').at(-1) ?? request.roleArn;
+  const asked = request.durationSeconds === undefined ? '' : ` (${request.durationSeconds} s were asked)`;
+  return new StsRefusedError(
+    error.code,
+    error.operation,
+    `${error.message}${asked}`,
+    `the role's MaxSessionDuration (1 h unless raised, at most 12 h) caps every session of it: ask for less with --duration (e.g. --duration 1h) or duration_seconds, ` +
+      `or have the role's maximum raised: aws iam update-role --role-name ${roleName} --max-session-duration 43200`,
+  );
+}
+
+/** Turns an AssumeRole refusal into a message that says which conditions must hold, and which this call did not meet. */
 export async function explainAssumeRoleFailure(error: unknown, caller: StsCaller, source: Credentials, request: AssumeRoleRequest): Promise<unknown> {
+  if (error instanceof StsRefusedError && error.code === 'ValidationError' && /MaxSessionDuration/.test(error.message)) return explainDurationRefusal(error, request);
   if (!(error instanceof StsRefusedError) || error.code !== 'AccessDenied') return error;
   if (request.serialNumber !== undefined && isBadMfaCode(error)) {
-    return new AwsroleError(
+    return new RefusedError(
       `STS refused the MFA code for ${request.serialNumber} while assuming ${request.roleArn}`,
-      4,
       'the code was wrong, expired or already used: wait for the next code on your device and run the command again',
     );
   }
   const who = await callerArn(caller, source);
   const conditions = [
     `1. the caller's IAM policies allow sts:AssumeRole on ${request.roleArn}`,
-    `2. the role's trust policy names the caller (${who}) or its account as a principal` +
-      (request.externalId !== undefined || request.serialNumber !== undefined ? ', and its conditions (external id, MFA) are met' : ''),
+    `2. the role's trust policy names the caller (${who}) or its account as a principal`,
+    `3. the trust policy's conditions hold; of what they can require, this call:`,
+    ...trustConditions(request).map((line) => `   - ${line}`),
   ];
-  return new AwsroleError(
-    `STS denied AssumeRole on ${request.roleArn} for ${who}.\n  Both must hold:\n    ${conditions.join('\n    ')}`,
-    4,
-    `check both with your administrator; \`awsrole decode-message\` decodes an encoded authorization message if STS gave one`,
+  return new RefusedError(
+    `STS denied AssumeRole on ${request.roleArn} for ${who}.\n  All must hold:\n    ${conditions.join('\n    ')}`,
+    'check them with your administrator (the trust policy and the caller\'s policies); `awsrole decode-message` decodes an encoded authorization message if STS gave one',
   );
 }
 

@@ -20,12 +20,16 @@ function setup(env: Record<string, string>, config: Section | undefined, files: 
       },
     },
   });
+  const base = linkContext(deps, config);
   const context: ChainContext = {
-    ...linkContext(deps, config),
+    ...base,
     profile: { name: 'default', from },
-    assumeRoleWithWebIdentity: async (request) => {
-      requests.push(request);
-      return { accessKeyId: 'ASIAWEBEXAMPLE000001', secretAccessKey: 'web-SECRETCANARY', sessionToken: 'tok' };
+    services: {
+      ...base.services,
+      assumeRoleWithWebIdentity: async (request) => {
+        requests.push(request);
+        return { accessKeyId: 'ASIAWEBEXAMPLE000001', secretAccessKey: 'web-SECRETCANARY', sessionToken: 'tok' };
+      },
     },
   };
   return { context, requests };

@@ -78,7 +78,7 @@ describe('a cache that does not fit changes nothing but speed', () => {
     const cli = join(copy, 'dist', 'cli.cjs');
     const text = await readFile(cli, 'utf8');
     // What a rebuild with a one-word change would leave: same length, new stamp, old cache.
-    const rebuilt = text.replace('["Account",view.identity.Account]', '["ACCOUNT",view.identity.Account]').replace(/awsrole-build [0-9a-f]{32}/, `awsrole-build ${'0'.repeat(32)}`);
+    const rebuilt = text.replace('["Account",identity.Account]', '["ACCOUNT",identity.Account]').replace(/awsrole-build [0-9a-f]{32}/, `awsrole-build ${'0'.repeat(32)}`);
     expect(rebuilt.length).toBe(text.length);
     expect(rebuilt).not.toBe(text);
     await writeFile(cli, rebuilt);

@@ -367,7 +367,7 @@ describe.skipIf(!motoPresent)('against a real moto server', () => {
       expect(result.code).toBe(4);
       expect(result.stdout).toBe('');
       expect(result.stderr).toContain(`STS denied AssumeRole on ${ROLE_DEPLOY} for ${USER_MALLORY}`);
-      expect(result.stderr).toContain('Both must hold');
+      expect(result.stderr).toContain('All must hold');
       expect(result.stderr).toContain(`the caller's IAM policies allow sts:AssumeRole on ${ROLE_DEPLOY}`);
       expect(result.stderr).toContain(`the role's trust policy names the caller (${USER_MALLORY})`);
     });
@@ -377,7 +377,7 @@ describe.skipIf(!motoPresent)('against a real moto server', () => {
       expect(result.code).toBe(4);
       expect(result.stdout).toBe('');
       expect(result.stderr).toContain(`STS denied AssumeRole on ${ROLE_LOCKED} for ${USER_ALICE}`);
-      expect(result.stderr).toContain('Both must hold');
+      expect(result.stderr).toContain('All must hold');
     });
 
     // Regression: the role-session cache key once held only the AssumeRole arguments (as the AWS

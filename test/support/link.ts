@@ -1,5 +1,6 @@
 /** Helpers for testing one chain link in process: a minimal context and the link's outcome. */
 import { expect } from 'vitest';
+import { LINKS } from '../../src/chain/links.js';
 import type { ChainContext, LinkResult } from '../../src/chain/types.js';
 import type { Section, SharedConfig } from '../../src/config/shared-config.js';
 import { nodeHttpClient, type Deps, type HttpClient, type HttpRequest } from '../../src/deps.js';
@@ -19,9 +20,12 @@ export function linkContext(deps: Deps, config?: Section, credentials?: Section)
     deps,
     profile: { name: 'default', from: 'default' },
     config: shared,
-    assumeRole: async () => {
-      throw new Error('no STS in a link test');
+    services: {
+      assumeRole: async () => {
+        throw new Error('no STS in a link test');
+      },
     },
+    links: LINKS,
   };
 }
 
