@@ -15,9 +15,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURE, startStsServer, type StsRig } from '../rigs/sts-server.js';
 import { snapshotTree, type TreeSnapshot } from './bad-input-support.js';
-import { baseEnv, expectNoSecrets, runBounded } from './faults-support.js';
+import { baseEnv, runBounded } from './faults-support.js';
 import { runInProcess } from '../support/in-process.js';
-import { RUN_LIMIT_MS } from '../support/cli.js';
+import { expectNoCanary, RUN_LIMIT_MS } from '../support/cli.js';
 import { tempDir } from '../support/cleanup.js';
 
 const { alice, bob, roles } = FIXTURE;
@@ -306,7 +306,7 @@ function expectRefusedBeforeAnyCall(row: Row, { result, calls, before, after }: 
   expect(result.stdout).toBe('');
   expect(calls, 'STS requests the rig saw').toBe(0);
   expect(after, 'HOME after the run').toEqual(before);
-  expectNoSecrets(result.stderr);
+  expectNoCanary(result.stderr);
 }
 
 /** One `awsrole: ...` line, at most one `  hint: ...` line, naming the culprit. */

@@ -13,15 +13,12 @@ export function runBounded(args: readonly string[], env: Record<string, string>,
   return spawnCollect(process.execPath, [AWSROLE_BIN, ...args], env, options);
 }
 
-/** Secrets of every fixture (STS rig, IMDS rig, the tests' own) carry one of the canaries. */
-export const expectNoSecrets = expectNoCanary;
-
 /** Every failure: stdout empty (so `eval "$(awsrole ...)"` does nothing), no secret on stderr. */
 export function expectCleanFailure(result: BoundedResult, code: number): void {
   expect(result.timedOut, `awsrole was still running after the limit; stderr so far:\n${result.stderr}`).toBe(false);
   expect({ code: result.code, stderr: result.stderr }).toEqual({ code, stderr: expect.any(String) });
   expect(result.stdout).toBe('');
-  expectNoSecrets(result.stderr);
+  expectNoCanary(result.stderr);
 }
 
 /** The environment every run starts from: nothing of the developer's, HOME given, IMDS off, STS on loopback. */

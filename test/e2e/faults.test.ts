@@ -16,7 +16,8 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FIXTURE, startStsServer, type StsRig } from '../rigs/sts-server.js';
 import { fixtureCredentials, refusedPort, startBlackholeServer, startImdsServer, type ImdsChanges, type ImdsServer } from '../rigs/imds-server.js';
-import { baseEnv, expectCleanFailure, expectNoSecrets, runBounded, type BoundedResult } from './faults-support.js';
+import { baseEnv, expectCleanFailure, runBounded, type BoundedResult } from './faults-support.js';
+import { expectNoCanary } from '../support/cli.js';
 import { tempDir } from '../support/cleanup.js';
 
 const { alice, roles } = FIXTURE;
@@ -395,7 +396,7 @@ describe('credentials that have already expired', () => {
       expect(firstLine(result)).toContain('STS refused AssumeRole: the source credentials from');
       expect(firstLine(result)).toContain('have expired');
       expect(firstLine(result)).toContain('stale');
-      expectNoSecrets(result.stderr);
+      expectNoCanary(result.stderr);
     });
   });
 });
