@@ -17,7 +17,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { FIXTURE, startStsServer, type StsRig } from '../rigs/sts-server.js';
 import { fixtureCredentials, refusedPort, startBlackholeServer, startImdsServer, type ImdsChanges, type ImdsServer } from '../rigs/imds-server.js';
 import { baseEnv, expectCleanFailure, runBounded, type BoundedResult } from './faults-support.js';
-import { expectNoCanary } from '../support/cli.js';
+import { expectNoCanary, LOAD_SLACK_MS } from '../support/cli.js';
 import { tempDir } from '../support/cleanup.js';
 
 const { alice, roles } = FIXTURE;
@@ -26,7 +26,7 @@ const ALICE_ENV = { AWS_ACCESS_KEY_ID: alice.accessKeyId, AWS_SECRET_ACCESS_KEY:
  * Node startup, SDK load, a loaded two-core machine: added to every computed bound. The bounds
  * tell "honoured its 1 s timeout" from "waited for something far longer" (a 60 s helper, a hang).
  */
-const SLACK_MS = 15_000;
+const SLACK_MS = LOAD_SLACK_MS;
 
 let rig: StsRig;
 let scratch: string;

@@ -18,6 +18,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { build } from 'esbuild';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { tracked, tempDir } from '../support/cleanup.js';
+import { LOAD_SLACK_MS } from '../support/cli.js';
 import { FIXTURE, MESSAGES, StsModel, startStsServer, type StsRig } from './sts-server.js';
 
 const T0 = new Date('2030-01-01T00:00:00Z');
@@ -609,14 +610,14 @@ describe('faults', () => {
     const started = Date.now();
     const error = (await client.send(new GetCallerIdentityCommand({})).catch((e: unknown) => e)) as Error;
     expect(error.name).toBe('TimeoutError');
-    expect(Date.now() - started).toBeLessThan(2000);
+    expect(Date.now() - started).toBeLessThan(2000 + LOAD_SLACK_MS);
     expect(hangRig.calls[0]).toMatchObject({ action: 'GetCallerIdentity', status: 0 });
     // a second hung request is still open when we close
     const pending = fetch(hangRig.url + '/?Action=GetCallerIdentity&Version=2011-06-15').catch((e: unknown) => e);
     await new Promise((r) => setTimeout(r, 50));
     const closing = Date.now();
     await hangRig.close();
-    expect(Date.now() - closing).toBeLessThan(500);
+    expect(Date.now() - closing).toBeLessThan(500 + LOAD_SLACK_MS);
     expect(await pending).toBeInstanceOf(Error);
   });
 });

@@ -38,6 +38,12 @@ export interface SpawnOptions {
 /** How long a run may take before it counts as hung: far beyond a loaded machine's slowness. */
 export const RUN_LIMIT_MS = 60_000;
 
+/**
+ * Room added to every upper bound on a wait: a loaded two-core machine only adds to a wait, so
+ * lower bounds hold as they are and upper bounds catch a hang or a far longer timeout, never slowness.
+ */
+export const LOAD_SLACK_MS = 10_000;
+
 export interface FakeHome {
   dir: string;
   env: Record<string, string>;

@@ -5,6 +5,7 @@ import type { ChainContext, LinkResult } from '../../src/chain/types.js';
 import type { Section, SharedConfig } from '../../src/config/shared-config.js';
 import { nodeHttpClient, type Deps, type HttpClient, type HttpRequest } from '../../src/deps.js';
 import { noWait, testDeps, type TestDeps } from './deps.js';
+import { LOAD_SLACK_MS } from './cli.js';
 import { AwsroleError, ChainSkip } from '../../src/errors.js';
 
 /** A context for profile `default` with the given sections, and no STS. */
@@ -99,4 +100,18 @@ export function expectNotFound(outcome: Outcome, want: NotFound): void {
   if (outcome.kind !== 'error') return;
   expect(outcome.error).toBeInstanceOf(want.error);
   expect(outcome.error.message).toMatch(want.message);
+}
+
+/**
+ * A wait a row may bound: `min` proves the wait happened, `max` (plus LOAD_SLACK_MS: a loaded
+ * machine only adds to a wait) that nothing far longer did; the message says which timeout ran out.
+ */
+export interface ElapsedBounds {
+  min?: number;
+  max?: number;
+}
+
+export function expectElapsed(elapsed: number, bounds: ElapsedBounds | undefined): void {
+  if (bounds?.min !== undefined) expect(elapsed).toBeGreaterThanOrEqual(bounds.min);
+  if (bounds?.max !== undefined) expect(elapsed).toBeLessThan(bounds.max + LOAD_SLACK_MS);
 }
