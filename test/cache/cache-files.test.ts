@@ -1,17 +1,17 @@
 /** The file-system primitives the caches stand on: reading only regular files, writing over a symlink. */
 import { execFileSync } from 'node:child_process';
-import { lstat, mkdir, mkdtemp, readFile, readlink, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { lstat, mkdir, readFile, readlink, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { nodeFileSystem } from '../../src/deps.js';
 import { writeFileAtomic } from '../../src/files/atomic-write.js';
 import { testDeps } from '../support/deps.js';
+import { tempDir } from '../support/cleanup.js';
 
 let dir: string;
 
 beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'awsrole-cache-files-'));
+  dir = tempDir('awsrole-cache-files-');
 });
 
 afterEach(async () => {

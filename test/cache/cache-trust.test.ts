@@ -8,9 +8,9 @@ import { chmod, chown, mkdir, readdir, readFile, rename, rm, symlink, lstat, wri
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mfaCacheKey } from '../../src/cache/mfa-cache.js';
-import { run } from '../../src/main.js';
 import { FIXTURE } from '../rigs/sts-server.js';
-import { testDeps } from '../support/deps.js';
+import { tracked } from '../support/cleanup.js';
+import { runInProcess, type InProcessResult } from '../support/in-process.js';
 import { useStsAndHome } from '../support/sts-home.js';
 
 const { alice, roles } = FIXTURE;
@@ -44,16 +44,10 @@ const FIFO_SESSION = JSON.stringify({
   Credentials: { AccessKeyId: 'ASIAFROMTHEFIFO00001', SecretAccessKey: 'fifo', SessionToken: 'fifo', Expiration: '2099-01-01T00:00:00UTC' },
 });
 
-interface Outcome {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+type Outcome = InProcessResult;
 
-async function awsrole(...args: string[]): Promise<Outcome> {
-  const deps = testDeps(t.home.dir, { env: t.home.env });
-  const code = await run(deps, ['node', 'awsrole', ...args, '--format', 'json']);
-  return { code, stdout: deps.stdout.text(), stderr: deps.stderr.text() };
+function awsrole(...args: string[]): Promise<Outcome> {
+  return runInProcess([...args, '--format', 'json'], t.home.env);
 }
 
 /** A run served by STS, as on a cache miss: exit 0, nothing on stderr but `warning`, fresh keys on stdout. */
@@ -121,7 +115,7 @@ describe('a cache file is read only when it is a regular file, and written over 
       const fifo = join(cliCache(), name);
       await rm(fifo);
       execFileSync('mkfifo', ['-m', '600', fifo]);
-      const unblocker = spawn('sh', ['-c', `sleep ${FIFO_UNBLOCK_SECONDS}; printf %s "$0" > "$1"`, FIFO_SESSION, fifo], { stdio: 'ignore' });
+      const unblocker = tracked(spawn('sh', ['-c', `sleep ${FIFO_UNBLOCK_SECONDS}; printf %s "$0" > "$1"`, FIFO_SESSION, fifo], { stdio: 'ignore' }));
       let outcome: Outcome;
       try {
         outcome = await awsrole('assume', '--profile', 'admin');
@@ -133,7 +127,6 @@ describe('a cache file is read only when it is a regular file, and written over 
       expect(t.rig.count('AssumeRole')).toBe(1);
       expect((await lstat(fifo)).isFile()).toBe(true);
     },
-    (FIFO_UNBLOCK_SECONDS + 10) * 1000,
   );
 
   it('a cache file over 1 MiB is a miss', async () => {
