@@ -5,7 +5,7 @@
 // interleaved round by round with `node -e 0`, so the ratio compares like with like even when
 // the machine's speed drifts. Peak memory comes from separate runs under `/usr/bin/time -f %M`
 // (or, without it, a preload that reports process.resourceUsage().maxRSS), so the wrapper never
-// weighs on the times. STS is the local rig (`dist/tools/sts-server.mjs`, its own process);
+// weighs on the times. STS is the local rig (the tests' STS, built by scripts/build-tools.mjs, its own process);
 // IMDS is a loopback port that accepts and never answers. Nothing leaves 127.0.0.1.
 //
 //   node scripts/bench.mjs [--runs N] [--no-write]
@@ -17,11 +17,10 @@ import { createServer } from 'node:net';
 import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fixtureHomeFiles, startLocalSts, writeHomeFiles } from './local-sts.mjs';
+import { STS_TOOL, fixtureHomeFiles, startLocalSts, writeHomeFiles } from './local-sts.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = join(ROOT, 'bin', 'awsrole');
-const STS_TOOL = join(ROOT, 'dist', 'tools', 'sts-server.mjs');
 const NODE = process.execPath;
 
 const argv = process.argv.slice(2);
@@ -33,7 +32,7 @@ const IMDS_TIMEOUT_S = 1; // awsrole's (and botocore's) default; the scenario le
 const PROFILES = 10_000;
 
 for (const path of [BIN, join(ROOT, 'dist', 'awsrole.cjs'), join(ROOT, 'dist', 'cli.cjs'), STS_TOOL]) {
-  if (!existsSync(path)) throw new Error(`bench: ${path} is missing; run \`npm run build\` first`);
+  if (!existsSync(path)) throw new Error(`bench: ${path} is missing; run \`npm run build && npm run build:tools\` first (\`npm run bench\` does)`);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -123,7 +122,7 @@ function refusedPort() {
   });
 }
 
-const sts = await startLocalSts(ROOT);
+const sts = await startLocalSts();
 cleanups.push(sts.stop);
 const imdsPort = await startBlackhole();
 const closedPort = await refusedPort();
@@ -296,7 +295,7 @@ const notes = [
   `- Each run spawns \`node bin/awsrole …\` with a fresh environment and a throwaway HOME; stdin is /dev/null, stdout and stderr are pipes (as inside \`eval "$(…)"\`).`,
   `- Load average (1 min) ${loadBefore.toFixed(2)} before the runs and ${loadavg()[0].toFixed(2)} after, on ${cpus().length} cores: other work on the machine inflates every row, the heavier ones more.`,
   `- Peak RSS: the largest of ${MEMORY_RUNS} separate runs under ${hasGnuTime ? '`/usr/bin/time -f %M`' : 'a preload reporting `process.resourceUsage().maxRSS`'}.`,
-  `- STS: the local rig (\`node dist/tools/sts-server.mjs\`) on ${sts.url}; IMDS: a loopback port that accepts and never answers.`,
+  `- STS: the local rig (test/rigs/sts-main.ts, built by \`scripts/build-tools.mjs\`) on ${sts.url}; IMDS: a loopback port that accepts and never answers.`,
   awsCli === undefined ? '- No `aws` CLI on this machine: no AWS CLI rows.' : `- AWS CLI: ${awsCli}${awsExportNote ? `; ${awsExportNote}` : '.'}`,
   ...all
     .filter((s) => s.compare !== undefined)
@@ -318,7 +317,7 @@ if (WRITE) {
   } catch {
     // not a git checkout
   }
-  const intro = `# Benchmark\n\nWritten by \`npm run bench\` (scripts/bench.mjs)${commit ? ` on top of ${commit} (with the work tree as it was)` : ''}. Targets from DESIGN.md, "Performance targets".\n\n`;
+  const intro = `# Benchmark\n\nWritten by \`npm run bench\` (scripts/bench.mjs)${commit ? ` on top of ${commit} (with the work tree as it was)` : ''}. Targets from [design.md](design.md#performance-targets); what the cheap commands may load: [startup.md](startup.md).\n\n`;
   const previous = existsSync(doc) ? readFileSync(doc, 'utf8') : '';
   const analysis = previous.includes('\n## ') ? previous.slice(previous.indexOf('\n## ')) : '';
   writeFileSync(doc, `${intro}${report}${analysis}`);

@@ -1,4 +1,5 @@
-// Bundles the CLI (and the test rigs the demo and bench use) with esbuild.
+// Bundles the CLI with esbuild: the product only, from src/ and the dependencies (nothing from
+// test/; the demo and the bench's local STS are built by scripts/build-tools.mjs, outside dist/).
 //
 // Layout (docs/bench.md has the measurements behind it):
 //   dist/awsrole.cjs         what bin/awsrole requires: answers `--version`, else runs
@@ -9,11 +10,11 @@
 //   dist/chunks/sts-sdk.cjs  @aws-sdk/client-sts and the @smithy code under it, one CommonJS
 //                            file, loaded (with its code cache) only by a command that calls STS.
 //   dist/*.v8cache           V8 code caches, written by scripts/train-code-cache.mjs after the
-//                            bundles: runs of the built CLI against the local STS.
+//                            bundles: runs of the built CLI against a fixed-answer STS on
+//                            loopback (scripts/training-sts.mjs).
 //   dist/index.mjs           the programmatic API (ES module; loads the same SDK file).
 //   dist/meta.json           which output file holds which packages, and whether it is SDK
-//                            code (test/e2e/lazy-load.test.ts reads it).
-//   dist/tools/              the local STS (`sts-server.mjs`) and the demo.
+//                            code (test/e2e/lazy-load.test.ts and test/build/ read it).
 //
 // Why single CommonJS files and not esbuild's code splitting: every chunk is one more ESM
 // module to resolve, read and link (measured: `export` 4 ms slower split in 8 chunks), and
@@ -24,6 +25,7 @@
 // leaves no import() of a built-in, which a vm.Script could not run.
 import { build } from 'esbuild';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { DEFERRED_BUILTINS } from './deferred-builtins.mjs';
 import { trainCodeCache } from './train-code-cache.mjs';
 import { builtinModules, createRequire } from 'node:module';
 import { createHash } from 'node:crypto';
@@ -58,24 +60,11 @@ const common = {
   },
 };
 
-// A require() for whatever CommonJS in a bundle asks for beyond the built-ins.
-const requireBanner = {
-  js: "import { createRequire as __awsroleCreateRequire } from 'node:module'; const require = __awsroleCreateRequire(import.meta.url);",
-};
-
 // ---------------------------------------------------------------------------------------
 // Node built-ins as shims
 
 const builtins = new Set(builtinModules);
 const requireBuiltin = createRequire(import.meta.url);
-
-/**
- * Built-ins that cost a millisecond or more to load and that start-up code imports for a path
- * it rarely takes (commander's executable subcommands and deps.ts's spawn → child_process;
- * cache keys → crypto; IP checks of custom endpoints → net; the SDK's HTTP/2 handler and
- * compression → http2, zlib): loaded on first use of one of their exports.
- */
-const DEFERRED_BUILTINS = new Set(['child_process', 'crypto', 'fs/promises', 'net', 'tty', 'http', 'https', 'http2', 'zlib'].map((id) => `node:${id}`));
 
 /**
  * esbuild hands a CommonJS module to an importing ES module through __toESM, which copies every
@@ -180,6 +169,8 @@ const noDefaultCredentialsPlugin = {
 // What went where
 
 const startedAt = Date.now();
+// Builds before issue 9 put the demo and the test rigs' STS here; they live outside dist/ now.
+rmSync(join(root, 'dist/tools'), { recursive: true, force: true });
 // Caches of the previous build must not outlive its bundles, even if this build stops half-way.
 for (const bundle of CACHED_BUNDLES) rmSync(join(root, 'dist', `${bundle}.v8cache`), { force: true });
 const outputs = {};
@@ -195,13 +186,18 @@ function packageOf(input) {
 
 const SDK_PACKAGE = /^@(aws-sdk|smithy|aws-crypto)\//;
 
+/** The project's own files among a bundle's inputs (not a package's, not a plugin's virtual module). */
+const ownSources = (inputs) => inputs.filter((input) => packageOf(input) === 'awsrole' && !/^[\w-]+:/.test(input)).sort();
+
 function record(metafile, { sdkBuild }) {
   for (const [file, output] of Object.entries(metafile.outputs)) {
-    const packages = [...new Set(Object.keys(output.inputs).map(packageOf))].sort();
+    const inputs = Object.keys(output.inputs);
+    const packages = [...new Set(inputs.map(packageOf))].sort();
     outputs[relative(join(root, 'dist'), join(root, file))] = {
       bytes: output.bytes,
       sdk: sdkBuild || packages.some((pkg) => SDK_PACKAGE.test(pkg)),
       packages,
+      sources: ownSources(inputs),
     };
   }
 }
@@ -267,26 +263,10 @@ const written = new Set(Object.keys(outputs).map((name) => join(root, 'dist', na
 removeStale(join(root, 'dist'), written);
 removeStale(join(root, 'dist/chunks'), written);
 
-// 3. Tools: the local STS (bench, demo) and the demo.
-const tools = Object.fromEntries(
-  Object.entries({ demo: 'scripts/demo.ts', 'sts-server': 'test/rigs/sts-main.ts' }).filter(([, path]) => existsSync(join(root, path))),
-);
-const toolBuild = await build({
-  ...common,
-  minifyWhitespace: false,
-  minifySyntax: false,
-  banner: requireBanner,
-  entryPoints: tools,
-  outdir: join(root, 'dist/tools'),
-  splitting: true,
-  chunkNames: 'chunks/[name]-[hash]',
-});
-removeStale(join(root, 'dist/tools/chunks'), new Set(Object.keys(toolBuild.metafile.outputs).map((file) => join(root, file))));
-
-// 4. Code caches for dist/cli.cjs and the SDK file (needs the local STS built in step 3).
+// 3. Code caches for dist/cli.cjs and the SDK file.
 await trainCodeCache(root, CACHED_BUNDLES);
 
 writeFileSync(
   join(root, 'dist/meta.json'),
-  `${JSON.stringify({ version, note: 'scripts/build.mjs: the CLI output files, their packages, and whether they hold AWS SDK code', outputs }, null, 2)}\n`,
+  `${JSON.stringify({ version, note: 'scripts/build.mjs: the CLI output files, their packages, the project files they were built from, and whether they hold AWS SDK code', outputs }, null, 2)}\n`,
 );

@@ -8,7 +8,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { FIXTURE, startStsServer } from '../test/rigs/sts-server.js';
 
-const bin = resolve(import.meta.dirname, '..', '..', 'bin', 'awsrole');
+/** The project root, set by scripts/build-tools.mjs (the demo runs from a build folder). */
+declare const __AWSROLE_ROOT__: string;
+const bin = resolve(__AWSROLE_ROOT__, 'bin', 'awsrole');
 const colour = process.stdout.isTTY && process.env['NO_COLOR'] === undefined;
 const bold = (text: string): string => (colour ? `\u001b[1m${text}\u001b[0m` : text);
 const dim = (text: string): string => (colour ? `\u001b[2m${text}\u001b[0m` : text);

@@ -1,16 +1,19 @@
-// The local STS rig (dist/tools/sts-server.mjs, built by scripts/build.mjs) as a child process,
-// and a HOME for its fixture, for the bench and the code-cache training: nothing leaves 127.0.0.1.
+// The local STS (the tests' rig, test/rigs/sts-main.ts, built by scripts/build-tools.mjs) as a
+// child process for the bench, and a HOME for its fixture, for the bench and the code-cache
+// training (whose fixed-answer STS, scripts/training-sts.mjs, describes itself the same way):
+// nothing leaves 127.0.0.1.
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { TOOLS_DIR } from './build-tools.mjs';
 
-/**
- * Starts the rig and resolves to what it prints (url, users, roles…) plus `stop()`.
- * @param {string} root the project root
- */
-export function startLocalSts(root) {
+/** The built local STS (scripts/build-tools.mjs). */
+export const STS_TOOL = join(TOOLS_DIR, 'sts-server.mjs');
+
+/** Starts the rig and resolves to what it prints (url, users, roles…) plus `stop()`. */
+export function startLocalSts() {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(root, 'dist', 'tools', 'sts-server.mjs')], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [STS_TOOL], { stdio: ['ignore', 'pipe', 'inherit'] });
     const stop = () => child.kill('SIGTERM');
     let buffered = '';
     child.stdout.setEncoding('utf8').on('data', (chunk) => {
@@ -24,7 +27,7 @@ export function startLocalSts(root) {
 }
 
 /**
- * The files of a throwaway HOME for the rig's fixture: alice's keys, and a `deploy` role
+ * The files of a throwaway HOME for an STS's fixture: alice's keys, and a `deploy` role
  * profile sourced from her (the bench and the code-cache training use both).
  */
 export function fixtureHomeFiles(sts) {

@@ -1,33 +1,47 @@
 // Writes the V8 code caches for dist/cli.cjs and dist/chunks/sts-sdk.cjs (src/code-cache.ts):
-// runs the built CLI as a user would, with AWSROLE_WRITE_CODE_CACHE=1, against the local STS
-// and a throwaway HOME. Each run loads the caches the previous one wrote and adds what it
-// compiled, so the last cache holds the functions of every run: an AssumeRole, a
-// GetCallerIdentity, an export from files, an assume on a cache hit and unset.
+// runs the built CLI as a user would, with AWSROLE_WRITE_CODE_CACHE=1, against a fixed-answer STS
+// on loopback (scripts/training-sts.mjs) and a throwaway HOME. Each run loads the caches the
+// previous one wrote and adds what it compiled, so the last cache holds the functions of every
+// run: an AssumeRole, a GetCallerIdentity, an assume on a cache hit, an export from files and unset.
 // A run that fails fails the build: the bundle it just wrote does not work.
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { fixtureHomeFiles, startLocalSts, writeHomeFiles } from './local-sts.mjs';
+import { fixtureHomeFiles, writeHomeFiles } from './local-sts.mjs';
+import { startTrainingSts } from './training-sts.mjs';
 
+/** The runs, in order, and the STS action each one must call (none: it must not call STS). */
 const RUNS = [
-  ['assume', '--profile', 'deploy', '--format', 'sh'],
-  ['whoami', '--profile', 'alice'],
-  ['assume', '--profile', 'deploy', '--format', 'json'],
-  ['export', '--profile', 'alice', '--format', 'sh'],
-  ['unset', '--format', 'sh'],
+  { args: ['assume', '--profile', 'deploy', '--format', 'sh'], calls: 'AssumeRole' },
+  { args: ['whoami', '--profile', 'alice'], calls: 'GetCallerIdentity' },
+  { args: ['assume', '--profile', 'deploy', '--format', 'json'] },
+  { args: ['export', '--profile', 'alice', '--format', 'sh'] },
+  { args: ['unset', '--format', 'sh'] },
 ];
+
+/** Runs node with `args` (stdin /dev/null, as in `eval "$(…)"`); resolves to its exit code and stderr. */
+function runNode(args, env) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stderr }));
+  });
+}
 
 /**
  * @param {string} root the project root, with dist/ freshly built
  * @param {string[]} bundles the files under dist/ that must end up with a cache
  */
 export async function trainCodeCache(root, bundles) {
-  const sts = await startLocalSts(root);
+  const sts = await startTrainingSts();
   const home = mkdtempSync(join(tmpdir(), 'awsrole-code-cache-'));
   try {
     writeHomeFiles(home, fixtureHomeFiles(sts));
+    // Built from scratch: no AWS_* variable of the caller's, no way out of loopback (STS is
+    // pinned to the training STS, IMDS is off, the profiles hold their own keys).
     const env = {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
       HOME: home,
@@ -36,16 +50,20 @@ export async function trainCodeCache(root, bundles) {
       AWS_ENDPOINT_URL_STS: sts.url,
       AWSROLE_WRITE_CODE_CACHE: '1',
     };
-    // The tests' network guard: a connection anywhere but loopback fails at once.
-    const guard = pathToFileURL(join(root, 'test', 'support', 'network-guard.mjs')).href;
-    for (const args of RUNS) {
-      const run = spawnSync(process.execPath, ['--import', guard, join(root, 'bin', 'awsrole'), ...args], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-      if (run.status !== 0) throw new Error(`build: \`awsrole ${args.join(' ')}\` failed while writing the code caches (exit ${run.status}):\n${run.stderr}`);
-    }
+    for (const { args, calls } of RUNS) await trainOnce(root, sts, env, args, calls);
     const missing = bundles.filter((bundle) => !existsSync(join(root, 'dist', `${bundle}.v8cache`)));
     if (missing.length > 0) throw new Error(`build: no code cache was written for ${missing.join(', ')}`);
   } finally {
-    sts.stop();
+    await sts.stop();
     rmSync(home, { recursive: true, force: true });
   }
+}
+
+/** One run of the built CLI (asynchronous: the training STS answers from this process). */
+async function trainOnce(root, sts, env, args, action) {
+  const before = sts.actions.length;
+  const { code, stderr } = await runNode([join(root, 'bin', 'awsrole'), ...args], env);
+  if (code !== 0) throw new Error(`build: \`awsrole ${args.join(' ')}\` failed while writing the code caches (exit ${code}):\n${stderr}`);
+  const made = sts.actions.slice(before).join(', ');
+  if (made !== (action ?? '')) throw new Error(`build: \`awsrole ${args.join(' ')}\` called [${made}] on the training STS, expected [${action ?? ''}]`);
 }

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import {
   closeSync,
+  constants as fsConstants,
   fchmodSync,
   fstatSync,
   fsyncSync,
@@ -9,6 +10,7 @@ import {
   openSync,
   readdirSync,
   readFileSync,
+  readSync,
   realpathSync,
   renameSync,
   statSync,
@@ -41,11 +43,14 @@ export interface ProcessResult {
 /** This process's id and a liveness probe for others (lock files name their owner). */
 export interface ProcessTable {
   readonly pid: number;
+  /** The effective user id (who owns what awsrole creates); undefined where there is none (Windows). */
+  readonly uid?: number | undefined;
   isAlive(pid: number): boolean;
 }
 
 export const thisProcess: ProcessTable = {
   pid: process.pid,
+  uid: process.geteuid?.(),
   isAlive(pid: number): boolean {
     if (!Number.isSafeInteger(pid) || pid <= 0) return false;
     try {
@@ -115,6 +120,11 @@ export interface FileSystem {
   readText(path: string): Promise<string | undefined>;
   /** The file's bytes, or undefined when it does not exist. Other errors throw. */
   readBytes(path: string): Promise<Uint8Array | undefined>;
+  /**
+   * The text of a regular file of at most maxBytes; undefined when it is missing, not a regular
+   * file (a FIFO, socket, device, folder), larger, or (with noFollow) a symlink. Other errors throw.
+   */
+  readRegularFile(path: string, options: ReadRegularFileOptions): Promise<string | undefined>;
   rename(from: string, to: string): Promise<void>;
   mkdir(path: string, options: { recursive: true; mode: number }): Promise<void>;
   stat(path: string): Promise<Stats>;
@@ -140,6 +150,45 @@ async function readBytes(path: string): Promise<Uint8Array | undefined> {
   }
 }
 
+export interface ReadRegularFileOptions {
+  noFollow: boolean;
+  maxBytes: number;
+}
+
+/** What open(2) says when the path is no file to read: missing, a symlink under O_NOFOLLOW, a lone FIFO/socket. */
+const NOT_A_FILE_TO_READ = new Set(['ENOENT', 'ENOTDIR', 'ELOOP', 'ENXIO', 'EISDIR']);
+
+/**
+ * Opened non-blocking (a FIFO cannot hang the open or the read) and checked with fstat on the
+ * open descriptor, so the file checked is the file read.
+ */
+async function readRegularFile(path: string, options: ReadRegularFileOptions): Promise<string | undefined> {
+  // Windows has neither flag (nor FIFOs in the file system).
+  const flags = fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0) | (options.noFollow ? (fsConstants.O_NOFOLLOW ?? 0) : 0);
+  let fd: number;
+  try {
+    fd = openSync(path, flags);
+  } catch (error) {
+    if (NOT_A_FILE_TO_READ.has((error as NodeJS.ErrnoException).code ?? '')) return undefined;
+    throw error;
+  }
+  try {
+    const stats = fstatSync(fd);
+    if (!stats.isFile() || stats.size > options.maxBytes) return undefined;
+    // One byte more than fstat promised: a file still growing is not read as if it were whole.
+    const buffer = Buffer.allocUnsafe(stats.size + 1);
+    let length = 0;
+    while (length < buffer.length) {
+      const read = readSync(fd, buffer, length, buffer.length - length, null);
+      if (read === 0) break;
+      length += read;
+    }
+    return length > stats.size ? undefined : buffer.toString('utf8', 0, length);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 function openFile(fd: number): OpenFile {
   return {
     chmod: async (mode) => fchmodSync(fd, mode),
@@ -159,6 +208,7 @@ function openFile(fd: number): OpenFile {
 export const nodeFileSystem: FileSystem = {
   readText,
   readBytes,
+  readRegularFile,
   rename: async (from, to) => renameSync(from, to),
   mkdir: async (path, options) => void mkdirSync(path, options),
   stat: async (path) => statSync(path),

@@ -1,10 +1,9 @@
-import { join } from 'node:path';
 import type { Credentials } from '../domain/credentials.js';
 import { sha1Hex } from './sha1.js';
 import type { Deps } from '../deps.js';
 import { expandPath } from '../config/paths.js';
 import { isoSeconds, parseIsoTime } from '../domain/time.js';
-import { writeFileAtomic } from '../files/atomic-write.js';
+import { readCacheFile, writeCacheFile } from './cache-folder.js';
 import { pyJsonDumps } from './py-json.js';
 
 /** Sessions are reused only while at least this much of their life is left (botocore's advisory window). */
@@ -57,12 +56,7 @@ export function credentialsFromCacheText(text: string, now: Date): Credentials |
 }
 
 export async function readCachedSession(deps: Deps, folder: string, key: string): Promise<Credentials | undefined> {
-  let text: string | undefined;
-  try {
-    text = await deps.fs.readText(join(folder, `${key}.json`));
-  } catch {
-    return undefined;
-  }
+  const text = await readCacheFile(deps, folder, `${key}.json`);
   return text === undefined ? undefined : credentialsFromCacheText(text, deps.now());
 }
 
@@ -81,7 +75,6 @@ export function cacheTextFor(credentials: Credentials, extra: Record<string, unk
   });
 }
 
-export async function writeCachedSession(deps: Deps, folder: string, key: string, text: string): Promise<void> {
-  // A session cache: losing it to a crash costs one STS call, so no fsync.
-  await writeFileAtomic(deps, join(folder, `${key}.json`), text, { flush: false });
+export function writeCachedSession(deps: Deps, folder: string, key: string, text: string): Promise<void> {
+  return writeCacheFile(deps, folder, `${key}.json`, text);
 }

@@ -1,8 +1,9 @@
 import { dirname, basename, join } from 'node:path';
 import type { Deps } from '../deps.js';
 
-/** Follows a symlink so that writing replaces its target and the link stays a link. */
-async function writeTarget(deps: Deps, path: string): Promise<string> {
+/** The path the rename goes over: under 'follow', a symlink's target, so the link stays a link. */
+async function writeTarget(deps: Deps, path: string, symlink: SymlinkRule): Promise<string> {
+  if (symlink === 'replace') return path;
   try {
     return await deps.fs.realpath(path);
   } catch (error) {
@@ -29,7 +30,19 @@ async function removeOrphanedTemps(deps: Deps, folder: string, target: string): 
   }
 }
 
+/**
+ * What a symlink at the path's last component means.
+ * - 'follow': the user's own files (~/.aws/credentials, written by --write-profile). Users link
+ *   these into a dotfiles repo on purpose: the target gets the new content and the link stays.
+ * - 'replace': files awsrole owns (its session caches). Nobody links those on purpose, so a
+ *   link there was planted to aim the write elsewhere: the rename replaces the link itself and
+ *   its target is never opened.
+ */
+export type SymlinkRule = 'follow' | 'replace';
+
 export interface AtomicWriteOptions {
+  /** Default 'follow'; see SymlinkRule. */
+  symlink?: SymlinkRule;
   /**
    * fsync before the rename (default). A cache may skip it (~0.5 ms): after a crash its file may
    * be empty or gone, which reads as a miss; readers still never see a half-written file.
@@ -43,7 +56,7 @@ export interface AtomicWriteOptions {
  * removed when writing it fails). Parent folders are made 0700.
  */
 export async function writeFileAtomic(deps: Deps, path: string, content: string, options: AtomicWriteOptions = {}): Promise<void> {
-  const target = await writeTarget(deps, path);
+  const target = await writeTarget(deps, path, options.symlink ?? 'follow');
   const folder = dirname(target);
   await deps.fs.mkdir(folder, { recursive: true, mode: 0o700 });
   const temp = join(folder, `${tempPrefix(target)}${deps.processes.pid}.${Math.floor(deps.random() * 1e9)}.tmp`);

@@ -95,6 +95,21 @@ export async function getSessionToken(caller: StsCaller, source: Credentials, re
   return credentialsFromWire(output.Credentials, source.accountId);
 }
 
+export interface FederationTokenRequest {
+  name: string;
+  /** An inline session policy (JSON): without one, the federated user has no permissions at all. */
+  policy: string;
+  durationSeconds: number;
+}
+
+/** GetFederationToken: a federated-user session of the calling IAM user (long-term keys only). */
+export async function getFederationToken(caller: StsCaller, source: Credentials, request: FederationTokenRequest): Promise<Credentials> {
+  const output = await caller.send<{ Credentials?: WireCredentials; FederatedUser?: { Arn?: string } }>('GetFederationToken', source, (sdk) =>
+    new sdk.GetFederationTokenCommand({ Name: request.name, Policy: request.policy, DurationSeconds: request.durationSeconds }),
+  );
+  return credentialsFromWire(output.Credentials, accountOfArn(output.FederatedUser?.Arn));
+}
+
 export interface CallerIdentity {
   Account: string;
   Arn: string;

@@ -1,5 +1,6 @@
 /**
- * The chain case table through awsrole alone (`awsrole export --format process`), each row in a
+ * The chain case table through awsrole alone (`awsrole export --format process`, the whole CLI
+ * in process: run() with test deps; the botocore differential runs the built CLI), each row in a
  * fresh HOME with a from-scratch environment and loopback rigs:
  * - the exit code is 0 for found rows and the row's `exit` otherwise;
  * - a found row prints exactly the expected credential_process JSON (parsed; role rows: the
@@ -8,40 +9,38 @@
  * - stderr never contains a fixture secret (`SECRETCANARY`) or an issued session token.
  * Rows with `deviation` are held to what awsrole deliberately does instead.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cases } from './cases.js';
 import type { ChainCase, Want } from './cases.js';
-import { AWSROLE_BIN, ROOT, expectedProcessOutput, mapLimit, normaliseProcessOutput, runAwsrole } from './harness.js';
-import type { RunResult, Spawned } from './harness.js';
+import { expectedProcessOutput, mapLimit, normaliseProcessOutput, runAwsroleInProcess } from './harness.js';
+import type { RunResult } from './harness.js';
 import { FIXTURE } from '../rigs/sts-model.js';
+import { CANARIES } from '../support/cli.js';
+import type { InProcessResult } from '../support/in-process.js';
 
 const PARALLEL = 8;
-const cliBuilt = existsSync(AWSROLE_BIN) && existsSync(join(ROOT, 'dist', 'awsrole.cjs'));
-const runs = new Map<string, RunResult<Spawned>>();
+/** Each row's run, or why it failed (a canary on stderr fails its own row, not the table). */
+const runs = new Map<string, RunResult<InProcessResult> | Error>();
 
 beforeAll(async () => {
-  if (!cliBuilt) return;
   await mapLimit(cases, PARALLEL, async (c) => {
-    runs.set(c.name, await runAwsrole(c));
+    runs.set(c.name, await runAwsroleInProcess(c).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))));
   });
-}, 120_000);
+});
 
 function awsroleWant(c: ChainCase): Want {
   return c.deviation?.awsrole ?? c.want;
 }
 
-function runOf(c: ChainCase): RunResult<Spawned> {
-  if (!cliBuilt) throw new Error('bin/awsrole is not built: run `npm run build`');
+function runOf(c: ChainCase): RunResult<InProcessResult> {
   const run = runs.get(c.name);
   if (run === undefined) throw new Error(`no run for ${c.name}`);
-  if (run.result.timedOut) throw new Error(`awsrole timed out; stderr: ${run.result.stderr}`);
+  if (run instanceof Error) throw run;
   return run;
 }
 
 /** The credentials the STS rig issued for the last AssumeRole(WithWebIdentity) call, as awsrole must print them. */
-function issuedOutput(run: RunResult<Spawned>): Record<string, unknown> {
+function issuedOutput(run: RunResult<InProcessResult>): Record<string, unknown> {
   const calls = run.stsCalls.filter((call) => (call.action === 'AssumeRole' || call.action === 'AssumeRoleWithWebIdentity') && call.status === 200);
   const last = calls[calls.length - 1];
   const arn = last?.params['RoleArn'];
@@ -58,11 +57,11 @@ function issuedOutput(run: RunResult<Spawned>): Record<string, unknown> {
   };
 }
 
-/** Secrets and tokens stderr must never show: fixtures carry SECRETCANARY, issued tokens their own. */
-function leaks(run: RunResult<Spawned>): string[] {
+/** Secrets and tokens stderr must never show: fixtures carry the canaries, issued tokens their own. */
+function leaks(run: RunResult<InProcessResult>): string[] {
   const secrets = [...run.stsSessions.values()].flatMap((s) => [s.secretAccessKey, s.sessionToken]);
   // The web identity token is a secret too: awsrole names its file, never its content.
-  return ['SECRETCANARY', FIXTURE.webIdentity.token, ...secrets].filter((secret) => run.result.stderr.includes(secret));
+  return [...CANARIES, FIXTURE.webIdentity.token, ...secrets].filter((secret) => run.result.stderr.includes(secret));
 }
 
 describe('awsrole export --format process over the chain table', () => {

@@ -7,7 +7,8 @@
  * `AWS_ENDPOINT_URL_STS` on loopback, and IMDS is either disabled or pointed at the loopback
  * rig; `assertLoopbackOnly` refuses to spawn anything else.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -17,19 +18,18 @@ import type { ContainerServer, ImdsServer } from '../rigs/imds-server.js';
 import { FIXTURE, isoSeconds, startStsServer } from '../rigs/sts-server.js';
 import type { Session, StsCall, StsRig } from '../rigs/sts-server.js';
 import type { ChainCase, RoleCall, Want, WantFound } from './cases.js';
-import { AWSROLE_BIN, guardedEnv, ROOT } from '../support/cli.js';
+import { AWSROLE_BIN, ROOT, spawnCollect, type CliResult } from '../support/cli.js';
+import { trackedGroup } from '../support/cleanup.js';
+import { pythonEnv } from '../support/python.js';
+import { runInProcess, type InProcessResult } from '../support/in-process.js';
 
 export { AWSROLE_BIN, ROOT };
 const BOTOCORE_SCRIPT = join(ROOT, 'test', 'chain', 'botocore_resolve.py');
-const SPAWN_TIMEOUT_MS = 20_000;
+/** A run still going after this is hung (a safety net far beyond a loaded machine's slowness). */
+const SPAWN_TIMEOUT_MS = 120_000;
 
-export interface Spawned {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-  timedOut: boolean;
-}
+/** What a spawned run printed and how it ended. */
+export type Spawned = CliResult;
 
 /** What botocore_resolve.py prints. */
 export type BotocoreResult =
@@ -58,38 +58,7 @@ export interface RunResult<T> {
 
 /** Runs `command` with no terminal (own session), stdin at EOF, and a hard timeout. */
 export function spawnCapture(command: string, args: readonly string[], env: Record<string, string>, cwd: string): Promise<Spawned> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(command, args, { env: guardedEnv(env), cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      if (child.pid !== undefined) {
-        try {
-          process.kill(-child.pid, 'SIGKILL');
-        } catch {
-          // already gone
-        }
-      }
-    }, SPAWN_TIMEOUT_MS);
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolvePromise({
-        code,
-        signal,
-        stdout: Buffer.concat(out).toString('utf8'),
-        stderr: Buffer.concat(err).toString('utf8'),
-        timedOut,
-      });
-    });
-  });
+  return spawnCollect(command, args, env, { cwd, limitMs: SPAWN_TIMEOUT_MS });
 }
 
 /** Runs `task` over `items` with at most `limit` at once, keeping the order of results. */
@@ -276,13 +245,15 @@ export class BotocoreServer {
   private stderr = '';
 
   constructor() {
-    // The server's own environment is empty but for PATH: nothing can leak in at import time.
-    this.child = spawn('python3', [BOTOCORE_SCRIPT, '--serve'], {
-      env: { PATH: process.env['PATH'] ?? '/usr/local/bin:/usr/bin:/bin' },
-      cwd: tmpdir(),
-      detached: true,
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    // The server's own environment is empty but for PATH (and PYTHONPATH): nothing can leak in at import time.
+    this.child = trackedGroup(
+      spawn('python3', [BOTOCORE_SCRIPT, '--serve'], {
+        env: pythonEnv(),
+        cwd: tmpdir(),
+        detached: true,
+        stdio: ['pipe', 'pipe', 'pipe'],
+      }),
+    );
     this.child.stdout.setEncoding('utf8');
     this.child.stdout.on('data', (chunk: string) => this.receive(chunk));
     this.child.stderr.on('data', (chunk: Buffer) => {
@@ -342,7 +313,7 @@ export class BotocoreServer {
 export function runBotocore(c: ChainCase, server?: BotocoreServer): Promise<RunResult<BotocoreResult>> {
   return inCase(c, async (env, home) => {
     if (server !== undefined) return server.resolve(env, home, c.profile, c.role?.mfaCode);
-    return parseBotocoreLine(await spawnCapture('python3', [BOTOCORE_SCRIPT, ...botocoreRequestArgs(c)], env, home));
+    return parseBotocoreLine(await spawnCapture('python3', [BOTOCORE_SCRIPT, ...botocoreRequestArgs(c)], { ...pythonEnv(), ...env }, home));
   });
 }
 
@@ -356,6 +327,50 @@ export function awsroleArgs(c: ChainCase): string[] {
 
 export function runAwsrole(c: ChainCase): Promise<RunResult<Spawned>> {
   return inCase(c, (env, home) => spawnCapture(process.execPath, awsroleArgs(c), env, home));
+}
+
+/** The same run through run() in this process (cwd = the case's HOME, as for a spawned run). */
+export function runAwsroleInProcess(c: ChainCase): Promise<RunResult<InProcessResult>> {
+  return inCase(c, (env) => runInProcess(awsroleArgs(c).slice(1), env));
+}
+
+// ---------------------------------------------------------------------------------------
+// botocore's answers, live or recorded in the repo
+
+/** botocore's answer for a case, as the tests compare it: its result in the shape of a `want` row, and its role calls. */
+export interface BotocoreAnswer {
+  answer: Record<string, unknown>;
+  roleCalls: RoleCall[];
+  /** botocore's error message (live runs only: it names temp paths), for assertion messages. */
+  message?: string;
+}
+
+export function botocoreAnswer(run: RunResult<BotocoreResult>): BotocoreAnswer {
+  const { result } = run;
+  return { answer: botocoreAsWant(result), roleCalls: recordedRoleCalls(run), ...(result.ok ? {} : { message: result.message }) };
+}
+
+/** botocore's answers for every row of cases.ts, refreshed by `npm run record-botocore`. */
+export const RECORDING_PATH = join(ROOT, 'test', 'chain', 'botocore-results.json');
+
+export interface Recording {
+  botocore: string;
+  cases: Record<string, Omit<BotocoreAnswer, 'message'>>;
+}
+
+export function readRecording(): Recording {
+  return JSON.parse(readFileSync(RECORDING_PATH, 'utf8')) as Recording;
+}
+
+export function recordingOf(version: string, answers: ReadonlyMap<string, BotocoreAnswer>): Recording {
+  const cases: Recording['cases'] = {};
+  for (const [name, { answer, roleCalls }] of answers) cases[name] = { answer, roleCalls };
+  return { botocore: version, cases };
+}
+
+/** The version of the botocore python3 imports (for the recording's header). */
+export function botocoreVersion(): string {
+  return execFileSync('python3', ['-c', 'import botocore; print(botocore.__version__)'], { env: pythonEnv(), encoding: 'utf8' }).trim();
 }
 
 // ---------------------------------------------------------------------------------------

@@ -1,12 +1,11 @@
 /**
  * Issue 10 "what a new user tripped over", the CLI side: each answer in process through
- * run(testDeps, argv), with exact stderr, empty stdout on failure and the exit code.
+ * run(testDeps, argv) (runInProcess), with exact stderr, empty stdout on failure and the exit code.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { run } from '../../src/main.js';
 import { FIXTURE, startStsServer, type StsRig } from '../rigs/sts-server.js';
 import { makeHome, type FakeHome } from '../support/cli.js';
-import { testDeps, type TestDeps } from '../support/deps.js';
+import { runInProcess, type InProcessResult } from '../support/in-process.js';
 
 const { alice, bob, roles } = FIXTURE;
 let rig: StsRig;
@@ -31,16 +30,14 @@ afterAll(async () => {
   await home.cleanup();
 });
 
-async function awsrole(args: string[], env: Record<string, string> = {}): Promise<{ code: number; deps: TestDeps }> {
-  const deps = testDeps(home.dir, { env: { USER: 'tester', NO_COLOR: '1', AWS_ENDPOINT_URL_STS: rig.url, AWS_DEFAULT_REGION: 'eu-west-1', ...env } });
-  const code = await run(deps, ['node', 'awsrole', ...args]);
-  return { code, deps };
+function awsrole(args: string[], env: Record<string, string> = {}): Promise<InProcessResult> {
+  return runInProcess(args, { ...home.env, AWS_ENDPOINT_URL_STS: rig.url, AWS_DEFAULT_REGION: 'eu-west-1', ...env });
 }
 
 async function expectFailure(args: string[], code: number, stderr: string): Promise<void> {
   const result = await awsrole(args);
-  expect(result.deps.stderr.text()).toBe(stderr);
-  expect(result.deps.stdout.text()).toBe('');
+  expect(result.stderr).toBe(stderr);
+  expect(result.stdout).toBe('');
   expect(result.code).toBe(code);
 }
 
@@ -52,16 +49,16 @@ describe('help and names', () => {
   });
 
   it('`help assume` still prints the command help', async () => {
-    const { code, deps } = await awsrole(['help', 'assume']);
+    const { code, stdout } = await awsrole(['help', 'assume']);
     expect(code).toBe(0);
-    expect(deps.stdout.text()).toMatch(/^Usage: awsrole assume \[options\]\n/);
+    expect(stdout).toMatch(/^Usage: awsrole assume \[options\]\n/);
   });
 
   it('whoami --help says what --region is for there (STS only); export --help says it is exported too', async () => {
     const whoami = await awsrole(['whoami', '--help']);
-    expect(whoami.deps.stdout.text()).toMatch(/--region <region> +region for STS\n/);
+    expect(whoami.stdout).toMatch(/--region <region> +region for STS\n/);
     const exported = await awsrole(['export', '--help']);
-    expect(exported.deps.stdout.text()).toMatch(/--region <region> +region for STS and for the exported\s+AWS_REGION\n/);
+    expect(exported.stdout).toMatch(/--region <region> +region for STS and for the exported\s+AWS_REGION\n/);
   });
 
   it('an unknown profile is in "neither … nor …"', async () => {
@@ -87,8 +84,8 @@ describe('--token-code with no MFA device', () => {
   });
 
   it('is taken when a hop of the role chain has mfa_serial (the chain then goes on to its next problem)', async () => {
-    const { code, deps } = await awsrole(['assume', '--profile', 'chained', '--token-code', '123456']);
-    expect(deps.stderr.text()).toMatch(/^awsrole: assume-role: source profile keyless has no credentials\n/);
+    const { code, stderr } = await awsrole(['assume', '--profile', 'chained', '--token-code', '123456']);
+    expect(stderr).toMatch(/^awsrole: assume-role: source profile keyless has no credentials\n/);
     expect(code).toBe(5);
   });
 });
@@ -117,9 +114,9 @@ describe('decode-message', () => {
   it("accepts the AWS CLI's whole error line", async () => {
     const encoded = rig.encodeMessage({ allowed: false });
     const line = `An error occurred (UnauthorizedOperation) when calling the RunInstances operation: You are not authorized to perform this operation. Encoded authorization failure message: ${encoded}`;
-    const { code, deps } = await awsrole(['decode-message', '--profile', 'alice', line]);
-    expect(deps.stderr.text()).toBe('');
-    expect(deps.stdout.text()).toBe('{\n  "allowed": false\n}\n');
+    const { code, stdout, stderr } = await awsrole(['decode-message', '--profile', 'alice', line]);
+    expect(stderr).toBe('');
+    expect(stdout).toBe('{\n  "allowed": false\n}\n');
     expect(code).toBe(0);
   });
 });

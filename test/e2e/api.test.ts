@@ -1,11 +1,12 @@
 /** The programmatic API, and botocore's explicit-parameter link (spec §3), which only it and --credentials-json reach. */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AwsroleError, resolveCredentials } from '../../src/api.js';
 import { FIXTURE, startStsServer, type StsRig } from '../rigs/sts-server.js';
-import { makeHome, ROOT, runCli, runCommand, type FakeHome } from '../support/cli.js';
+import { makeHome, ROOT, runCommand, type FakeHome } from '../support/cli.js';
+import { runInProcess } from '../support/in-process.js';
+import { tempDir } from '../support/cleanup.js';
 
 const FILE_KEY = 'AKIDAPIFILE000000001';
 let home: FakeHome;
@@ -45,7 +46,7 @@ describe('explicit parameters (spec §3)', () => {
 
   it('the CLI takes them as JSON on stdin with --credentials-json -', async () => {
     const input = JSON.stringify({ AccessKeyId: 'AKIDAPIEXPLICIT00001', SecretAccessKey: 'expSECRETCANARY' });
-    const result = await runCli(['export', '--format', 'process', '--credentials-json', '-'], home.env, input);
+    const result = await runInProcess(['export', '--format', 'process', '--credentials-json', '-'], home.env, { input });
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual({ Version: 1, AccessKeyId: 'AKIDAPIEXPLICIT00001', SecretAccessKey: 'expSECRETCANARY' });
   });
@@ -69,7 +70,7 @@ describe('the built API (dist/index.mjs), as an application uses it', () => {
   let work: string;
   beforeAll(async () => {
     rig = await startStsServer();
-    work = await mkdtemp(join(tmpdir(), 'awsrole-api-app-'));
+    work = tempDir('awsrole-api-app-');
     const app = `import { resolveCredentials } from ${JSON.stringify(join(ROOT, 'dist', 'index.mjs'))};\nconst result = await resolveCredentials({ env: process.env, profile: 'deploy' });\nconsole.log(JSON.stringify({ source: result.source, key: result.credentials.accessKeyId.slice(0, 4) }));\n`;
     await writeFile(join(work, 'app.mjs'), app);
   });

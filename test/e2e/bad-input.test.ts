@@ -1,7 +1,8 @@
 /**
  * Bad input is refused before any network call (DESIGN: "Streams, exit codes, errors").
  *
- * Every row runs the built CLI against a local STS rig with working source credentials, so a
+ * Every row runs the whole CLI in process (run() with test deps; a row whose point is that
+ * the process must not block runs the built CLI) against a local STS rig with working source credentials, so a
  * request that slipped through would reach the rig and be counted. Each row asserts: the exit
  * code (2 for a flag or argument, 5 for a value in a file / unknown profile / cycle / broken
  * file, 3 for a configured source that is broken), stdout exactly empty, stderr one
@@ -9,13 +10,15 @@
  * stderr, no STS request, and every file in the fake HOME unchanged (content and mode).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURE, startStsServer, type StsRig } from '../rigs/sts-server.js';
 import { snapshotTree, type TreeSnapshot } from './bad-input-support.js';
-import { baseEnv, expectNoSecrets, runBounded, type BoundedResult } from './faults-support.js';
+import { baseEnv, runBounded } from './faults-support.js';
+import { runInProcess } from '../support/in-process.js';
+import { expectNoCanary, RUN_LIMIT_MS } from '../support/cli.js';
+import { tempDir } from '../support/cleanup.js';
 
 const { alice, bob, roles } = FIXTURE;
 
@@ -64,8 +67,8 @@ interface Row {
   /** Anything else to prepare in HOME; gets the HOME path. */
   setup?: (home: string) => Promise<void>;
   stdin?: string;
-  /** Hard limit for this row (default 20 s); a safety bound, not a performance assertion. */
-  limitMs?: number;
+  /** Run the built CLI in its own process: the row is about not blocking (a hang must be killable). */
+  spawned?: true;
 }
 
 const policyArns = (n: number): string[] => Array.from({ length: n }, (_, i) => ['--policy-arn', `arn:aws:iam::${ACCOUNT}:policy/p${i}`]).flat();
@@ -216,7 +219,7 @@ const ROWS: Row[] = [
     },
     code: 5,
     mentions: ['~/.aws/config'],
-    limitMs: 4000,
+    spawned: true,
   },
 
   // ---- flags and arguments (exit 2) ------------------------------------------------------------
@@ -250,7 +253,7 @@ let scratch: string;
 
 beforeAll(async () => {
   rig = await startStsServer();
-  scratch = await mkdtemp(join(tmpdir(), 'awsrole-bad-input-'));
+  scratch = tempDir('awsrole-bad-input-');
 });
 afterAll(async () => {
   await rig.close();
@@ -258,7 +261,7 @@ afterAll(async () => {
 });
 
 interface Outcome {
-  result: BoundedResult;
+  result: { code: number | null; stdout: string; stderr: string; timedOut: boolean };
   calls: number;
   before: TreeSnapshot;
   after: TreeSnapshot;
@@ -284,7 +287,9 @@ function outcomeOf(row: Row, index: number): Promise<Outcome> {
       const home = await prepareHome(row, index);
       const before = await snapshotTree(home);
       rig.reset();
-      const result = await runBounded(row.args, baseEnv(home, rig.url, row.env), { ...(row.stdin !== undefined ? { input: row.stdin } : {}), limitMs: row.limitMs ?? 20_000 });
+      const env = baseEnv(home, rig.url, row.env);
+      const input = row.stdin !== undefined ? { input: row.stdin } : {};
+      const result = row.spawned === true ? await runBounded(row.args, env, input) : { ...(await runInProcess(row.args, env, input)), timedOut: false };
       const calls = rig.count();
       const after = await snapshotTree(home);
       return { result, calls, before, after };
@@ -296,12 +301,12 @@ function outcomeOf(row: Row, index: number): Promise<Outcome> {
 
 /** What holds for every refused input, whatever the message says. */
 function expectRefusedBeforeAnyCall(row: Row, { result, calls, before, after }: Outcome): void {
-  expect(result.killed, `still running after ${row.limitMs ?? 20_000} ms; stderr so far: ${result.stderr.slice(0, 500)}`).toBe(false);
+  expect(result.timedOut, `still running after ${RUN_LIMIT_MS} ms; stderr so far: ${result.stderr.slice(0, 500)}`).toBe(false);
   expect({ code: result.code, stderr: result.stderr.slice(0, 2000) }).toEqual({ code: row.code, stderr: expect.any(String) });
   expect(result.stdout).toBe('');
   expect(calls, 'STS requests the rig saw').toBe(0);
   expect(after, 'HOME after the run').toEqual(before);
-  expectNoSecrets(result.stderr);
+  expectNoCanary(result.stderr);
 }
 
 /** One `awsrole: ...` line, at most one `  hint: ...` line, naming the culprit. */
@@ -335,7 +340,7 @@ describe('files that are absent are empty, as in botocore (spec §1)', () => {
     const home = join(scratch, 'home-missing-config');
     await mkdir(join(home, '.aws'), { recursive: true, mode: 0o700 });
     await writeFile(join(home, '.aws/credentials'), CREDENTIALS, { mode: 0o600 });
-    const result = await runBounded(['export', '--format', 'json'], baseEnv(home, rig.url, { AWS_CONFIG_FILE: join(home, 'no-such-config') }));
+    const result = await runInProcess(['export', '--format', 'json'], baseEnv(home, rig.url, { AWS_CONFIG_FILE: join(home, 'no-such-config') }));
     expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
     expect(JSON.parse(result.stdout)).toMatchObject({ AccessKeyId: alice.accessKeyId });
   });

@@ -5,13 +5,13 @@
  * Whether a cache was used is read from `--debug` of a CLI started with the training's clean
  * environment: V8 also rejects a cache under other heap flags, which the test runner may have.
  */
-import { cp, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileBundle } from '../../src/code-cache.js';
 import { FIXTURE, startStsServer, type StsRig } from '../rigs/sts-server.js';
 import { makeHome, ROOT, runCommand, type CliResult, type FakeHome } from '../support/cli.js';
+import { tempDir } from '../support/cleanup.js';
 
 const CACHED_BUNDLES = ['cli.cjs', 'chunks/sts-sdk.cjs'];
 const { alice } = FIXTURE;
@@ -22,7 +22,7 @@ let copy: string;
 
 /** bin/ and dist/ copied, so a test may damage or delete caches without touching the build. */
 async function copyOfTheCli(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'awsrole-code-cache-'));
+  const dir = tempDir('awsrole-code-cache-');
   await cp(join(ROOT, 'bin'), join(dir, 'bin'), { recursive: true });
   await cp(join(ROOT, 'dist'), join(dir, 'dist'), { recursive: true });
   return dir;

@@ -1,10 +1,15 @@
-/** exec, decode-message, the MFA prompt, and every shell format through the built CLI. */
+/**
+ * exec, the MFA prompt and the shell formats through the built CLI (the process, its terminal and
+ * its shell are the point); decode-message, --write-profile and --debug in process.
+ */
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
+import { tracked, trackedGroup } from '../support/cleanup.js';
 import { FIXTURE } from '../rigs/sts-server.js';
 import { useStsAndHome } from '../support/sts-home.js';
 import { AWSROLE_BIN, runCli, runCommand } from '../support/cli.js';
+import { runInProcess } from '../support/in-process.js';
 
 const { alice, bob, roles } = FIXTURE;
 
@@ -19,7 +24,7 @@ describe('MFA prompt on the terminal', () => {
     // `script` gives the command a real pseudo-terminal; the code is typed after the prompt shows.
     const command = `${AWSROLE_BIN} assume --profile mfa --format json > ${out}`;
     const transcript = await new Promise<{ code: number | null; text: string }>((resolve, reject) => {
-      const child = spawn('script', ['-qec', command, '/dev/null'], { env: t.home.env, stdio: ['pipe', 'pipe', 'pipe'] });
+      const child = tracked(spawn('script', ['-qec', command, '/dev/null'], { env: t.home.env, stdio: ['pipe', 'pipe', 'pipe'] }));
       let text = '';
       let typed = false;
       child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
@@ -58,18 +63,18 @@ describe('exec', () => {
   });
 
   it('passes signals to the child and reports how it ended', async () => {
-    const child = spawn(process.execPath, [AWSROLE_BIN, 'exec', '--profile', 'alice', '--', 'sh', '-c', 'trap "exit 42" TERM; echo ready; while :; do sleep 0.05; done'], {
-      env: t.home.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    });
-    // Safety net: whatever happens, nothing of this test outlives it.
-    const stopAll = setTimeout(() => child.pid !== undefined && process.kill(-child.pid, 'SIGKILL'), 20_000);
+    // Its own process group, which the cleanup kills whole: nothing of this test outlives it.
+    const child = trackedGroup(
+      spawn(process.execPath, [AWSROLE_BIN, 'exec', '--profile', 'alice', '--', 'sh', '-c', 'trap "exit 42" TERM; echo ready; while :; do sleep 0.05; done'], {
+        env: t.home.env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        detached: true,
+      }),
+    );
     const code = await new Promise<number | null>((resolve) => {
       child.stdout.once('data', () => child.kill('SIGTERM'));
       child.on('exit', (exitCode) => resolve(exitCode));
     });
-    clearTimeout(stopAll);
     expect(code).toBe(42);
   });
 
@@ -80,17 +85,28 @@ describe('exec', () => {
   });
 });
 
+/**
+ * The rig's encoded messages are random and may start with '-', which the command line reads as
+ * an option (a user would need `--` before such a message): draw one that does not.
+ */
+function encodedMessage(json: object): string {
+  for (;;) {
+    const encoded = t.rig.encodeMessage(json);
+    if (!encoded.startsWith('-')) return encoded;
+  }
+}
+
 describe('decode-message', () => {
   it('prints the decoded message as indented JSON', async () => {
-    const encoded = t.rig.encodeMessage({ allowed: false, context: { action: 's3:GetObject' } });
-    const result = await runCli(['decode-message', '--profile', 'alice', encoded], t.home.env);
+    const encoded = encodedMessage({ allowed: false, context: { action: 's3:GetObject' } });
+    const result = await runInProcess(['decode-message', '--profile', 'alice', encoded], t.home.env);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toBe('{\n  "allowed": false,\n  "context": {\n    "action": "s3:GetObject"\n  }\n}\n');
   });
 
   it('a caller without the right is refused with exit 4', async () => {
-    const result = await runCli(['decode-message', '--profile', 'bob', t.rig.encodeMessage({ a: 1 })], t.home.env);
+    const result = await runInProcess(['decode-message', '--profile', 'bob', encodedMessage({ a: 1 })], t.home.env);
     expect(result.code).toBe(4);
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain('AccessDenied');
@@ -124,16 +140,16 @@ describe('formats through the built CLI and a real shell', () => {
 
 describe('--write-profile on mfa and export', () => {
   it('mfa writes the session as a profile, stdout empty, key masked', async () => {
-    const result = await runCli(['mfa', '--profile', 'alice', '--serial', alice.mfaSerial, '--code', alice.mfaCode, '--write-profile', 'alice-mfa'], t.home.env);
+    const result = await runInProcess(['mfa', '--profile', 'alice', '--serial', alice.mfaSerial, '--code', alice.mfaCode, '--write-profile', 'alice-mfa'], t.home.env);
     expect(result.code).toBe(0);
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(/^awsrole: wrote \[alice-mfa\] to ~\/\.aws\/credentials \(key \*\*\*\*\w{4}, expires .+Z\)\n$/);
-    const who = await runCli(['whoami', '--json', '--profile', 'alice-mfa'], t.home.env);
+    const who = await runInProcess(['whoami', '--json', '--profile', 'alice-mfa'], t.home.env);
     expect(JSON.parse(who.stdout)).toMatchObject({ Arn: alice.arn, Source: { Link: 'shared-credentials-file' } });
   });
 
   it('export copies a profile', async () => {
-    const result = await runCli(['export', '--profile', 'bob', '--write-profile', 'bob-copy'], t.home.env);
+    const result = await runInProcess(['export', '--profile', 'bob', '--write-profile', 'bob-copy'], t.home.env);
     expect(result.code).toBe(0);
     const text = await readFile(t.home.path('.aws/credentials'), 'utf8');
     expect(text.endsWith(`\n[bob-copy]\naws_access_key_id = ${bob.accessKeyId}\naws_secret_access_key = ${bob.secretAccessKey}\n`)).toBe(true);
@@ -142,7 +158,7 @@ describe('--write-profile on mfa and export', () => {
 
 describe('--debug never shows a secret or the MFA code', () => {
   it('traces a two-hop MFA assume with keys masked and no secret, token or code', async () => {
-    const result = await runCli(['assume', '--debug', '--profile', 'mfa', '--token-code', alice.mfaCode, '--format', 'json'], t.home.env);
+    const result = await runInProcess(['assume', '--debug', '--profile', 'mfa', '--token-code', alice.mfaCode, '--format', 'json'], t.home.env);
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('awsrole: debug: chain assume-role: found');
     expect(result.stderr).toContain(`key ****${alice.accessKeyId.slice(-4)}`);

@@ -2,8 +2,10 @@
 import { spawn } from 'node:child_process';
 import { mkdir, readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
+import { tracked } from '../support/cleanup.js';
 import { FIXTURE } from '../rigs/sts-server.js';
-import { AWSROLE_BIN, runCli } from '../support/cli.js';
+import { AWSROLE_BIN } from '../support/cli.js';
+import { runInProcess } from '../support/in-process.js';
 import { useStsAndHome } from '../support/sts-home.js';
 
 const { alice, roles } = FIXTURE;
@@ -13,14 +15,14 @@ const t = useStsAndHome({ '.aws/credentials': `[alice]\n${aliceKeys}` });
 describe('hardening', () => {
   it('a secret on an indented line of its own never reaches the parse error', async () => {
     await t.home.write('.aws/credentials', `[default]\naws_access_key_id = ${alice.accessKeyId}\naws_secret_access_key =\n    ${alice.secretAccessKey}\n`);
-    const result = await runCli(['export'], t.home.env);
+    const result = await runInProcess(['export'], t.home.env);
     expect(result.code).toBe(5);
     expect(result.stderr).toContain('the indented block under "aws_secret_access_key" has a line without "="');
   });
 
   it('escape sequences from a file are shown escaped, never sent to the terminal', async () => {
     await t.home.write('.aws/config', `[profile x]\nrole_arn = ${roles.deploy}\nsource_profile = \u001b]0;PWNED\u0007\u001b[2J\n`);
-    const result = await runCli(['assume', '--profile', 'x'], t.home.env);
+    const result = await runInProcess(['assume', '--profile', 'x'], t.home.env);
     expect(result.code).toBe(5);
     expect(result.stderr).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
     expect(result.stderr).toContain('\\x1b]0;PWNED\\x07\\x1b[2J');
@@ -30,7 +32,7 @@ describe('hardening', () => {
     [['--region', 'us-east-1 # N. Virginia'], {}, 2],
     [[], { AWS_DEFAULT_REGION: 'eu west 1' }, 5],
   ] as const)('an invalid region %j %j is refused before any call', async (flags, env, code) => {
-    const result = await runCli(['whoami', '--profile', 'alice', ...flags], { ...t.home.env, ...env });
+    const result = await runInProcess(['whoami', '--profile', 'alice', ...flags], { ...t.home.env, ...env });
     expect(result.code).toBe(code);
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain('is not a valid region name');
@@ -39,14 +41,14 @@ describe('hardening', () => {
 
   it('a region with an inline comment in the config file is a configuration error', async () => {
     await t.home.write('.aws/config', '[profile alice]\nregion = us-east-1 # N. Virginia\n');
-    const result = await runCli(['whoami', '--profile', 'alice'], t.home.env);
+    const result = await runInProcess(['whoami', '--profile', 'alice'], t.home.env);
     expect(result.code).toBe(5);
     expect(result.stderr).toContain('region in profile alice "us-east-1 # N. Virginia" is not a valid region name');
   });
 
   it("mfa checks the profile's mfa_serial like any value from a file", async () => {
     await t.home.write('.aws/config', '[profile alice]\nmfa_serial = not a serial\n');
-    const result = await runCli(['mfa', '--profile', 'alice', '--code', alice.mfaCode], t.home.env);
+    const result = await runInProcess(['mfa', '--profile', 'alice', '--code', alice.mfaCode], t.home.env);
     expect(result.code).toBe(5);
     expect(result.stderr).toContain('mfa_serial in profile alice');
     expect(t.rig.count()).toBe(0);
@@ -54,9 +56,9 @@ describe('hardening', () => {
 
   it('AWS_CREDENTIAL_FILE naming a folder is a configuration error, not a crash', async () => {
     await mkdir(t.home.path('folder'));
-    const result = await runCli(['export', '--profile', 'nothing-here'], { ...t.home.env, AWS_CREDENTIAL_FILE: t.home.path('folder') });
+    const result = await runInProcess(['export', '--profile', 'nothing-here'], { ...t.home.env, AWS_CREDENTIAL_FILE: t.home.path('folder') });
     expect(result.code).toBe(5);
-    const plain = await runCli(['export'], { ...t.home.env, AWS_SHARED_CREDENTIALS_FILE: t.home.path('none'), AWS_CREDENTIAL_FILE: t.home.path('folder') });
+    const plain = await runInProcess(['export'], { ...t.home.env, AWS_SHARED_CREDENTIALS_FILE: t.home.path('none'), AWS_CREDENTIAL_FILE: t.home.path('folder') });
     expect(plain.code).toBe(5);
     expect(plain.stderr).toContain('(AWS_CREDENTIAL_FILE): EISDIR');
   });
@@ -64,20 +66,20 @@ describe('hardening', () => {
   it("a failing credential_process's stderr is shown with key ids masked and key-like runs removed", async () => {
     const helper = await t.home.write('fail.sh', '#!/bin/sh\necho "bad: AKIAPROCESSKEY000001 wJalrXUtnFEMIK7MDENGbPxRfiCYzSECRETCANARY" >&2\nexit 1\n', 0o700);
     await t.home.write('.aws/config', `[profile p]\ncredential_process = ${helper}\n`);
-    const result = await runCli(['export', '--profile', 'p'], t.home.env);
+    const result = await runInProcess(['export', '--profile', 'p'], t.home.env);
     expect(result.code).toBe(3);
     expect(result.stderr).toContain('exited with code 1: bad: ****0001 [redacted]');
   });
 
   it('awsrole with no command is a usage error', async () => {
-    const result = await runCli([], t.home.env);
+    const result = await runInProcess([], t.home.env);
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
   });
 
   it('export lines printed to a terminal come with a reminder to evaluate them; piped, they do not', async () => {
     const transcript = await new Promise<string>((resolve, reject) => {
-      const child = spawn('script', ['-qec', `${AWSROLE_BIN} export --profile alice --format sh`, '/dev/null'], { env: t.home.env, stdio: ['pipe', 'pipe', 'ignore'] });
+      const child = tracked(spawn('script', ['-qec', `${AWSROLE_BIN} export --profile alice --format sh`, '/dev/null'], { env: t.home.env, stdio: ['pipe', 'pipe', 'ignore'] }));
       let text = '';
       child.stdout.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
       child.on('error', reject);
@@ -85,7 +87,7 @@ describe('hardening', () => {
     });
     expect(transcript).toContain(`export AWS_ACCESS_KEY_ID='${alice.accessKeyId}'`);
     expect(transcript).toContain('awsrole: these lines only take effect when evaluated: eval "$(awsrole ...)"');
-    const piped = await runCli(['export', '--profile', 'alice', '--format', 'sh'], t.home.env);
+    const piped = await runInProcess(['export', '--profile', 'alice', '--format', 'sh'], t.home.env);
     expect(piped.stderr).toBe('');
   });
 
@@ -98,7 +100,7 @@ describe('hardening', () => {
     await t.home.write('.aws/config', `[profile p]\ncredential_process = ${helper}\n`);
     const out = t.home.path('out.json');
     const code = await new Promise<number | null>((resolve, reject) => {
-      const child = spawn('script', ['-qec', `${AWSROLE_BIN} export --profile p --format json > ${out} 2>&1`, '/dev/null'], { env: t.home.env, stdio: ['pipe', 'ignore', 'ignore'] });
+      const child = tracked(spawn('script', ['-qec', `${AWSROLE_BIN} export --profile p --format json > ${out} 2>&1`, '/dev/null'], { env: t.home.env, stdio: ['pipe', 'ignore', 'ignore'] }));
       child.on('error', reject);
       child.on('exit', resolve);
     });

@@ -7,14 +7,14 @@
  * files hold SDK code. `whoami` against the local STS must load them, so the check can fail.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { cliCacheKey } from '../../src/cache/cli-cache.js';
 import { FIXTURE, startStsServer, type StsRig } from '../rigs/sts-server.js';
 import { AWSROLE_BIN, makeHome, ROOT, runCommand, type CliResult, type FakeHome } from '../support/cli.js';
+import { tempDir } from '../support/cleanup.js';
 
 const { alice, roles } = FIXTURE;
 const DIST = join(ROOT, 'dist');
@@ -74,7 +74,7 @@ beforeAll(async () => {
       .filter(([, output]) => output.sdk)
       .map(([file]) => pathToFileURL(join(DIST, file)).href),
   );
-  hookDir = await mkdtemp(join(tmpdir(), 'awsrole-hooks-'));
+  hookDir = tempDir('awsrole-hooks-');
   await writeFile(join(hookDir, 'hooks.mjs'), HOOKS);
   await writeFile(join(hookDir, 'register.mjs'), REGISTER);
   await writeFile(join(hookDir, 'record-require.cjs'), RECORD_REQUIRE);

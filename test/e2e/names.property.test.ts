@@ -5,20 +5,19 @@
  * carries a control character a terminal would act on, and nothing injected ever runs.
  * Runs in process (run() with test deps) so that hundreds of cases stay fast.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseIni } from '../../src/config/ini.js';
-import { run } from '../../src/main.js';
 import { FIXTURE, startStsServer, type StsRig } from '../rigs/sts-server.js';
 import { makeHome, type FakeHome } from '../support/cli.js';
-import { testDeps } from '../support/deps.js';
+import { runInProcess, type InProcessResult } from '../support/in-process.js';
+import { tempDir } from '../support/cleanup.js';
 
 const { alice, roles } = FIXTURE;
-const MARKER = join(mkdtempSync(join(tmpdir(), 'awsrole-names-')), 'injected');
+const MARKER = join(tempDir('awsrole-names-'), 'injected');
 const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
 const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
 
@@ -58,10 +57,8 @@ afterAll(async () => {
   rmSync(dirname(MARKER), { recursive: true, force: true });
 });
 
-async function awsrole(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const deps = testDeps(home.dir, { env: { ...home.env, AWS_ENDPOINT_URL_STS: rig.url } });
-  const code = await run(deps, ['node', 'awsrole', ...args]);
-  return { code, stdout: deps.stdout.text(), stderr: deps.stderr.text() };
+function awsrole(args: string[]): Promise<InProcessResult> {
+  return runInProcess(args, { ...home.env, AWS_ENDPOINT_URL_STS: rig.url });
 }
 
 function expectCleanStderr(stderr: string): void {

@@ -1,9 +1,10 @@
-/** Issue 3's "done when", end to end through the built CLI against the local STS t.rig. */
+/** Issue 3's "done when" against the local STS rig: the whole CLI in process (run() with test deps), the bash round trip through the built CLI. */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { FIXTURE } from '../rigs/sts-server.js';
 import { useStsAndHome } from '../support/sts-home.js';
-import { AWSROLE_BIN, runCli, runCommand } from '../support/cli.js';
+import { AWSROLE_BIN, expectNoCanary, runCommand } from '../support/cli.js';
+import { runInProcess } from '../support/in-process.js';
 
 const { alice, bob, roles } = FIXTURE;
 
@@ -46,11 +47,6 @@ role_session_name = mfa-b
 
 const t = useStsAndHome({ '.aws/credentials': CREDENTIALS, '.aws/config': CONFIG });
 
-function noCanary(text: string): void {
-  expect(text).not.toContain('SECRETCANARY');
-  expect(text).not.toContain('TOKENCANARY');
-}
-
 describe('assume, whoami, unset in a real bash', () => {
   it('a user assumes a role; whoami shows the session; unset returns to the user', async () => {
     const script = `
@@ -74,7 +70,7 @@ describe('assume, whoami, unset in a real bash', () => {
 describe('whoami --explain', () => {
   it('names the winning link, what it shadows, and why every other link was skipped', async () => {
     const env = { ...t.home.env, AWS_PROFILE: 'alice', AWS_ACCESS_KEY_ID: bob.accessKeyId, AWS_SECRET_ACCESS_KEY: bob.secretAccessKey };
-    const result = await runCli(['whoami', '--explain'], env);
+    const result = await runInProcess(['whoami', '--explain'], env);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const lines = result.stdout.split('\n');
@@ -89,14 +85,14 @@ describe('whoami --explain', () => {
   });
 
   it('lists the role hops behind role-profile credentials, and which came from the cache', async () => {
-    await runCli(['assume', '--profile', 'deploy', '--format', 'json'], t.home.env);
-    const result = await runCli(['whoami', '--explain', '--profile', 'admin'], t.home.env);
+    await runInProcess(['assume', '--profile', 'deploy', '--format', 'json'], t.home.env);
+    const result = await runInProcess(['whoami', '--explain', '--profile', 'admin'], t.home.env);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(new RegExp(`role hops:\\n 1\\. ${roles.deploy} \\(session awsrole-tester-\\d+\\) from the session cache \\(no STS call\\)\\n 2\\. ${roles.admin} \\(session awsrole-tester-\\d+\\) from STS\\n$`));
   });
 
   it('when nothing is found, shows on stderr why each link was skipped', async () => {
-    const result = await runCli(['whoami', '--explain'], { ...t.home.env, AWS_SHARED_CREDENTIALS_FILE: t.home.path('none'), AWS_CONFIG_FILE: t.home.path('none') });
+    const result = await runInProcess(['whoami', '--explain'], { ...t.home.env, AWS_SHARED_CREDENTIALS_FILE: t.home.path('none'), AWS_CONFIG_FILE: t.home.path('none') });
     expect(result.code).toBe(3);
     expect(result.stdout).toBe('');
     const skipped: [string, string][] = [
@@ -114,39 +110,39 @@ describe('whoami --explain', () => {
 
 describe('refusals teach', () => {
   it('a user without sts:AssumeRole: exit 4, both conditions, the caller ARN, empty stdout', async () => {
-    const result = await runCli(['assume', '--profile', 'bob', '--role-arn', roles.deploy], t.home.env);
+    const result = await runInProcess(['assume', '--profile', 'bob', '--role-arn', roles.deploy], t.home.env);
     expect(result.code).toBe(4);
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain(`STS denied AssumeRole on ${roles.deploy} for ${bob.arn}`);
     expect(result.stderr).toContain(`the caller's IAM policies allow sts:AssumeRole on ${roles.deploy}`);
     expect(result.stderr).toContain(`the role's trust policy names the caller (${bob.arn})`);
-    noCanary(result.stderr);
+    expectNoCanary(result.stderr);
   });
 
   it('a role whose trust policy does not name the user: exit 4, same teaching', async () => {
-    const result = await runCli(['assume', '--profile', 'alice', '--role-arn', roles.locked], t.home.env);
+    const result = await runInProcess(['assume', '--profile', 'alice', '--role-arn', roles.locked], t.home.env);
     expect(result.code).toBe(4);
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain(`STS denied AssumeRole on ${roles.locked} for ${alice.arn}`);
     expect(result.stderr).toContain("the role's trust policy names the caller");
-    noCanary(result.stderr);
+    expectNoCanary(result.stderr);
   });
 });
 
 describe('role chains from the config file', () => {
   it('a two-hop chain works', async () => {
-    const result = await runCli(['assume', '--profile', 'admin', '--format', 'json'], t.home.env);
+    const result = await runInProcess(['assume', '--profile', 'admin', '--format', 'json'], t.home.env);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const assumed = t.rig.calls.filter((call) => call.action === 'AssumeRole').map((call) => call.params['RoleArn']);
     expect(assumed).toEqual([roles.deploy, roles.admin]);
     const creds = JSON.parse(result.stdout) as { AccessKeyId: string };
-    const who = await runCli(['whoami', '--json'], { ...t.home.env, AWS_ACCESS_KEY_ID: creds.AccessKeyId, AWS_SECRET_ACCESS_KEY: (JSON.parse(result.stdout) as { SecretAccessKey: string }).SecretAccessKey, AWS_SESSION_TOKEN: (JSON.parse(result.stdout) as { SessionToken: string }).SessionToken });
+    const who = await runInProcess(['whoami', '--json'], { ...t.home.env, AWS_ACCESS_KEY_ID: creds.AccessKeyId, AWS_SECRET_ACCESS_KEY: (JSON.parse(result.stdout) as { SecretAccessKey: string }).SecretAccessKey, AWS_SESSION_TOKEN: (JSON.parse(result.stdout) as { SessionToken: string }).SessionToken });
     expect(JSON.parse(who.stdout)).toMatchObject({ Arn: expect.stringMatching(/^arn:aws:sts::111122223333:assumed-role\/admin\//) });
   });
 
   it('over one hour on the second hop (--duration) is refused before STS is asked for it', async () => {
-    const result = await runCli(['assume', '--profile', 'admin', '--duration', '2h'], t.home.env);
+    const result = await runInProcess(['assume', '--profile', 'admin', '--duration', '2h'], t.home.env);
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain('AWS limits role chaining to 1 hour');
@@ -155,14 +151,14 @@ describe('role chains from the config file', () => {
   });
 
   it('over one hour on the second hop (duration_seconds in the file) is refused with the explanation', async () => {
-    const result = await runCli(['assume', '--profile', 'admin-long'], t.home.env);
+    const result = await runInProcess(['assume', '--profile', 'admin-long'], t.home.env);
     expect(result.code).toBe(4);
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain('AWS limits role chaining');
   });
 
   it('--role-arn on top of a role profile refuses over one hour before calling STS', async () => {
-    const result = await runCli(['assume', '--profile', 'deploy', '--role-arn', roles.admin, '--duration', '7200'], t.home.env);
+    const result = await runInProcess(['assume', '--profile', 'deploy', '--role-arn', roles.admin, '--duration', '7200'], t.home.env);
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain('AWS limits role chaining to 1 hour');
@@ -172,28 +168,28 @@ describe('role chains from the config file', () => {
 
 describe('MFA sessions', () => {
   it('mfa once, then two profiles sharing mfa_serial assume without a new code', async () => {
-    const mfa = await runCli(['mfa', '--profile', 'mfa-a', '--code', alice.mfaCode, '--format', 'json'], t.home.env);
+    const mfa = await runInProcess(['mfa', '--profile', 'mfa-a', '--code', alice.mfaCode, '--format', 'json'], t.home.env);
     expect(mfa.stderr).toBe('');
     expect(mfa.code).toBe(0);
     // No terminal and no --token-code: a prompt would fail, so success proves none was needed.
-    const first = await runCli(['assume', '--profile', 'mfa-a', '--format', 'json'], t.home.env);
-    const second = await runCli(['assume', '--profile', 'mfa-b', '--format', 'json'], t.home.env);
+    const first = await runInProcess(['assume', '--profile', 'mfa-a', '--format', 'json'], t.home.env);
+    const second = await runInProcess(['assume', '--profile', 'mfa-b', '--format', 'json'], t.home.env);
     expect([first.code, second.code, first.stderr, second.stderr]).toEqual([0, 0, '', '']);
     expect(t.rig.count('GetSessionToken')).toBe(1);
     expect(t.rig.count('AssumeRole')).toBe(2);
   });
 
   it('mfa on a role profile makes the session for the root source profile, and says so', async () => {
-    const result = await runCli(['mfa', '--debug', '--profile', 'mfa-a', '--code', alice.mfaCode, '--format', 'json'], t.home.env);
+    const result = await runInProcess(['mfa', '--debug', '--profile', 'mfa-a', '--code', alice.mfaCode, '--format', 'json'], t.home.env);
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('awsrole: debug: profile alice (from source_profile of mfa-a)');
     expect(t.rig.calls.find((call) => call.action === 'GetSessionToken')?.accessKeyId).toBe(alice.accessKeyId);
   });
 
   it("an MFA session serves only the caller whose keys made it", async () => {
-    const mfa = await runCli(['mfa', '--profile', 'alice', '--serial', alice.mfaSerial, '--code', alice.mfaCode, '--format', 'json'], t.home.env);
+    const mfa = await runInProcess(['mfa', '--profile', 'alice', '--serial', alice.mfaSerial, '--code', alice.mfaCode, '--format', 'json'], t.home.env);
     expect(mfa.code).toBe(0);
-    const bobs = await runCli(['assume', '--profile', 'bob', '--role-arn', roles.deploy, '--serial-number', alice.mfaSerial], t.home.env);
+    const bobs = await runInProcess(['assume', '--profile', 'bob', '--role-arn', roles.deploy, '--serial-number', alice.mfaSerial], t.home.env);
     expect(bobs.code).toBe(2);
     expect(bobs.stdout).toBe('');
     expect(bobs.stderr).toContain(`an MFA code is needed for ${alice.mfaSerial}`);
@@ -201,7 +197,7 @@ describe('MFA sessions', () => {
   });
 
   it('without a session, code or terminal: exit 2 naming the flag', async () => {
-    const result = await runCli(['assume', '--profile', 'mfa-a'], t.home.env);
+    const result = await runInProcess(['assume', '--profile', 'mfa-a'], t.home.env);
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain('pass --token-code 123456');
@@ -209,7 +205,7 @@ describe('MFA sessions', () => {
   });
 
   it('a wrong code says so', async () => {
-    const result = await runCli(['assume', '--profile', 'mfa-a', '--token-code', '000000'], t.home.env);
+    const result = await runInProcess(['assume', '--profile', 'mfa-a', '--token-code', '000000'], t.home.env);
     expect(result.code).toBe(4);
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain(`STS refused the MFA code for ${alice.mfaSerial}`);
@@ -218,14 +214,14 @@ describe('MFA sessions', () => {
 
 describe('caches', () => {
   it('a second assume within the session life makes no STS call', async () => {
-    const first = await runCli(['assume', '--profile', 'deploy', '--format', 'json'], t.home.env);
+    const first = await runInProcess(['assume', '--profile', 'deploy', '--format', 'json'], t.home.env);
     expect(first.code).toBe(0);
     const calls = t.rig.count();
-    const second = await runCli(['assume', '--profile', 'deploy', '--format', 'json'], t.home.env);
+    const second = await runInProcess(['assume', '--profile', 'deploy', '--format', 'json'], t.home.env);
     expect(second.code).toBe(0);
     expect(t.rig.count()).toBe(calls);
     expect(JSON.parse(second.stdout)).toEqual(JSON.parse(first.stdout));
-    const refreshed = await runCli(['assume', '--profile', 'deploy', '--format', 'json', '--refresh'], t.home.env);
+    const refreshed = await runInProcess(['assume', '--profile', 'deploy', '--format', 'json', '--refresh'], t.home.env);
     expect(refreshed.code).toBe(0);
     expect(t.rig.count('AssumeRole')).toBe(2);
     const folder = t.home.path('.aws/cli/cache');
@@ -252,11 +248,11 @@ aws_secret_access_key = oldSECRETCANARY
 region=eu-west-1
 `;
     await t.home.write('.aws/credentials', before);
-    const result = await runCli(['assume', '--profile', 'alice', '--role-arn', roles.deploy, '--write-profile', 'old'], t.home.env);
+    const result = await runInProcess(['assume', '--profile', 'alice', '--role-arn', roles.deploy, '--write-profile', 'old'], t.home.env);
     expect(result.code).toBe(0);
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(/^awsrole: wrote \[old\] to ~\/\.aws\/credentials \(key \*\*\*\*\w{4}, expires \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\)\n$/);
-    noCanary(result.stderr);
+    expectNoCanary(result.stderr);
     const after = await readFile(t.home.path('.aws/credentials'), 'utf8');
     const head = before.slice(0, before.indexOf('[old]'));
     const tail = before.slice(before.indexOf('[tail]'));

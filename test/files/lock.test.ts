@@ -1,18 +1,20 @@
-import { existsSync, readFileSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
 import type { ProcessTable } from '../../src/deps.js';
 import { withFileLock } from '../../src/files/lock.js';
-import { fileDeps, makeHome, removeHomes } from './helpers.js';
-
-afterAll(removeHomes);
+import { makeHome } from '../support/cli.js';
+import { noWait, testDeps } from '../support/deps.js';
 
 /** A process table where only `alive` pids run; this process is pid 4242. */
 function processes(...alive: number[]): ProcessTable {
   return { pid: 4242, isAlive: (pid) => pid === 4242 || alive.includes(pid) };
 }
+
+/** Thirty contenders queue for a while on a loaded machine: waiting is not what is tested there. */
+const PATIENT_MS = 3_600_000;
 
 function age(path: string, seconds: number): void {
   const then = new Date(Date.now() - seconds * 1000);
@@ -21,39 +23,39 @@ function age(path: string, seconds: number): void {
 
 describe('withFileLock', () => {
   it('creates the lock with the pid, runs the work, removes the lock', async () => {
-    const home = makeHome();
+    const home = (await makeHome()).dir;
     const lock = join(home, 'f.lock');
-    const deps = fileDeps(home, { fakeSleep: true });
+    const deps = testDeps(home, { sleep: noWait });
     const seen = await withFileLock(deps, lock, async () => readFileSync(lock, 'utf8'), { processes: processes() });
     expect(seen).toMatch(/^4242\n\S+\n$/);
     expect(existsSync(lock)).toBe(false);
   });
 
   it('removes the lock when the work throws', async () => {
-    const home = makeHome();
+    const home = (await makeHome()).dir;
     const lock = join(home, 'f.lock');
     const work = async () => {
       throw new Error('boom');
     };
-    await expect(withFileLock(fileDeps(home), lock, work)).rejects.toThrow('boom');
+    await expect(withFileLock(testDeps(home), lock, work)).rejects.toThrow('boom');
     expect(existsSync(lock)).toBe(false);
   });
 
   it('breaks a lock whose owner is dead, without waiting', async () => {
-    const home = makeHome();
+    const home = (await makeHome()).dir;
     const lock = join(home, 'f.lock');
     writeFileSync(lock, '999999\ntoken\n');
-    const deps = fileDeps(home, { fakeSleep: true });
+    const deps = testDeps(home, { sleep: noWait });
     await withFileLock(deps, lock, async () => undefined, { processes: processes() });
     expect(deps.sleeps).toEqual([]);
   });
 
   it('breaks a lock older than 30 s even when its owner lives', async () => {
-    const home = makeHome();
+    const home = (await makeHome()).dir;
     const lock = join(home, 'f.lock');
     writeFileSync(lock, '77\ntoken\n');
     age(lock, 31);
-    const deps = fileDeps(home, { fakeSleep: true });
+    const deps = testDeps(home, { sleep: noWait });
     await withFileLock(deps, lock, async () => undefined, { processes: processes(77) });
     expect(deps.sleeps).toEqual([]);
   });
@@ -63,11 +65,13 @@ describe('withFileLock', () => {
     ['an empty lock just made (its owner is writing its pid)', '', 0],
     ['a half-written lock just made', '77', 0],
   ])('does not break %s: waits about 10 s in small jittered steps, then a clear error', async (_label, content, seconds) => {
-    const home = makeHome();
+    const home = (await makeHome()).dir;
     const lock = join(home, 'f.lock');
     writeFileSync(lock, content);
     age(lock, seconds);
-    const deps = fileDeps(home, { fakeSleep: true });
+    // The clock stands still at the lock's age: however slow the machine, it never looks stale.
+    const at = new Date(statSync(lock).mtimeMs + seconds * 1000);
+    const deps = testDeps(home, { sleep: noWait, now: () => at });
     const error = await withFileLock(deps, lock, async () => 'ran', { processes: processes(77) }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as Error).message).toMatch(/gave up after waiting 10\.\d s for its lock/);
@@ -83,22 +87,22 @@ describe('withFileLock', () => {
     ['empty', ''],
     ['half-written', '77'],
   ])('breaks an %s lock left for more than 2 s (its owner died making it)', async (_label, content) => {
-    const home = makeHome();
+    const home = (await makeHome()).dir;
     const lock = join(home, 'f.lock');
     writeFileSync(lock, content);
     age(lock, 3);
-    const deps = fileDeps(home, { fakeSleep: true });
+    const deps = testDeps(home, { sleep: noWait });
     await withFileLock(deps, lock, async () => undefined, { processes: processes(77) });
     expect(deps.sleeps).toEqual([]);
     expect(existsSync(lock)).toBe(false);
   });
 
   it('waits for the holder and then takes the lock', async () => {
-    const home = makeHome();
+    const home = (await makeHome()).dir;
     const lock = join(home, 'f.lock');
     writeFileSync(lock, '77\ntoken\n');
     const sleeps: number[] = [];
-    const deps = fileDeps(home, {
+    const deps = testDeps(home, {
       sleep: async (ms: number) => {
         sleeps.push(ms);
         if (sleeps.length === 3) writeFileSync(lock, ''); // the holder finishes...
@@ -111,21 +115,21 @@ describe('withFileLock', () => {
   });
 
   it('a stale break guard left by a crashed breaker is cleared too', async () => {
-    const home = makeHome();
+    const home = (await makeHome()).dir;
     const lock = join(home, 'f.lock');
     writeFileSync(lock, '999999\ntoken\n');
     writeFileSync(`${lock}.break`, '999998\ntoken\n');
-    const deps = fileDeps(home, { fakeSleep: true });
+    const deps = testDeps(home, { sleep: noWait });
     await withFileLock(deps, lock, async () => undefined, { processes: processes() });
     expect(existsSync(`${lock}.break`)).toBe(false);
     expect(existsSync(lock)).toBe(false);
   });
 
   it('an owner whose empty lock was broken while it was slow does not go ahead on it', async () => {
-    const home = makeHome();
+    const home = (await makeHome()).dir;
     const lock = join(home, 'f.lock');
     const events: string[] = [];
-    const real = fileDeps(home).fs;
+    const real = testDeps(home).fs;
     let first = true;
     const fs = {
       ...real,
@@ -141,9 +145,8 @@ describe('withFileLock', () => {
         return handle;
       }) as typeof real.open,
     };
-    const deps = fileDeps(home, {
+    const deps = testDeps(home, {
       fs,
-      fakeSleep: true,
       sleep: async () => {
         if (existsSync(lock) && readFileSync(lock, 'utf8') === '77\nbreaker\n') {
           unlinkSync(lock);
@@ -156,25 +159,25 @@ describe('withFileLock', () => {
   });
 
   it('does not remove a lock that is no longer its own', async () => {
-    const home = makeHome();
+    const home = (await makeHome()).dir;
     const lock = join(home, 'f.lock');
-    await withFileLock(fileDeps(home), lock, async () => {
+    await withFileLock(testDeps(home), lock, async () => {
       writeFileSync(lock, '77\nnext-owner\n'); // ours was broken as stale and someone else took it
     });
     expect(readFileSync(lock, 'utf8')).toBe('77\nnext-owner\n');
   });
 
   it('read-modify-write under the lock loses no update', async () => {
-    const home = makeHome();
+    const home = (await makeHome()).dir;
     const lock = join(home, 'counter.lock');
     const counter = join(home, 'counter');
     await writeFile(counter, '0');
     const increment = () =>
-      withFileLock(fileDeps(home), lock, async () => {
+      withFileLock(testDeps(home), lock, async () => {
         const value = Number(await readFile(counter, 'utf8'));
         await new Promise((resolve) => setTimeout(resolve, 1));
         await writeFile(counter, String(value + 1));
-      });
+      }, { timeoutMs: PATIENT_MS });
     await Promise.all(Array.from({ length: 30 }, increment));
     expect(await readFile(counter, 'utf8')).toBe('30');
   });

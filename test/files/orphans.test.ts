@@ -1,10 +1,10 @@
-import { mkdtemp, readdir, readFile, rm, stat, writeFile, mkdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, rm, stat, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FileSystem, ProcessTable } from '../../src/deps.js';
 import { writeFileAtomic } from '../../src/files/atomic-write.js';
 import { testDeps } from '../support/deps.js';
+import { tempDir } from '../support/cleanup.js';
 
 let home: string | undefined;
 afterEach(async () => {
@@ -16,7 +16,7 @@ const processes: ProcessTable = { pid: 100, isAlive: (pid) => pid === 100 || pid
 
 describe('temp files left by a killed writer', () => {
   it('are removed by the next write when their writer is gone, and only then', async () => {
-    home = await mkdtemp(join(tmpdir(), 'awsrole-orphans-'));
+    home = tempDir('awsrole-orphans-');
     const folder = join(home, '.aws');
     await mkdir(folder);
     const leftovers = ['.credentials.300.1.tmp', '.credentials.200.2.tmp', '.config.300.3.tmp', 'credentials.300.4.tmp'];
@@ -43,7 +43,7 @@ describe('flushing', () => {
   }
 
   it('a file is flushed before the rename; a cache asks not to be, and is written all the same', async () => {
-    home = await mkdtemp(join(tmpdir(), 'awsrole-flush-'));
+    home = tempDir('awsrole-flush-');
     const { deps, syncs } = countingSyncs(home);
     await writeFileAtomic(deps, join(home, 'credentials'), '[a]\n');
     expect(syncs).toEqual([expect.stringMatching(/\/\.credentials\.\d+\.\d+\.tmp$/)]);

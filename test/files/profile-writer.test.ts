@@ -1,13 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseIni } from '../../src/config/ini.js';
 import { ConfigError, UsageError } from '../../src/errors.js';
 import { credentialEntries, upsertSection, writeCredentialsProfile } from '../../src/files/profile-writer.js';
-import { fileDeps, makeHome, removeHomes, sampleCredentials } from './helpers.js';
-
-afterAll(removeHomes);
+import { sampleCredentials } from './helpers.js';
+import { makeHome } from '../support/cli.js';
+import { noWait, testDeps } from '../support/deps.js';
 
 const CREDS = {
   accessKeyId: 'ASIAEXAMPLEEXAMABCD',
@@ -40,8 +40,8 @@ function writeExisting(home: string, text: string | Buffer, fileMode = 0o600): s
 
 describe('writeCredentialsProfile', () => {
   it('creates ~/.aws (0700) and the file (0600), and confirms with the key masked', async () => {
-    const home = makeHome();
-    const deps = fileDeps(home);
+    const home = (await makeHome()).dir;
+    const deps = testDeps(home);
     const line = await writeCredentialsProfile(deps, 'alice-mfa', CREDS);
     expect(line).toBe('wrote [alice-mfa] to ~/.aws/credentials (key ****ABCD, expires 2030-01-01T01:00:00Z)');
     const path = credentialsPath(home);
@@ -56,16 +56,16 @@ describe('writeCredentialsProfile', () => {
   });
 
   it('leaves out the token and the expiry for static keys', async () => {
-    const home = makeHome();
-    const line = await writeCredentialsProfile(fileDeps(home), 'static', { accessKeyId: 'AKIASTATICKEY1234', secretAccessKey: 's' });
+    const home = (await makeHome()).dir;
+    const line = await writeCredentialsProfile(testDeps(home), 'static', { accessKeyId: 'AKIASTATICKEY1234', secretAccessKey: 's' });
     expect(line).toBe('wrote [static] to ~/.aws/credentials (key ****1234)');
     expect(parseIni(readFileSync(credentialsPath(home), 'utf8')).get('static')).toEqual({ aws_access_key_id: 'AKIASTATICKEY1234', aws_secret_access_key: 's' });
   });
 
   it('keeps every other byte of an existing file and parses back to the right values', async () => {
-    const home = makeHome();
+    const home = (await makeHome()).dir;
     const path = writeExisting(home, EXISTING);
-    await writeCredentialsProfile(fileDeps(home), 'alice-mfa', CREDS);
+    await writeCredentialsProfile(testDeps(home), 'alice-mfa', CREDS);
     const text = readFileSync(path, 'utf8');
     expect(text).toBe(
       '# my keys\r\n; by hand\r\n\r\n[default]\r\naws_access_key_id = AKIADEFAULT0000\r\naws_secret_access_key=default-secret\r\n\r\n' +
@@ -80,9 +80,9 @@ describe('writeCredentialsProfile', () => {
   });
 
   it('appends a new profile at the end, keeping the missing final newline style', async () => {
-    const home = makeHome();
+    const home = (await makeHome()).dir;
     const path = writeExisting(home, EXISTING);
-    await writeCredentialsProfile(fileDeps(home), 'new', CREDS);
+    await writeCredentialsProfile(testDeps(home), 'new', CREDS);
     const text = readFileSync(path, 'utf8');
     expect(text).toBe(upsertSection(EXISTING, 'new', credentialEntries(CREDS)));
     expect(text.startsWith(`${EXISTING}\r\n\r\n[new]\r\n`)).toBe(true);
@@ -90,8 +90,8 @@ describe('writeCredentialsProfile', () => {
   });
 
   it('honours AWS_SHARED_CREDENTIALS_FILE (with ~) and shows that path', async () => {
-    const home = makeHome();
-    const deps = fileDeps(home, { env: { HOME: home, AWS_SHARED_CREDENTIALS_FILE: '~/elsewhere/creds' } });
+    const home = (await makeHome()).dir;
+    const deps = testDeps(home, { env: { HOME: home, AWS_SHARED_CREDENTIALS_FILE: '~/elsewhere/creds' } });
     const line = await writeCredentialsProfile(deps, 'x', CREDS);
     expect(line).toContain('to ~/elsewhere/creds ');
     expect(mode(join(home, 'elsewhere', 'creds'))).toBe(0o600);
@@ -99,9 +99,9 @@ describe('writeCredentialsProfile', () => {
   });
 
   it('never shows the secret or the token, on stderr or in the confirmation', async () => {
-    const home = makeHome();
+    const home = (await makeHome()).dir;
     writeExisting(home, '[x]\naws_access_key_id = A\n', 0o644);
-    const deps = fileDeps(home);
+    const deps = testDeps(home);
     const line = await writeCredentialsProfile(deps, 'x', CREDS);
     for (const text of [line, deps.stderr.text()]) {
       expect(text).not.toContain('CANARY');
@@ -110,28 +110,28 @@ describe('writeCredentialsProfile', () => {
   });
 
   it('warns when the old file was readable by others, and leaves it 0600', async () => {
-    const home = makeHome();
+    const home = (await makeHome()).dir;
     const path = writeExisting(home, '[x]\n', 0o644);
-    const deps = fileDeps(home);
+    const deps = testDeps(home);
     await writeCredentialsProfile(deps, 'x', CREDS);
     expect(deps.stderr.text()).toBe('awsrole: warning: ~/.aws/credentials was readable by others (mode 0644); it now is 0600\n');
     expect(mode(path)).toBe(0o600);
   });
 
   it('does not warn about a 0600 file', async () => {
-    const home = makeHome();
+    const home = (await makeHome()).dir;
     writeExisting(home, '[x]\n', 0o600);
-    const deps = fileDeps(home);
+    const deps = testDeps(home);
     await writeCredentialsProfile(deps, 'x', CREDS);
     expect(deps.stderr.text()).toBe('');
   });
 
   it('ends 0600 even under a umask that would take bits away', async () => {
-    const home = makeHome();
+    const home = (await makeHome()).dir;
     mkdirSync(join(home, '.aws'), { mode: 0o700 });
     const old = process.umask(0o277);
     try {
-      await writeCredentialsProfile(fileDeps(home), 'x', CREDS);
+      await writeCredentialsProfile(testDeps(home), 'x', CREDS);
     } finally {
       process.umask(old);
     }
@@ -139,7 +139,7 @@ describe('writeCredentialsProfile', () => {
   });
 
   it('writes through a symlink: the target changes, the link stays a link', async () => {
-    const home = makeHome();
+    const home = (await makeHome()).dir;
     const dotfiles = join(home, 'dotfiles');
     mkdirSync(dotfiles);
     const target = join(dotfiles, 'aws-credentials');
@@ -147,7 +147,7 @@ describe('writeCredentialsProfile', () => {
     mkdirSync(join(home, '.aws'), { mode: 0o700 });
     const link = credentialsPath(home);
     symlinkSync('../dotfiles/aws-credentials', link);
-    await writeCredentialsProfile(fileDeps(home), 'x', CREDS);
+    await writeCredentialsProfile(testDeps(home), 'x', CREDS);
     expect(lstatSync(link).isSymbolicLink()).toBe(true);
     expect(readFileSync(target, 'utf8')).toBe(upsertSection('# kept\n[other]\nk = v\n', 'x', credentialEntries(CREDS)));
     expect(mode(target)).toBe(0o600);
@@ -156,19 +156,19 @@ describe('writeCredentialsProfile', () => {
   });
 
   it('refuses a symlink to a missing file rather than replace the link', async () => {
-    const home = makeHome();
+    const home = (await makeHome()).dir;
     mkdirSync(join(home, '.aws'), { mode: 0o700 });
     symlinkSync('../nowhere/credentials', credentialsPath(home));
-    await expect(writeCredentialsProfile(fileDeps(home), 'x', CREDS)).rejects.toThrow(/symbolic link to a file that does not exist/);
+    await expect(writeCredentialsProfile(testDeps(home), 'x', CREDS)).rejects.toThrow(/symbolic link to a file that does not exist/);
     expect(lstatSync(credentialsPath(home)).isSymbolicLink()).toBe(true);
   });
 
   it('breaks a lock left by a writer that died', async () => {
-    const home = makeHome();
+    const home = (await makeHome()).dir;
     const path = writeExisting(home, '[x]\n');
     const dead = spawnSync(process.execPath, ['-e', '0']).pid;
     writeFileSync(`${path}.lock`, `${dead}\nsome-token\n`);
-    const deps = fileDeps(home, { fakeSleep: true });
+    const deps = testDeps(home, { sleep: noWait });
     await writeCredentialsProfile(deps, 'x', CREDS);
     expect(deps.sleeps).toEqual([]);
     expect(existsSync(`${path}.lock`)).toBe(false);
@@ -176,10 +176,10 @@ describe('writeCredentialsProfile', () => {
   });
 
   it('gives up with a clear error when a live writer holds the lock, and writes nothing', async () => {
-    const home = makeHome();
+    const home = (await makeHome()).dir;
     const path = writeExisting(home, '[x]\n');
     writeFileSync(`${path}.lock`, `${process.pid}\nsomeone-else\n`);
-    const deps = fileDeps(home, { fakeSleep: true });
+    const deps = testDeps(home, { sleep: noWait });
     const error = await writeCredentialsProfile(deps, 'x', CREDS).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as Error).message).toMatch(/^~\/\.aws\/credentials is being written by another process \(pid \d+\): gave up after waiting 1\d\.\d s for its lock ~\/\.aws\/credentials\.lock$/);
@@ -194,9 +194,9 @@ describe('writeCredentialsProfile', () => {
     ['[x] twice', '[x]\nk = 1\n[x]\nk = 2\n', /\[x\] appears 2 times/],
     ['a [DEFAULT] that would lend the profile a session token', '[DEFAULT]\naws_session_token = stale\n', /inherit aws_session_token from the file's \[DEFAULT\]/],
   ])('refuses %s and leaves the file alone', async (_label, text, message) => {
-    const home = makeHome();
+    const home = (await makeHome()).dir;
     const path = writeExisting(home, text);
-    const error = await writeCredentialsProfile(fileDeps(home), 'x', { accessKeyId: 'AKIA1234567', secretAccessKey: 's' }).catch((caught: unknown) => caught);
+    const error = await writeCredentialsProfile(testDeps(home), 'x', { accessKeyId: 'AKIA1234567', secretAccessKey: 's' }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as Error).message).toMatch(message);
     expect(readFileSync(path, 'utf8')).toBe(text);
@@ -204,31 +204,31 @@ describe('writeCredentialsProfile', () => {
   });
 
   it('refuses a file that is not UTF-8 rather than change its bytes', async () => {
-    const home = makeHome();
+    const home = (await makeHome()).dir;
     const bytes = Buffer.from('# caf\xe9\n[a]\nk = v\n', 'latin1');
     const path = writeExisting(home, bytes);
-    await expect(writeCredentialsProfile(fileDeps(home), 'x', CREDS)).rejects.toThrow(/not UTF-8/);
+    await expect(writeCredentialsProfile(testDeps(home), 'x', CREDS)).rejects.toThrow(/not UTF-8/);
     expect(readFileSync(path).equals(bytes)).toBe(true);
   });
 
   it('refuses a path that is not a regular file', async () => {
-    const home = makeHome();
+    const home = (await makeHome()).dir;
     mkdirSync(join(home, '.aws', 'credentials'), { recursive: true });
-    await expect(writeCredentialsProfile(fileDeps(home), 'x', CREDS)).rejects.toThrow(/is not a regular file/);
+    await expect(writeCredentialsProfile(testDeps(home), 'x', CREDS)).rejects.toThrow(/is not a regular file/);
   });
 
   it('refuses a bad name before touching anything', async () => {
-    const home = makeHome();
-    await expect(writeCredentialsProfile(fileDeps(home), 'bad]name', CREDS)).rejects.toThrow(UsageError);
-    await expect(writeCredentialsProfile(fileDeps(home), 'x', { ...CREDS, sessionToken: 'a\nb' })).rejects.toThrow(/aws_session_token/);
+    const home = (await makeHome()).dir;
+    await expect(writeCredentialsProfile(testDeps(home), 'bad]name', CREDS)).rejects.toThrow(UsageError);
+    await expect(writeCredentialsProfile(testDeps(home), 'x', { ...CREDS, sessionToken: 'a\nb' })).rejects.toThrow(/aws_session_token/);
     expect(existsSync(join(home, '.aws'))).toBe(false);
   });
 
   it('eight writers in one process all land', async () => {
-    const home = makeHome();
+    const home = (await makeHome()).dir;
     writeExisting(home, EXISTING);
     const names = Array.from({ length: 8 }, (_, index) => `p${index}`);
-    await Promise.all(names.map((name) => writeCredentialsProfile(fileDeps(home), name, sampleCredentials(name))));
+    await Promise.all(names.map((name) => writeCredentialsProfile(testDeps(home), name, sampleCredentials(name))));
     const parsed = parseIni(readFileSync(credentialsPath(home), 'utf8'));
     for (const name of names) expect(parsed.get(name)?.['aws_secret_access_key']).toBe(sampleCredentials(name).secretAccessKey);
     expect(readFileSync(credentialsPath(home), 'utf8').startsWith(EXISTING)).toBe(true);

@@ -3,10 +3,10 @@
  * byte for byte: many scripts per shell process, each from the same starting environment.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EnvChange } from '../../src/output/env.js';
+import { SYNC_CHILD_LIMIT, tempDir } from '../support/cleanup.js';
 
 export type Shell = 'bash' | 'dash' | 'zsh' | 'fish' | 'pwsh';
 
@@ -92,7 +92,7 @@ function plain(value: string): string {
 
 /** Runs every script (one shell process for all) and returns the environment after each. */
 export function runBatch(shell: Shell, scripts: readonly string[], options: BatchOptions = {}): BatchResult {
-  const dir = mkdtempSync(join(tmpdir(), `awsrole-output-${shell}-`));
+  const dir = tempDir(`awsrole-output-${shell}-`);
   const baseline = options.baseline ?? STALE_ENV;
   const locale = options.locale ?? 'C.UTF-8';
   const all = ['', ...scripts];
@@ -121,7 +121,7 @@ export function runBatch(shell: Shell, scripts: readonly string[], options: Batc
     argv = [...driver.argv(join(dir, driver.file)), dir, String(all.length)];
   }
   const [command, ...args] = argv as [string, ...string[]];
-  const result = spawnSync(command, args, { env, cwd: dir, encoding: 'utf8', maxBuffer: 1 << 30 });
+  const result = spawnSync(command, args, { env, cwd: dir, encoding: 'utf8', maxBuffer: 1 << 30, ...SYNC_CHILD_LIMIT });
   rmSync(dir, { recursive: true, force: true });
   if (result.error) throw result.error;
   const envs = shell === 'pwsh' ? parsePwsh(result.stdout) : parseEnv0(result.stdout);
@@ -233,6 +233,7 @@ export function parseWithPythonDotenv(texts: readonly string[]): Array<Record<st
     input: JSON.stringify(texts),
     encoding: 'utf8',
     maxBuffer: 1 << 30,
+    ...SYNC_CHILD_LIMIT,
   });
   if (result.status !== 0) throw new Error(`python-dotenv failed: ${result.stderr}`);
   return JSON.parse(result.stdout) as Array<Record<string, string | null>>;

@@ -3,10 +3,9 @@
  * what credentialEnv asked for, and nothing else may change or run.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import type { Credentials } from '../../src/chain/types.js';
 import {
   ALL_CREDENTIAL_VARIABLES,
@@ -27,10 +26,10 @@ import {
   STALE_ENV,
   type Shell,
 } from './harness.js';
+import { SYNC_CHILD_LIMIT, tempDir } from '../support/cleanup.js';
 
 /** Injected code in the values below would create this file. */
-const MARKER = join(mkdtempSync(join(tmpdir(), 'awsrole-marker-')), 'injected');
-afterAll(() => rmSync(dirname(MARKER), { recursive: true, force: true }));
+const MARKER = join(tempDir('awsrole-marker-'), 'injected');
 
 /** Values that break naive quoting in at least one of the shells. */
 const NASTY: Readonly<Record<string, string>> = {
@@ -155,6 +154,7 @@ describe('the way users run it', () => {
     const result = spawnSync(argv[0] ?? 'false', argv.slice(1), {
       env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', OUT: out, LANG: 'C.UTF-8' },
       encoding: 'utf8',
+      ...SYNC_CHILD_LIMIT,
     });
     expect(result.stderr).toBe('');
     return result.stdout.split('\0').slice(0, 4);

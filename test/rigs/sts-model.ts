@@ -113,9 +113,9 @@ export interface AccessKey {
   user: User;
 }
 
-/** Temporary credentials the rig issued (AssumeRole or GetSessionToken). */
+/** Temporary credentials the rig issued (AssumeRole, GetSessionToken or GetFederationToken). */
 export interface Session {
-  kind: 'role' | 'session-token';
+  kind: 'role' | 'session-token' | 'federation';
   accessKeyId: string;
   secretAccessKey: string;
   sessionToken: string;
@@ -135,6 +135,8 @@ export interface Session {
   webIdentity?: WebIdentityToken;
   policyArns: string[];
   policy?: string;
+  /** GetFederationToken's Name. */
+  federatedName?: string;
 }
 
 /** Who signed a request. */
@@ -373,6 +375,7 @@ export function callerArn(caller: Caller): string {
   if (caller.kind === 'user') return caller.user.arn;
   const s = caller.session;
   if (s.kind === 'role' && s.role) return `arn:aws:sts::${s.role.account}:assumed-role/${s.role.name}/${s.sessionName ?? ''}`;
+  if (s.kind === 'federation') return `arn:aws:sts::${s.user.account}:federated-user/${s.federatedName ?? ''}`;
   return s.user.arn;
 }
 
@@ -380,6 +383,7 @@ export function callerUserId(caller: Caller): string {
   if (caller.kind === 'user') return caller.user.userId;
   const s = caller.session;
   if (s.kind === 'role' && s.role) return `${s.role.roleId}:${s.sessionName ?? ''}`;
+  if (s.kind === 'federation') return `${s.user.account}:${s.federatedName ?? ''}`;
   return s.user.userId;
 }
 

@@ -151,6 +151,7 @@ export const MESSAGES = {
   mfaUnknownDevice:
     'MultiFactorAuthentication failed, unable to validate MFA code. Please verify your MFA serial number is valid and associated with this user.',
   sessionCredentials: 'Cannot call GetSessionToken with session credentials',
+  federationSessionCredentials: 'Cannot call GetFederationToken with session credentials',
   throttling: 'Rate exceeded',
   internalFailure: 'The request processing has failed because of an unknown error, exception or failure.',
   serviceUnavailable: 'The request has failed due to a temporary failure of the server.',
@@ -198,6 +199,11 @@ const RULES: Record<string, readonly Rule[]> = {
     { param: 'DurationSeconds', member: 'durationSeconds', int: { min: 900, max: 129600 } },
     { param: 'SerialNumber', member: 'serialNumber', length: { min: 9, max: 256 }, pattern: '[\\w+=/:,.@-]*' },
     { param: 'TokenCode', member: 'tokenCode', length: { min: 6, max: 6 }, pattern: '[\\d]*' },
+  ],
+  GetFederationToken: [
+    { param: 'Name', member: 'name', required: true, length: { min: 2, max: 32 }, pattern: '[\\w+=,.@-]*' },
+    { param: 'Policy', member: 'policy', length: { min: 1 }, pattern: '[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+' },
+    { param: 'DurationSeconds', member: 'durationSeconds', int: { min: 900, max: 129600 } },
   ],
   DecodeAuthorizationMessage: [
     { param: 'EncodedMessage', member: 'encodedMessage', required: true, length: { min: 1, max: 10240 } },
@@ -403,6 +409,23 @@ function getSessionToken(ctx: Context): string {
   return credentialsXml(session);
 }
 
+/** Like GetSessionToken: long-term keys only, root capped at 1 h; the session is a federated user. */
+function getFederationToken(ctx: Context): string {
+  const { params, caller, model } = ctx;
+  if (caller.kind === 'session') throw accessDenied(MESSAGES.federationSessionCredentials);
+  const user = caller.user;
+  const requested = params['DurationSeconds'] === undefined ? 43200 : Number(params['DurationSeconds']);
+  const duration = user.root ? Math.min(requested, 3600) : requested;
+  const name = params['Name'] ?? '';
+  const policy = params['Policy'];
+  const session = model.issue(
+    { kind: 'federation', issuedAt: ctx.now, expiration: expiresAt(ctx.now, duration), user, mfa: false, chained: false, policyArns: [], federatedName: name, ...(policy !== undefined ? { policy } : {}) },
+    ctx.canaries,
+  );
+  const arn = `arn:aws:sts::${user.account}:federated-user/${name}`;
+  return `    <FederatedUser>\n      ${el('FederatedUserId', `${user.account}:${name}`)}\n      ${el('Arn', arn)}\n    </FederatedUser>\n` + credentialsXml(session);
+}
+
 function getCallerIdentity(ctx: Context): string {
   const { caller } = ctx;
   return callerIdentityResultXml({ arn: callerArn(caller), userId: callerUserId(caller), account: callerAccount(caller) });
@@ -462,6 +485,7 @@ const OPERATIONS: Record<string, (ctx: Context) => string> = {
   AssumeRole: assumeRole,
   AssumeRoleWithWebIdentity: assumeRoleWithWebIdentity,
   GetSessionToken: getSessionToken,
+  GetFederationToken: getFederationToken,
   GetCallerIdentity: getCallerIdentity,
   DecodeAuthorizationMessage: decodeAuthorizationMessage,
 };

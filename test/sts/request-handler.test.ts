@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tracked } from '../support/cleanup.js';
 import { stsRequestHandler, urlOf } from '../../src/sts/request-handler.js';
 import { refusedPort, startBlackholeServer, type BlackholeServer } from '../rigs/imds-server.js';
 
@@ -47,7 +48,7 @@ afterAll(async () => {
  * with backlog 0 that never accepts (a python3 process: Node's servers always accept), filled.
  */
 async function portThatNeverAccepts(): Promise<{ port: number; close: () => void }> {
-  const listener: ChildProcess = spawn('python3', ['-c', "import socket,time\ns=socket.socket(); s.bind(('127.0.0.1',0)); s.listen(0); print(s.getsockname()[1], flush=True); time.sleep(120)"], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const listener: ChildProcess = tracked(spawn('python3', ['-c', "import socket,time\ns=socket.socket(); s.bind(('127.0.0.1',0)); s.listen(0); print(s.getsockname()[1], flush=True); time.sleep(120)"], { stdio: ['ignore', 'pipe', 'inherit'] }));
   const port = await new Promise<number>((resolve) => listener.stdout?.once('data', (data: Buffer) => resolve(Number(String(data).trim()))));
   const fillers: Socket[] = [];
   for (let i = 0; i < 3; i += 1) fillers.push(connect(port, '127.0.0.1').on('error', () => undefined));

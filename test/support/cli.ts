@@ -3,19 +3,46 @@
  * (never the developer's AWS_* variables), STS on a loopback rig, IMDS off.
  */
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { expect } from 'vitest';
+import { killGroup, tempDir, trackedGroup } from './cleanup.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const AWSROLE_BIN = join(ROOT, 'bin', 'awsrole');
+/** The spawned tests run the built CLI (`npm test` builds first). */
+export const CLI_BUILT = existsSync(AWSROLE_BIN) && existsSync(join(ROOT, 'dist', 'awsrole.cjs'));
+export const NOT_BUILT = 'bin/awsrole is not built: run `npm run build`';
 
 export interface CliResult {
   code: number | null;
+  signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
+  /** Wall time from spawn to exit. */
+  ms: number;
+  /** True when the run was still going at its limit and was killed. */
+  timedOut: boolean;
 }
+
+export interface SpawnOptions {
+  /** Written to stdin, then closed; without it stdin is at EOF. */
+  input?: string;
+  cwd?: string;
+  /** Killed (its whole process group) after this long: a safety net for a hang, not a budget. */
+  limitMs?: number;
+}
+
+/** How long a run may take before it counts as hung: far beyond a loaded machine's slowness. */
+export const RUN_LIMIT_MS = 60_000;
+
+/**
+ * Room added to every upper bound on a wait: a loaded two-core machine only adds to a wait, so
+ * lower bounds hold as they are and upper bounds catch a hang or a far longer timeout, never slowness.
+ */
+export const LOAD_SLACK_MS = 10_000;
 
 export interface FakeHome {
   dir: string;
@@ -26,7 +53,7 @@ export interface FakeHome {
 }
 
 export async function makeHome(files: Record<string, string> = {}, env: Record<string, string> = {}): Promise<FakeHome> {
-  const dir = await mkdtemp(join(tmpdir(), 'awsrole-home-'));
+  const dir = tempDir('awsrole-home-');
   const home: FakeHome = {
     dir,
     env: { HOME: dir, PATH: process.env['PATH'] ?? '/usr/bin:/bin', USER: 'tester', AWS_EC2_METADATA_DISABLED: 'true', NO_COLOR: '1', ...env },
@@ -51,8 +78,12 @@ export function runCli(args: readonly string[], env: Record<string, string>, inp
 /** Fixture secrets and the session tokens the STS rig issues carry these; none may reach stderr. */
 export const CANARIES = ['SECRETCANARY', 'TOKENCANARY'] as const;
 
+export function expectNoCanary(text: string): void {
+  for (const canary of CANARIES) expect(text).not.toContain(canary);
+}
+
 /** Every run through this helper fails its test if a secret leaked to stderr. */
-function assertNoCanary(result: CliResult, args: readonly string[]): CliResult {
+export function assertNoCanary<T extends { stderr: string }>(result: T, args: readonly string[]): T {
   const leaked = CANARIES.find((canary) => result.stderr.includes(canary));
   if (leaked !== undefined) throw new Error(`a secret (${leaked}) reached stderr of: ${args.join(' ').slice(0, 200)}`);
   return result;
@@ -66,18 +97,37 @@ export function guardedEnv(env: Record<string, string>): Record<string, string> 
 }
 
 export async function runCommand(command: string, args: readonly string[], env: Record<string, string>, input?: string): Promise<CliResult> {
-  return assertNoCanary(await spawnAndCollect(command, args, guardedEnv(env), input), args);
+  return assertNoCanary(await spawnCollect(command, args, env, input === undefined ? {} : { input }), args);
 }
 
-function spawnAndCollect(command: string, args: readonly string[], env: Record<string, string>, input?: string): Promise<CliResult> {
+/**
+ * The one way tests start a process and collect what it prints: exactly `env` (plus the network
+ * guard), its own session and process group (no controlling terminal; the cleanup kills the whole
+ * group), killed at `limitMs`.
+ */
+export function spawnCollect(command: string, args: readonly string[], env: Record<string, string>, options: SpawnOptions = {}): Promise<CliResult> {
+  const { input, cwd, limitMs = RUN_LIMIT_MS } = options;
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(command, args, { env, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolvePromise({ code, stdout, stderr }));
+    const started = performance.now();
+    const child = trackedGroup(spawn(command, args, { env: guardedEnv(env), detached: true, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], ...(cwd === undefined ? {} : { cwd }) }));
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killGroup(child);
+    }, limitMs);
+    child.stdout?.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr?.on('data', (chunk: Buffer) => err.push(chunk));
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      const text = (chunks: Buffer[]) => Buffer.concat(chunks).toString('utf8');
+      resolvePromise({ code, signal, stdout: text(out), stderr: text(err), ms: performance.now() - started, timedOut });
+    });
     if (input !== undefined) child.stdin?.end(input);
   });
 }

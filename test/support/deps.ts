@@ -13,14 +13,23 @@ export function bufferStream(isTTY = false): BufferStream {
 export interface TestDeps extends Deps {
   stdout: BufferStream;
   stderr: BufferStream;
+  /** Every wait deps.sleep was asked for, in order (whether or not it really waited). */
+  sleeps: number[];
 }
+
+/** A sleep that returns at once: waits are recorded in `sleeps`, not waited. */
+export const noWait = async (): Promise<void> => undefined;
+
+const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Deps for in-process tests: a clean environment (never process.env), the given HOME,
- * IMDS off unless the test says otherwise, buffered streams, a fixed clock.
+ * IMDS off unless the test says otherwise, buffered streams, recorded sleeps (really waited
+ * unless `sleep` says otherwise, e.g. `noWait`).
  */
 export function testDeps(home: string, overrides: Partial<Omit<Deps, 'stdout' | 'stderr'>> & { env?: Record<string, string | undefined> } = {}): TestDeps {
-  const { env, ...rest } = overrides;
+  const { env, sleep = realSleep, ...rest } = overrides;
+  const sleeps: number[] = [];
   const deps: TestDeps = {
     env: { HOME: home, PATH: '/usr/local/bin:/usr/bin:/bin', AWS_EC2_METADATA_DISABLED: 'true', ...env },
     homedir: home,
@@ -38,7 +47,11 @@ export function testDeps(home: string, overrides: Partial<Omit<Deps, 'stdout' | 
     promptSecret: undefined,
     processes: thisProcess,
     random: () => 0.5,
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    sleep: async (ms) => {
+      sleeps.push(ms);
+      await sleep(ms);
+    },
+    sleeps,
     // Long-running commands: real timers and loopback servers; signals never arrive (a test
     // that sends one passes fakeSignals().onSignal, and test/support/fake-clock.ts for time).
     setTimer,

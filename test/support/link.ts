@@ -5,7 +5,8 @@ import type { ChainContext, LinkResult } from '../../src/chain/types.js';
 import type { Section, SharedConfig } from '../../src/config/shared-config.js';
 import { nodeHttpClient, type Deps } from '../../src/deps.js';
 import type { HttpClient, HttpRequest } from '../../src/http.js';
-import { testDeps, type TestDeps } from './deps.js';
+import { noWait, testDeps, type TestDeps } from './deps.js';
+import { LOAD_SLACK_MS } from './cli.js';
 import { AwsroleError, ChainSkip } from '../../src/errors.js';
 
 /** A context for profile `default` with the given sections, and no STS. */
@@ -71,22 +72,19 @@ export function loopbackOnly(http: HttpClient = nodeHttpClient): RecordingClient
 
 export interface LinkDeps extends TestDeps {
   http: RecordingClient;
-  /** What deps.sleep was asked to wait, instead of waiting. */
-  sleeps: number[];
 }
 
-/** Deps for a link test: exactly `env` (no defaults added), a fixed clock, recorded sleeps. */
+/** Deps for a link test: exactly `env` (no defaults added), a fixed clock, sleeps recorded and not waited. */
 export function linkDeps(env: Record<string, string | undefined>, overrides: Partial<Omit<Deps, 'env' | 'stdout' | 'stderr' | 'http'>> & { http?: RecordingClient | undefined } = {}): LinkDeps {
-  const sleeps: number[] = [];
   const http = overrides.http ?? loopbackOnly();
   const deps = testDeps('/home/tester', {
     now: () => new Date('2030-01-01T00:00:00Z'),
     random: () => 0,
-    sleep: async (ms) => void sleeps.push(ms),
+    sleep: noWait,
     ...overrides,
     http,
   });
-  return Object.assign(deps, { env, http, sleeps });
+  return Object.assign(deps, { env, http });
 }
 
 /** The expected outcome of a row that does not find credentials. */
@@ -103,4 +101,18 @@ export function expectNotFound(outcome: Outcome, want: NotFound): void {
   if (outcome.kind !== 'error') return;
   expect(outcome.error).toBeInstanceOf(want.error);
   expect(outcome.error.message).toMatch(want.message);
+}
+
+/**
+ * A wait a row may bound: `min` proves the wait happened, `max` (plus LOAD_SLACK_MS: a loaded
+ * machine only adds to a wait) that nothing far longer did; the message says which timeout ran out.
+ */
+export interface ElapsedBounds {
+  min?: number;
+  max?: number;
+}
+
+export function expectElapsed(elapsed: number, bounds: ElapsedBounds | undefined): void {
+  if (bounds?.min !== undefined) expect(elapsed).toBeGreaterThanOrEqual(bounds.min);
+  if (bounds?.max !== undefined) expect(elapsed).toBeLessThan(bounds.max + LOAD_SLACK_MS);
 }

@@ -3,14 +3,14 @@
  * against moto's STS/IAM with IAM auth enforcement, plus a tiny query-protocol client that signs
  * with SigV4 (no AWS SDK IAM client needed).
  *
- * The python process gets an environment built from scratch: PATH, a temp HOME, nothing else
+ * The python process gets an environment built from scratch: PATH (and PYTHONPATH), a temp HOME, nothing else
  * (never the developer's AWS_* variables or ~/.aws), so moto cannot pick up real credentials.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
+import { trackedGroup, tempDir } from './cleanup.js';
+import { pythonEnv } from './python.js';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
 
@@ -97,17 +97,19 @@ async function stop(child: ChildProcess): Promise<void> {
 
 async function startOnce(port: number, home: string, options: StartMotoOptions): Promise<MotoServer> {
   const env: Record<string, string> = {
-    PATH: process.env['PATH'] ?? '/usr/local/bin:/usr/bin:/bin',
+    ...pythonEnv(),
     HOME: home,
     PYTHONUNBUFFERED: '1',
     PYTHONDONTWRITEBYTECODE: '1',
   };
-  const child = spawn(options.python ?? 'python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], {
-    env,
-    cwd: home,
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = trackedGroup(
+    spawn(options.python ?? 'python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], {
+      env,
+      cwd: home,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+  );
   running.add(child);
   installExitHook();
   let output = '';
@@ -153,7 +155,7 @@ async function startOnce(port: number, home: string, options: StartMotoOptions):
  * when the chosen one was taken in between. Call `close()` in afterAll.
  */
 export async function startMoto(options: StartMotoOptions = {}): Promise<MotoServer> {
-  const home = await mkdtemp(join(tmpdir(), 'awsrole-moto-home-'));
+  const home = tempDir('awsrole-moto-home-');
   let lastError: unknown;
   for (let attempt = 0; attempt < 3; attempt += 1) {
     try {

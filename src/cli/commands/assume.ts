@@ -3,7 +3,7 @@ import type { Credentials } from '../../chain/types.js';
 import { mergedProfile, profileExists } from '../../config/shared-config.js';
 import type { Deps } from '../../deps.js';
 import { UsageError } from '../../errors.js';
-import { openSession, type HopOverrides } from '../../session/index.js';
+import { openSession, type HopOverrides, type Session } from '../../session/index.js';
 import { assumeRoleOnTop } from '../../session/role-arn.js';
 import { ASSUME_ROLE_DURATION } from '../../sts/validate.js';
 import { defineCommand } from '../command.js';
@@ -39,10 +39,20 @@ function checkAssumeFlags(options: AssumeOptions): CheckedFlags {
 export interface Obtained {
   credentials: Credentials;
   region: string | undefined;
+  /** The session they came from: its config, hops and STS. */
+  session: Session;
+  /** A role session: a role hop was made (--role-arn, a role profile) or the winning link gives one. */
+  roleSession: boolean;
+}
+
+export interface ObtainHow {
+  allowPlain: boolean;
+  /** Runs once the session is open, before anything is resolved or sent (console checks its destination there). */
+  beforeResolving?: ((session: Session) => void) | undefined;
 }
 
 /** `--role-arn`: the chain (of the profile, or of --source-profile) is the source of one more hop. */
-async function obtainRoleArn(deps: Deps, options: AssumeOptions, flags: CheckedFlags & { roleArn: string }): Promise<Obtained> {
+async function obtainRoleArn(deps: Deps, options: AssumeOptions, flags: CheckedFlags & { roleArn: string }, how: ObtainHow): Promise<Obtained> {
   const viaSourceProfile = options.sourceProfile !== undefined;
   const session = await openSession(deps, {
     ...(await sessionOptions(deps, options)),
@@ -51,16 +61,17 @@ async function obtainRoleArn(deps: Deps, options: AssumeOptions, flags: CheckedF
     overrides: { serialNumber: flags.serialNumber },
     topHop: 'role-arn',
   });
-  return { credentials: await assumeRoleOnTop(session, flags), region: session.region };
+  how.beforeResolving?.(session);
+  return { credentials: await assumeRoleOnTop(session, flags), region: session.region, session, roleSession: true };
 }
 
 /**
  * The credentials `assume` (and `exec`) hand on: --role-arn on top of the chain, or a role
  * profile's whole chain; with allowPlain, a profile without role_arn gives its plain credentials.
  */
-export async function obtainCredentials(deps: Deps, options: AssumeOptions, how: { allowPlain: boolean }): Promise<Obtained> {
+export async function obtainCredentials(deps: Deps, options: AssumeOptions, how: ObtainHow): Promise<Obtained> {
   const flags = checkAssumeFlags(options);
-  if (flags.roleArn !== undefined) return obtainRoleArn(deps, options, { ...flags, roleArn: flags.roleArn });
+  if (flags.roleArn !== undefined) return obtainRoleArn(deps, options, { ...flags, roleArn: flags.roleArn }, how);
   const session = await openSession(deps, { ...(await sessionOptions(deps, options)), overrides: flags });
   const { profile } = session;
   if (!how.allowPlain && profile.from === 'default' && !profileExists(session.config, profile.name)) {
@@ -72,8 +83,9 @@ export async function obtainCredentials(deps: Deps, options: AssumeOptions, how:
       'pass --role-arn ARN, or --profile NAME for a profile with role_arn (`awsrole export` prints its plain credentials)',
     );
   }
-  const { credentials } = await session.resolveCredentials();
-  return { credentials, region: session.region };
+  how.beforeResolving?.(session);
+  const { credentials, fromRole } = await session.resolveCredentials();
+  return { credentials, region: session.region, session, roleSession: fromRole };
 }
 
 /** `awsrole assume`: AssumeRole from --role-arn or from a role profile (with its whole chain). */

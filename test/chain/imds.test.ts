@@ -10,13 +10,13 @@ import {
   type ImdsPath,
   type ImdsServer,
   type PathMode,
-} from '../../test/rigs/imds-server.js';
-import type { Section } from '../config/shared-config.js';
-import { nodeFileSystem } from '../deps.js';
-import { ConfigError, CredentialError } from '../errors.js';
-import { fetchInstanceCredentials, imdsLink, imdsUrl, staticStabilityExpiry } from './imds.js';
-import { IMDS_IPV4_ENDPOINT, IMDS_IPV6_ENDPOINT, imdsSettingsFromContext, resolveImdsSettings } from './imds-settings.js';
-import { expectNotFound, linkContext, linkDeps, outcomeOf, textOf, type LinkDeps } from '../../test/support/link.js';
+} from '../rigs/imds-server.js';
+import type { Section } from '../../src/config/shared-config.js';
+import { nodeFileSystem } from '../../src/deps.js';
+import { ConfigError, CredentialError } from '../../src/errors.js';
+import { fetchInstanceCredentials, imdsLink, imdsUrl, staticStabilityExpiry } from '../../src/chain/imds.js';
+import { IMDS_IPV4_ENDPOINT, IMDS_IPV6_ENDPOINT, imdsSettingsFromContext, resolveImdsSettings } from '../../src/chain/imds-settings.js';
+import { expectElapsed, expectNotFound, linkContext, linkDeps, outcomeOf, textOf, type ElapsedBounds, type LinkDeps } from '../support/link.js';
 
 const NOW = new Date('2030-01-01T00:00:00Z');
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
@@ -59,7 +59,7 @@ interface Row {
   want: Want;
   counts?: Partial<Record<ImdsPath, number>>;
   /** Bounds on the wall time, in ms. */
-  elapsed?: { min?: number; max?: number };
+  elapsed?: ElapsedBounds;
 }
 
 const rigs = {} as Rigs;
@@ -483,8 +483,7 @@ describe('iam-role link (IMDS), spec §9', () => {
     for (const [path, count] of Object.entries(row.counts ?? {})) {
       expect(rigs.imds.count(path), `requests to ${path}`).toBe(count);
     }
-    if (row.elapsed?.min !== undefined) expect(elapsed).toBeGreaterThanOrEqual(row.elapsed.min);
-    if (row.elapsed?.max !== undefined) expect(elapsed).toBeLessThan(row.elapsed.max);
+    expectElapsed(elapsed, row.elapsed);
     // Whatever happened, nothing left loopback.
     for (const call of deps.http.calls) expect(LOOPBACK_HOSTS.has(new URL(call.url).hostname)).toBe(true);
   });

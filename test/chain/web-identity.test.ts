@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { nodeFileSystem } from '../deps.js';
-import { ConfigError, CredentialError } from '../errors.js';
-import { linkContext, linkDeps, outcomeOf, textOf } from '../../test/support/link.js';
-import type { Section } from '../config/shared-config.js';
-import type { ChainContext, WebIdentityRequest } from './types.js';
-import { webIdentityLink } from './web-identity.js';
+import { nodeFileSystem } from '../../src/deps.js';
+import { ConfigError, CredentialError } from '../../src/errors.js';
+import { linkContext, linkDeps, outcomeOf, textOf } from '../support/link.js';
+import type { Section } from '../../src/config/shared-config.js';
+import type { ChainContext, WebIdentityRequest } from '../../src/chain/types.js';
+import { webIdentityLink } from '../../src/chain/web-identity.js';
 
 const TOKEN = 'eyJhbGciOiJSUzI1NiJ9.secret-token-TOKENCANARY';
 const ROLE = 'arn:aws:iam::111122223333:role/web';

@@ -1,0 +1,2 @@
+/** `node:<id>` of each built-in scripts/build.mjs loads on first use of an export. */
+export const DEFERRED_BUILTINS: ReadonlySet<string>;

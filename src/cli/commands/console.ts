@@ -1,0 +1,60 @@
+import { mergedProfile, stringValue } from '../../config/shared-config.js';
+import type { Deps } from '../../deps.js';
+import { openInBrowser } from '../../console/browser.js';
+import { checkDestinationFlags, consoleDestination } from '../../console/destination.js';
+import { federationEndpoint, getSigninToken, loginUrl } from '../../console/federation.js';
+import { consoleRegion, partitionFor } from '../../console/partitions.js';
+import { signinRequestFor } from '../../console/signin-credentials.js';
+import type { Session } from '../../session/index.js';
+import { defineCommand } from '../command.js';
+import { durationFlag } from '../flags.js';
+import { ASSUME_OPTIONS } from '../option-sets.js';
+import { obtainCredentials } from './assume.js';
+
+/** What --region and --duration mean here, where they shape the console session too. */
+const CONSOLE_MEANING: Partial<Record<string, string>> = {
+  '--region <region>': 'region for STS and the console page (and its partition when there is no role ARN)',
+  '--duration <duration>': 'console (and role) session length: seconds, or 1h, 90m (900 s to 12 h; 1 h when chained; long-term keys: default 12 h)',
+};
+
+const CONSOLE_OPTIONS = [
+  ...ASSUME_OPTIONS.map((option) => ({ ...option, description: CONSOLE_MEANING[option.flags] ?? option.description })),
+  { flags: '--service <name>', description: "open this service's console home (s3, ec2, iam...)" },
+  { flags: '--destination <url>', description: 'open this https console page (on the partition console host)' },
+  { flags: '--print', description: 'print the sign-in URL (a credential for 15 minutes) instead of opening a browser' },
+] as const;
+
+interface SigninPlan {
+  endpoint: URL;
+  destination: string;
+}
+
+/** Everything about where to sign in, from the open session alone: wrong values stop before any call. */
+function planSignin(deps: Deps, session: Session, flags: { roleArn?: string | undefined; service?: string | undefined; destination?: string | undefined }): SigninPlan {
+  const roleArn = flags.roleArn ?? stringValue(mergedProfile(session.config, session.profile.name), 'role_arn');
+  const partition = partitionFor(roleArn, session.region);
+  const destination = consoleDestination(flags, partition, consoleRegion(partition, session.region));
+  deps.debug?.(`console: partition ${partition.name}, destination ${destination}`);
+  return { endpoint: federationEndpoint(partition, deps.env), destination };
+}
+
+/** `awsrole console`: a browser session of the AWS console as the credentials' role (or user). */
+export const consoleCommand = defineCommand({
+  name: 'console',
+  description: 'open the AWS console signed in with these credentials (a role, or long-term keys via GetFederationToken)',
+  options: CONSOLE_OPTIONS,
+  async run(deps, options) {
+    checkDestinationFlags(options);
+    const durationSeconds = durationFlag(options.duration);
+    let plan: SigninPlan | undefined;
+    const obtained = await obtainCredentials(deps, options, {
+      allowPlain: true,
+      beforeResolving: (session) => void (plan = planSignin(deps, session, options)),
+    });
+    if (plan === undefined) throw new Error('console: the session opened without a sign-in plan');
+    const signinToken = await getSigninToken(deps, plan.endpoint, await signinRequestFor(obtained, durationSeconds));
+    const url = loginUrl(plan.endpoint, plan.destination, signinToken);
+    if (options.print) deps.stdout.write(`${url}\n`);
+    else await openInBrowser(deps, url);
+  },
+});

@@ -1,0 +1,53 @@
+/**
+ * dist/ is what npm publishes: the product and nothing test-only. Every file in it is an output
+ * of scripts/build.mjs (listed in dist/meta.json), that output's V8 code cache, or meta.json
+ * itself; every output was built from src/ and packages, never from test/ or scripts/. The demo
+ * and the bench's local STS live outside dist/ (scripts/build-tools.mjs).
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const DIST = join(ROOT, 'dist');
+
+interface Meta {
+  outputs: Record<string, { packages: string[]; sources?: string[] }>;
+}
+
+let meta: Meta;
+
+beforeAll(() => {
+  const file = join(DIST, 'meta.json');
+  if (!existsSync(file)) throw new Error('dist/meta.json is missing: run `npm run build` first');
+  meta = JSON.parse(readFileSync(file, 'utf8')) as Meta;
+});
+
+/** Every file under `dir`, as a path relative to it. */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(dir, join(entry.parentPath, entry.name)))
+    .sort();
+}
+
+describe('dist/', () => {
+  it('holds the build outputs, their code caches and meta.json, nothing else', () => {
+    const outputs = Object.keys(meta.outputs);
+    const expected = new Set(['meta.json', ...outputs, ...outputs.map((output) => `${output}.v8cache`)]);
+    expect(filesUnder(DIST).filter((file) => !expected.has(file))).toEqual([]);
+  });
+
+  it('holds the product: the entry, the CLI, the SDK file and the API', () => {
+    expect(Object.keys(meta.outputs).sort()).toEqual(['awsrole.cjs', 'chunks/sts-sdk.cjs', 'cli.cjs', 'index.mjs']);
+  });
+
+  it('was built from src/ and packages only', () => {
+    for (const [output, { sources }] of Object.entries(meta.outputs)) {
+      expect(sources, `${output}: dist/meta.json predates the sources field; run \`npm run build\``).toBeDefined();
+      expect((sources ?? []).filter((source) => !source.startsWith('src/')), output).toEqual([]);
+    }
+    expect(meta.outputs['cli.cjs']?.sources).toContain('src/start.ts');
+  });
+});
