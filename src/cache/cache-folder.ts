@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Deps, FileSystem } from '../deps.js';
 import { displayPath } from '../config/paths.js';
 import { writeFileAtomic } from '../files/atomic-write.js';
-import { terminalSafe } from '../output/shown.js';
+import { terminalSafe } from '../domain/text.js';
 
 type Stats = Awaited<ReturnType<FileSystem['lstat']>>;
 
