@@ -291,7 +291,7 @@ describe('the portal refusing or unreachable', () => {
     await writeToken(SESSION_TOKEN_FILE, rig.signIn({ startUrl, region, session: true }));
     const port = await refusedPort();
     const { code, deps } = await awsrole(['export', '--profile', 'dev'], { AWS_ENDPOINT_URL_SSO: `http://127.0.0.1:${port}` });
-    expect(deps.stderr.text()).toMatch(/^awsrole: sso: the IAM Identity Center portal at "http:\/\/127\.0\.0\.1:\d+" did not answer GetRoleCredentials \(ECONNREFUSED: .*\)\n  hint: check the network, and AWS_ENDPOINT_URL_SSO\n$/);
+    expect(deps.stderr.text()).toMatch(/^awsrole: sso: the IAM Identity Center portal at "http:\/\/127\.0\.0\.1:\d+" did not answer GetRoleCredentials \(ECONNREFUSED: .*\)\n {2}hint: check the network, and AWS_ENDPOINT_URL_SSO\n$/);
     expect(code).toBe(6);
   });
 
