@@ -10,7 +10,7 @@ import type { Deps } from '../deps.js';
 import { CredentialError } from '../errors.js';
 import { parseIsoTime } from '../chain/expiration.js';
 import { writeFileAtomic } from '../files/atomic-write.js';
-import { pyJsonDumpsInOrder } from './cache-json.js';
+import { pyJsonDumpsInOrder, utcSeconds } from './cache-json.js';
 import type { SsoRole } from './profile.js';
 
 export interface CachedToken {
@@ -73,6 +73,28 @@ export async function readToken(deps: Deps, file: TokenFile, loginHint: string):
   const expires = typeof expiresAt === 'string' ? parseIsoTime(expiresAt) : undefined;
   if (typeof accessToken !== 'string' || expires === undefined) throw unreadable(file, 'is invalid (accessToken or expiresAt of the wrong form)', loginHint);
   return { fields, accessToken, expiresAt: expires };
+}
+
+export interface TokenFields {
+  startUrl: unknown;
+  region: unknown;
+  accessToken: string;
+  expiresAt: Date;
+  /** An sso-session token's client registration (values copied as they are on a renewal). */
+  registration?: { clientId: unknown; clientSecret: unknown; registrationExpiresAt: unknown } | undefined;
+  refreshToken?: string | undefined;
+}
+
+/** The file's object in botocore's key order (SSOTokenProvider and the AWS CLI's login write the same). */
+export function tokenFileFields(token: TokenFields): Record<string, unknown> {
+  return {
+    startUrl: token.startUrl,
+    region: token.region,
+    accessToken: token.accessToken,
+    expiresAt: utcSeconds(token.expiresAt),
+    ...token.registration,
+    refreshToken: token.refreshToken,
+  };
 }
 
 /** Writes the token as botocore's _sso_json_dumps does, atomically, 0600, flushed (losing a refresh token means signing in again). */

@@ -11,7 +11,7 @@ import { utcSeconds } from './cache-json.js';
 import { refreshAccessToken, type CreatedToken } from './oidc.js';
 import { checkSessionSection, type SsoRole, type SsoSession } from './profile.js';
 import type { ConfiguredEndpoint } from '../sts/settings.js';
-import { readToken, tokenFileOf, writeToken, type CachedToken, type TokenFile } from './token-cache.js';
+import { readToken, tokenFileFields, tokenFileOf, writeToken, type CachedToken, type TokenFile } from './token-cache.js';
 
 /** botocore's SSOTokenProvider._REFRESH_WINDOW */
 export const TOKEN_REFRESH_WINDOW_MS = 15 * 60 * 1000;
@@ -54,18 +54,17 @@ function cannotRenew(token: CachedToken, now: Date): string | undefined {
   return undefined;
 }
 
-/** The file botocore writes after a renewal: these keys, in this order; the rest of the old file is dropped. */
+/** The file botocore writes after a renewal: the session's start URL and region, the old registration; the rest of the old file is dropped. */
 function renewedFields(session: SsoSession, old: CachedToken, created: CreatedToken, expiresAt: Date): Record<string, unknown> {
-  return {
+  const { clientId, clientSecret, registrationExpiresAt } = old.fields;
+  return tokenFileFields({
     startUrl: session.section['sso_start_url'],
     region: session.section['sso_region'],
     accessToken: created.accessToken,
-    expiresAt: utcSeconds(expiresAt),
-    clientId: old.fields['clientId'],
-    clientSecret: old.fields['clientSecret'],
-    registrationExpiresAt: old.fields['registrationExpiresAt'],
+    expiresAt,
+    registration: { clientId, clientSecret, registrationExpiresAt },
     refreshToken: created.refreshToken,
-  };
+  });
 }
 
 async function renew(deps: Deps, session: SsoSession, file: TokenFile, token: CachedToken, options: TokenOptions): Promise<AccessToken | string> {
