@@ -16,6 +16,7 @@ const COMMANDS: Record<string, () => Promise<CliCommand>> = {
   unset: async () => (await import('./cli/commands/unset.js')).unsetCommand,
   exec: async () => (await import('./cli/commands/exec.js')).execCommand,
   'decode-message': async () => (await import('./cli/commands/decode-message.js')).decodeMessageCommand,
+  sso: async () => (await import('./cli/commands/sso.js')).ssoCommand,
 };
 
 type Runner = (command: CliCommand, options: Readonly<Record<string, unknown>>, args: string[]) => Promise<void>;

@@ -98,3 +98,37 @@ export function checkSessionSection(role: SsoRole, session: SsoSession): void {
   if (missing.length === 0) return;
   throw new ConfigError(`[sso-session ${session.name}] (of profile ${shown(role.profile)}) is missing ${missing.join(', ')}`, `add ${missing.join(' and ')} to [sso-session ${session.name}]`);
 }
+
+/** What a sign-in needs: where, and where its token goes. */
+export interface SsoSignIn {
+  startUrl: string;
+  region: string;
+  /** sso_registration_scopes, split on commas as botocore does. */
+  scopes: string[];
+  session?: SsoSession | undefined;
+}
+
+function scopesOf(section: Section): string[] {
+  const text = section['sso_registration_scopes'];
+  return typeof text === 'string' ? text.split(',').map((scope) => scope.trim()).filter((scope) => scope !== '') : [];
+}
+
+/** The sign-in of `[sso-session NAME]`. */
+export function sessionSignIn(config: SharedConfig, name: string, from: string): SsoSignIn {
+  if (from === '--sso-session' && config.ssoSessions?.get(name) === undefined) {
+    throw new ConfigError(`--sso-session ${shown(name)}: the config file has no [sso-session ${name}]`, '`aws configure sso-session` writes one');
+  }
+  const session = sessionOf(config, from, name);
+  const missing = SESSION_KEYS.filter((key) => typeof session.section[key] !== 'string');
+  if (missing.length > 0) throw new ConfigError(`[sso-session ${name}] is missing ${missing.join(', ')}`, `add ${missing.join(' and ')} to [sso-session ${name}]`);
+  return { startUrl: session.section['sso_start_url'] as string, region: session.section['sso_region'] as string, scopes: scopesOf(session.section), session };
+}
+
+/** The sign-in of a profile: its sso-session's, or (legacy) its own start URL and region. */
+export function profileSignIn(config: SharedConfig, profile: string): SsoSignIn {
+  const section = mergedProfile(config, profile) ?? {};
+  if (section['sso_session'] !== undefined) return sessionSignIn(config, single(profile, section, 'sso_session'), profile);
+  const missing = SESSION_KEYS.filter((key) => !Object.hasOwn(section, key));
+  if (missing.length > 0) throw new ConfigError(`profile ${shown(profile)} has no sso_session and no ${missing.join(', ')}: nothing to sign in to`, '`aws configure sso` sets up an SSO profile');
+  return { startUrl: single(profile, section, 'sso_start_url'), region: single(profile, section, 'sso_region'), scopes: [] };
+}
