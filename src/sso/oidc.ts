@@ -2,7 +2,7 @@
 import type { Deps } from '../deps.js';
 import { CredentialError, NetworkError, RefusedError } from '../errors.js';
 import type { ConfiguredEndpoint } from '../sts/settings.js';
-import { callJson } from './rest-json.js';
+import { callJson, type JsonAnswer } from './rest-json.js';
 
 export const OIDC_SERVICE = 'IAM Identity Center OIDC';
 
@@ -25,17 +25,19 @@ export type RefreshOutcome = { ok: true; token: CreatedToken } | { ok: false; wh
  * unreachable service throws (NetworkError), as botocore lets connection errors escape.
  */
 export async function refreshAccessToken(deps: Deps, endpoint: ConfiguredEndpoint, request: RefreshRequest): Promise<RefreshOutcome> {
-  const answer = await callJson(deps, {
-    service: OIDC_SERVICE,
-    operation: 'CreateToken',
-    endpoint,
-    method: 'POST',
-    path: '/token',
-    body: { clientId: request.clientId, clientSecret: request.clientSecret, grantType: 'refresh_token', refreshToken: request.refreshToken },
-  });
+  const answer = await createToken(deps, endpoint, { clientId: request.clientId, clientSecret: request.clientSecret, grantType: 'refresh_token', refreshToken: request.refreshToken });
   if (!answer.ok) return { ok: false, why: `${answer.type || `HTTP ${answer.status}`}${answer.message ? `: ${answer.message}` : ''}` };
+  return answer.token === undefined ? { ok: false, why: 'the answer had no accessToken or expiresIn' } : { ok: true, token: answer.token };
+}
+
+type CreateTokenAnswer = { ok: true; token: CreatedToken | undefined } | Extract<JsonAnswer, { ok: false }>;
+
+/** CreateToken with any grant; `token` is undefined when a 2xx answer lacks the token. Secrets in `body` are never shown. */
+async function createToken(deps: Deps, endpoint: ConfiguredEndpoint, body: Record<string, string>): Promise<CreateTokenAnswer> {
+  const answer = await callJson(deps, { service: OIDC_SERVICE, operation: 'CreateToken', endpoint, method: 'POST', path: '/token', body });
+  if (!answer.ok) return answer;
   const { accessToken, expiresIn, refreshToken } = answer.body;
-  if (typeof accessToken !== 'string' || typeof expiresIn !== 'number') return { ok: false, why: 'the answer had no accessToken or expiresIn' };
+  if (typeof accessToken !== 'string' || typeof expiresIn !== 'number') return { ok: true, token: undefined };
   return { ok: true, token: { accessToken, expiresInSeconds: expiresIn, refreshToken: typeof refreshToken === 'string' ? refreshToken : undefined } };
 }
 
@@ -102,18 +104,10 @@ export async function pollDeviceToken(deps: Deps, endpoint: ConfiguredEndpoint, 
   let interval = device.intervalSeconds;
   for (;;) {
     await deps.sleep(interval * 1000);
-    const answer = await callJson(deps, {
-      service: OIDC_SERVICE,
-      operation: 'CreateToken',
-      endpoint,
-      method: 'POST',
-      path: '/token',
-      body: { clientId: client.clientId, clientSecret: client.clientSecret, grantType: 'urn:ietf:params:oauth:grant-type:device_code', deviceCode: device.deviceCode },
-    });
+    const answer = await createToken(deps, endpoint, { clientId: client.clientId, clientSecret: client.clientSecret, grantType: 'urn:ietf:params:oauth:grant-type:device_code', deviceCode: device.deviceCode });
     if (answer.ok) {
-      const { accessToken, expiresIn, refreshToken } = answer.body;
-      if (typeof accessToken !== 'string' || typeof expiresIn !== 'number') throw new NetworkError(`${OIDC_SERVICE} answered CreateToken without a token`, `check ${endpoint.from}`);
-      return { accessToken, expiresInSeconds: expiresIn, refreshToken: typeof refreshToken === 'string' ? refreshToken : undefined };
+      if (answer.token === undefined) throw new NetworkError(`${OIDC_SERVICE} answered CreateToken without a token`, `check ${endpoint.from}`);
+      return answer.token;
     }
     if (answer.type === 'SlowDownException') interval += SLOW_DOWN_SECONDS;
     else if (answer.type === 'ExpiredTokenException' || deps.now().getTime() >= deadline) {
