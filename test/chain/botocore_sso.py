@@ -12,6 +12,7 @@ would keep them in memory.
 import os
 import sys
 
+sys.dont_write_bytecode = True  # importing the sibling script must leave no __pycache__ in the repo
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import botocore_resolve  # noqa: E402  (patches getpass before botocore loads)
