@@ -17,6 +17,7 @@ const COMMANDS: Record<string, () => Promise<CliCommand>> = {
   exec: async () => (await import('./cli/commands/exec.js')).execCommand,
   'decode-message': async () => (await import('./cli/commands/decode-message.js')).decodeMessageCommand,
   console: async () => (await import('./cli/commands/console.js')).consoleCommand,
+  sso: async () => (await import('./cli/commands/sso.js')).ssoCommand,
 };
 
 type Runner = (command: CliCommand, options: Readonly<Record<string, unknown>>, args: string[]) => Promise<void>;

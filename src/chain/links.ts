@@ -13,6 +13,7 @@ import { envLink } from './env.js';
 import { explicitLink } from './explicit.js';
 import { imdsLink } from './imds.js';
 import { processLink } from './process.js';
+import { ssoLink } from './sso.js';
 import { webIdentityLink } from './web-identity.js';
 
 export const LINKS = [
@@ -20,6 +21,7 @@ export const LINKS = [
   envLink,
   assumeRoleLink,
   webIdentityLink,
+  ssoLink,
   credentialsFileLink,
   processLink,
   configFileLink,

@@ -1,5 +1,6 @@
 import type { Deps } from '../deps.js';
 import type { SharedConfig } from '../config/shared-config.js';
+import type { SsoRole } from '../sso/profile.js';
 
 export interface Credentials {
   accessKeyId: string;
@@ -86,6 +87,17 @@ export interface WebIdentityRequest {
 /** Performs an unsigned AssumeRoleWithWebIdentity; like RoleAssumer, keeps the SDK out of the chain. */
 export type WebIdentityAssumer = (request: WebIdentityRequest) => Promise<Credentials>;
 
+/** What the sso link learns besides the credentials, for --explain (never a secret). */
+export interface SsoRoleCredentials {
+  credentials: Credentials;
+  /** From the AWS CLI's role cache: the token was not read. */
+  fromCache: boolean;
+  token?: { owner: string; expiresAt: Date; refresh: string } | undefined;
+}
+
+/** GetRoleCredentials for an SSO profile's role, with the token and role caches (src/sso/). */
+export type SsoRoleFetcher = (role: SsoRole) => Promise<SsoRoleCredentials>;
+
 /**
  * The remote calls links make, wired once by the session: links never build an STS client (or
  * any other service client) themselves, and a test can hand them fakes.
@@ -94,6 +106,8 @@ export interface ChainServices {
   assumeRole: RoleAssumer;
   /** Absent where no STS is wired in (link tests): the web-identity link then fails, it never skips. */
   assumeRoleWithWebIdentity?: WebIdentityAssumer | undefined;
+  /** Absent where no SSO is wired in (link tests): the sso link then fails for an SSO profile, it never skips. */
+  ssoRoleCredentials?: SsoRoleFetcher | undefined;
 }
 
 export interface ChainContext {

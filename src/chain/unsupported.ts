@@ -7,8 +7,6 @@ interface Unsupported {
   hint: string;
 }
 
-const SSO_KEYS = ['sso_session', 'sso_start_url', 'sso_account_id', 'sso_role_name'];
-
 /** The AWS CLI turns such a profile into credentials; awsrole reads them through credential_process. */
 function bridgeHint(profile: string, login: string): string {
   const quoted = /^[\w.@-]+$/.test(profile) ? profile : shown(profile);
@@ -19,15 +17,12 @@ function bridgeHint(profile: string, login: string): string {
 }
 
 /**
- * A profile whose source awsrole has no link for yet (IAM Identity Center, `aws login`): named as
+ * A profile whose source awsrole has no link for yet (`aws login`): named as
  * what it is instead of "no credentials found", with what bridges it today.
  */
 export function unsupportedSource(context: ChainContext): Unsupported | undefined {
   const name = context.profile.name;
   const section = mergedProfile(context.config, name);
-  if (SSO_KEYS.some((key) => stringValue(section, key) !== undefined)) {
-    return { message: `profile ${shown(name)} is an IAM Identity Center (SSO) profile, which awsrole cannot use yet`, hint: bridgeHint(name, `aws sso login --profile ${name}`) };
-  }
   if (stringValue(section, 'login_session') !== undefined) {
     return { message: `profile ${shown(name)} is an \`aws login\` session profile, which awsrole cannot use yet`, hint: bridgeHint(name, `aws login --profile ${name}`) };
   }

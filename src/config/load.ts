@@ -59,14 +59,14 @@ async function readFileText(deps: Deps, path: string): Promise<string | undefine
 }
 
 /** botocore's build_profile_map: `[profile X]` (split shell-style) and `[default]`. */
-export function configProfiles(sections: IniSections, prefix: 'profile' | 'services'): IniSections {
+export function configProfiles(sections: IniSections, prefix: 'profile' | 'services' | 'sso-session'): IniSections {
   return sections.renamed((name) => profileName(name, prefix));
 }
 
 /** A name shlex would take as one plain word: `[profile NAME]` needs no general split. */
 const PLAIN_NAME = /^[^\s'"\\]+$/;
 
-function profileName(section: string, prefix: 'profile' | 'services'): string | undefined {
+function profileName(section: string, prefix: 'profile' | 'services' | 'sso-session'): string | undefined {
   if (prefix === 'profile' && section === 'default') return 'default';
   if (!section.startsWith(prefix)) return undefined;
   const rest = section.slice(prefix.length + 1);
@@ -88,5 +88,6 @@ export async function loadSharedConfig(deps: Deps): Promise<SharedConfig> {
     configProfiles: configProfiles(configSections, 'profile'),
     credentialsProfiles: credentialsSections,
     services: configProfiles(configSections, 'services'),
+    ssoSessions: configProfiles(configSections, 'sso-session'),
   };
 }

@@ -10,6 +10,8 @@ export interface SharedConfig {
   credentialsProfiles: ReadonlyMap<string, Section>;
   /** `[services X]` of the config file. */
   services: ReadonlyMap<string, Section>;
+  /** `[sso-session X]` of the config file (absent where a test builds a config by hand). */
+  ssoSessions?: ReadonlyMap<string, Section> | undefined;
 }
 
 export function stringValue(section: Section | undefined, key: string): string | undefined {

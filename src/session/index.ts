@@ -17,6 +17,7 @@ import { createStsCaller, type StsCaller } from '../sts/client.js';
 import { assumeRoleWithWebIdentity } from '../sts/operations.js';
 import type { HopRecord } from '../sts/role-assumer.js';
 import { resolveRegion, resolveStsSettings, type StsFlags } from '../sts/settings.js';
+import { ssoRoleFetcher } from '../sso/role-credentials.js';
 import { shapedRoleAssumer, type HopOverrides, type TopHop } from './hops.js';
 import { checkProfileExists, selectProfile } from './profile.js';
 
@@ -99,6 +100,7 @@ function createSession(deps: Deps, config: SharedConfig, profile: ProfileSelecti
       hops,
     }),
     assumeRoleWithWebIdentity: webIdentityAssumer(deps, sts),
+    ssoRoleCredentials: ssoRoleFetcher({ deps, config, profile: profile.name, refresh: options.refresh === true }),
   };
   const context: ChainContext = { deps, profile, config, explicit: options.explicit, services, links: LINKS };
   return {

@@ -56,23 +56,52 @@ function checkedRegion(setting: RegionSetting | undefined): string | undefined {
   throw setting.from === '--region' ? new UsageError(message, hint) : new ConfigError(message, hint);
 }
 
-function configuredEndpoint(env: Deps['env'], config: SharedConfig | undefined, profile: string): { url: string; from: string } | undefined {
+/** A service as botocore's ConfiguredEndpointProvider names it: AWS_ENDPOINT_URL_<ID> and `<id>` in a services section. */
+export type ServiceId = 'sts' | 'sso' | 'sso_oidc';
+
+export interface ConfiguredEndpoint {
+  url: string;
+  from: string;
+}
+
+/**
+ * botocore's configured endpoint for a client of the selected profile: AWS_ENDPOINT_URL_<ID>,
+ * AWS_ENDPOINT_URL, `<id>.endpoint_url` of the profile's services section, the profile's endpoint_url.
+ */
+export function configuredEndpoint(env: Deps['env'], config: SharedConfig | undefined, profile: string, service: ServiceId = 'sts'): ConfiguredEndpoint | undefined {
   const section = config === undefined ? undefined : mergedProfile(config, profile);
   if (isTrimmedTrue(env['AWS_IGNORE_CONFIGURED_ENDPOINT_URLS']) || isTrimmedTrue(stringValue(section, 'ignore_configured_endpoint_urls'))) return undefined;
-  const fromStsVar = env['AWS_ENDPOINT_URL_STS'];
-  if (fromStsVar) return { url: fromStsVar, from: 'AWS_ENDPOINT_URL_STS' };
+  const serviceVar = `AWS_ENDPOINT_URL_${service.toUpperCase()}`;
+  const fromServiceVar = env[serviceVar];
+  if (fromServiceVar) return { url: fromServiceVar, from: serviceVar };
   const fromVar = env['AWS_ENDPOINT_URL'];
   if (fromVar) return { url: fromVar, from: 'AWS_ENDPOINT_URL' };
   const servicesName = stringValue(section, 'services');
   if (servicesName !== undefined && config !== undefined) {
     const services = config.services.get(servicesName);
     if (services === undefined) throw new ConfigError(`profile ${profile} names services ${servicesName}, which is not in the config file`, `add [services ${servicesName}] or remove services = from the profile`);
-    const sts = services['sts'];
-    if (typeof sts === 'object' && sts['endpoint_url']) return { url: sts['endpoint_url'], from: `[services ${servicesName}] sts.endpoint_url` };
+    const block = services[service];
+    if (typeof block === 'object' && block['endpoint_url']) return { url: block['endpoint_url'], from: `[services ${servicesName}] ${service}.endpoint_url` };
   }
   const fromProfile = stringValue(section, 'endpoint_url');
   if (fromProfile) return { url: fromProfile, from: `endpoint_url of profile ${profile}` };
   return undefined;
+}
+
+/** The configured endpoint checked to be an http(s) URL, else `fallback` (from a region) with where it came from. */
+export function serviceEndpoint(env: Deps['env'], config: SharedConfig | undefined, profile: string, service: ServiceId, fallback: ConfiguredEndpoint): ConfiguredEndpoint {
+  const configured = configuredEndpoint(env, config, profile, service);
+  return configured === undefined ? fallback : { url: checkUrl(configured.url, configured.from, false), from: configured.from };
+}
+
+/** A region that goes into a host name, from a file setting named by `from`: botocore's check. */
+export function checkedRegionName(region: string, from: string): string {
+  return checkedRegion({ region, from }) ?? region;
+}
+
+/** amazonaws.com, or amazonaws.com.cn in the China regions. */
+export function dnsSuffix(region: string): string {
+  return region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
 }
 
 function defaultEndpoint(env: Deps['env'], config: SharedConfig | undefined, profile: string, region: string | undefined): string {
@@ -80,8 +109,7 @@ function defaultEndpoint(env: Deps['env'], config: SharedConfig | undefined, pro
   const section = config === undefined ? undefined : mergedProfile(config, profile);
   const mode = (env['AWS_STS_REGIONAL_ENDPOINTS'] ?? stringValue(section, 'sts_regional_endpoints') ?? 'regional').toLowerCase();
   if (mode === 'legacy' && LEGACY_GLOBAL_REGIONS.has(region)) return 'https://sts.amazonaws.com';
-  const suffix = region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
-  return `https://sts.${region}.${suffix}`;
+  return `https://sts.${region}.${dnsSuffix(region)}`;
 }
 
 function checkUrl(url: string, from: string, flag: boolean): string {

@@ -91,12 +91,12 @@ describe('--token-code with no MFA device', () => {
 });
 
 describe('sources awsrole cannot use yet', () => {
-  it('an IAM Identity Center profile is named as such, with the AWS CLI bridge', async () => {
+  it('an IAM Identity Center profile with no sign-in names the sign-in command (the sso link reads it now)', async () => {
     await expectFailure(
       ['export', '--profile', 'sso'],
       3,
-      'awsrole: profile "sso" is an IAM Identity Center (SSO) profile, which awsrole cannot use yet\n' +
-        '  hint: until awsrole supports it, bridge it with the AWS CLI: `aws sso login --profile sso`, then use a profile with credential_process = aws configure export-credentials --profile sso --format process\n',
+      'awsrole: sso: no IAM Identity Center sign-in for sso-session corp (no ~/.aws/sso/cache/ee0bfd2552fbd840c02cc48b6e823320543c450f.json)\n' +
+        '  hint: sign in with `awsrole sso login --profile sso`\n',
     );
   });
 

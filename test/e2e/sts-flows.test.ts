@@ -80,8 +80,9 @@ describe('whoami --explain', () => {
     expect(result.stdout).toMatch(/^· {2}1\. explicit +skipped +no credentials passed explicitly$/m);
     expect(result.stdout).toMatch(/^✔ {2}2\. env +found +AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment\n +shadows keys of profile alice in ~\/\.aws\/credentials$/m);
     expect(result.stdout).toMatch(/^– {2}4\. assume-role-with-web-identity +not-tried +not needed$/m);
-    expect(result.stdout).toMatch(/^– {2}5\. shared-credentials-file +not-tried +keys of profile alice in ~\/\.aws\/credentials$/m);
-    expect(result.stdout).toMatch(/^– 11\. iam-role +not-tried/m);
+    expect(result.stdout).toMatch(/^– {2}5\. sso +not-tried +not needed$/m);
+    expect(result.stdout).toMatch(/^– {2}6\. shared-credentials-file +not-tried +keys of profile alice in ~\/\.aws\/credentials$/m);
+    expect(result.stdout).toMatch(/^– 12\. iam-role +not-tried/m);
   });
 
   it('lists the role hops behind role-profile credentials, and which came from the cache', async () => {

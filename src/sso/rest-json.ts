@@ -1,0 +1,101 @@
+/**
+ * One REST-JSON call to the IAM Identity Center portal or SSO-OIDC, unsigned, over the
+ * project's single-request HTTP function (src/http.ts, loaded on the first call so the cheap
+ * paths never load node:http). No SDK: both APIs are a handful of plain JSON requests.
+ */
+import type { Deps } from '../deps.js';
+import { NetworkError } from '../errors.js';
+import { shown } from '../output/shown.js';
+import type { ConfiguredEndpoint } from '../sts/settings.js';
+import { VERSION } from '../version.js';
+
+export interface JsonRequest {
+  /** "the IAM Identity Center portal", for messages. */
+  service: string;
+  operation: string;
+  endpoint: ConfiguredEndpoint;
+  method: 'GET' | 'POST';
+  path: string;
+  query?: readonly (readonly [string, string])[] | undefined;
+  /** May carry a secret (the bearer token): never shown. */
+  headers?: Readonly<Record<string, string>> | undefined;
+  /** May carry secrets (client secret, refresh token): never shown. */
+  body?: Readonly<Record<string, unknown>> | undefined;
+}
+
+export type JsonAnswer =
+  | { ok: true; status: number; body: Record<string, unknown> }
+  /** `type` is the service's error name (UnauthorizedException, invalid_grant...), '' when it sent none. */
+  | { ok: false; status: number; type: string; message: string };
+
+const TIMEOUT_MS = 10_000;
+const CONNECT_TIMEOUT_MS = 5_000;
+
+/** botocore's percent_encode: everything but A-Z a-z 0-9 - _ . ~ */
+function percentEncode(text: string): string {
+  return encodeURIComponent(text).replace(/[!'()*]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+/** botocore appends the operation's path to the endpoint's own path. */
+export function requestUrl(endpoint: string, path: string, query: JsonRequest['query'] = []): URL {
+  const url = new URL(endpoint);
+  url.pathname = url.pathname.replace(/\/+$/, '') + path;
+  url.search = query.map(([name, value]) => `${percentEncode(name)}=${percentEncode(value)}`).join('&');
+  return url;
+}
+
+function objectOf(text: string): Record<string, unknown> | undefined {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function textField(body: Record<string, unknown> | undefined, ...names: string[]): string {
+  for (const name of names) {
+    const value = body?.[name];
+    if (typeof value === 'string') return value;
+  }
+  return '';
+}
+
+/** The error's name as botocore's rest-json parser finds it: x-amzn-errortype (before any ':'), else the body's. */
+function errorOf(status: number, headers: Record<string, string>, text: string): JsonAnswer {
+  const body = objectOf(text);
+  const type = (headers['x-amzn-errortype'] ?? textField(body, '__type', 'code', 'error')).split(':')[0] ?? '';
+  const message = textField(body, 'message', 'Message', 'error_description');
+  return { ok: false, status, type: type.replace(/^.*#/, ''), message };
+}
+
+function unreachable(request: JsonRequest, url: URL, error: unknown): NetworkError {
+  const code = (error as NodeJS.ErrnoException).code ?? (error as Error).name;
+  return new NetworkError(
+    `${request.service} at ${shown(url.origin)} did not answer ${request.operation} (${code}: ${(error as Error).message})`,
+    `check the network, and ${request.endpoint.from}`,
+  );
+}
+
+export async function callJson(deps: Deps, request: JsonRequest): Promise<JsonAnswer> {
+  const url = requestUrl(request.endpoint.url, request.path, request.query);
+  const body = request.body === undefined ? undefined : JSON.stringify(request.body);
+  const headers: Record<string, string> = { 'user-agent': `awsrole/${VERSION}`, accept: 'application/json', ...request.headers };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  deps.debug?.(`${request.service}: ${request.operation} ${request.method} ${url.origin}${url.pathname} (${request.endpoint.from})`);
+  const { sendHttp } = await import('../http.js');
+  let response;
+  try {
+    response = await sendHttp({ url, method: request.method, headers, body, timeoutMs: TIMEOUT_MS, connectTimeoutMs: CONNECT_TIMEOUT_MS });
+  } catch (error) {
+    throw unreachable(request, url, error);
+  }
+  const text = response.body.toString('utf8');
+  deps.debug?.(`${request.service}: ${request.operation} answered HTTP ${response.status}`);
+  if (response.status < 200 || response.status >= 300) return errorOf(response.status, response.headers, text);
+  const parsed = objectOf(text);
+  if (parsed === undefined) {
+    throw new NetworkError(`${request.service} at ${shown(url.origin)} answered ${request.operation} with something other than JSON (HTTP ${response.status})`, `check ${request.endpoint.from}, and any proxy or captive portal on the way`);
+  }
+  return { ok: true, status: response.status, body: parsed };
+}

@@ -1,0 +1,103 @@
+/**
+ * The access token for an SSO role, by botocore's rules: a legacy token is used until it
+ * expires and never refreshed (SSOCredentialFetcher); an sso-session token within 15 minutes of
+ * expiry is renewed with its refresh token while its client registration lasts, and the cache
+ * file rewritten (SSOTokenProvider). A failed renewal keeps the old token while it is valid.
+ */
+import type { Deps } from '../deps.js';
+import { CredentialError } from '../errors.js';
+import { parseIsoTime } from '../domain/time.js';
+import { utcSeconds } from './cache-json.js';
+import { refreshAccessToken, type CreatedToken } from './oidc.js';
+import { checkSessionSection, type SsoRole, type SsoSession } from './profile.js';
+import type { ConfiguredEndpoint } from '../sts/settings.js';
+import { readToken, tokenFileFields, tokenFileOf, writeToken, type CachedToken, type TokenFile } from './token-cache.js';
+
+/** botocore's SSOTokenProvider._REFRESH_WINDOW */
+export const TOKEN_REFRESH_WINDOW_MS = 15 * 60 * 1000;
+
+export interface AccessToken {
+  /** A secret: never shown. */
+  accessToken: string;
+  expiresAt: Date;
+  file: TokenFile;
+  /** 'refreshed', 'not needed', or why a renewal was not possible (never a secret). */
+  refresh: string;
+}
+
+export interface TokenOptions {
+  /** "run `awsrole sso login --profile P`": the hint of every sign-in problem. */
+  loginHint: string;
+  /** SSO-OIDC, resolved only when a renewal is attempted. */
+  oidcEndpoint: () => ConfiguredEndpoint;
+}
+
+const REFRESH_KEYS = ['refreshToken', 'clientId', 'clientSecret', 'registrationExpiresAt'] as const;
+
+function notSignedIn(file: TokenFile, hint: string): CredentialError {
+  return new CredentialError(`no IAM Identity Center sign-in for ${file.owner} (no ${file.shown})`, hint);
+}
+
+function expired(file: TokenFile, token: CachedToken, why: string, hint: string): CredentialError {
+  return new CredentialError(`the IAM Identity Center sign-in for ${file.owner} expired at ${utcSeconds(token.expiresAt)}${why}`, hint);
+}
+
+/** Why the token cannot be renewed from what the file holds, or undefined when it can. */
+function cannotRenew(token: CachedToken, now: Date): string | undefined {
+  const missing = REFRESH_KEYS.filter((key) => token.fields[key] === undefined);
+  if (missing.length > 0) return `no ${missing.join(', ')} in the cache file`;
+  const { refreshToken, clientId, clientSecret, registrationExpiresAt } = token.fields;
+  if (typeof refreshToken !== 'string' || typeof clientId !== 'string' || typeof clientSecret !== 'string') return 'the refresh fields are not strings';
+  const registration = typeof registrationExpiresAt === 'string' ? parseIsoTime(registrationExpiresAt) : undefined;
+  if (registration === undefined) return 'registrationExpiresAt is not a time';
+  if (registration.getTime() <= now.getTime()) return `the client registration expired at ${utcSeconds(registration)}`;
+  return undefined;
+}
+
+/** The file botocore writes after a renewal: the session's start URL and region, the old registration; the rest of the old file is dropped. */
+function renewedFields(session: SsoSession, old: CachedToken, created: CreatedToken, expiresAt: Date): Record<string, unknown> {
+  const { clientId, clientSecret, registrationExpiresAt } = old.fields;
+  return tokenFileFields({
+    startUrl: session.section['sso_start_url'],
+    region: session.section['sso_region'],
+    accessToken: created.accessToken,
+    expiresAt,
+    registration: { clientId, clientSecret, registrationExpiresAt },
+    refreshToken: created.refreshToken,
+  });
+}
+
+async function renew(deps: Deps, session: SsoSession, file: TokenFile, token: CachedToken, options: TokenOptions): Promise<AccessToken | string> {
+  const now = deps.now();
+  const why = cannotRenew(token, now);
+  if (why !== undefined) return why;
+  const outcome = await refreshAccessToken(deps, options.oidcEndpoint(), {
+    clientId: token.fields['clientId'] as string,
+    clientSecret: token.fields['clientSecret'] as string,
+    refreshToken: token.fields['refreshToken'] as string,
+  });
+  if (!outcome.ok) return `renewal refused: ${outcome.why}`;
+  const expiresAt = new Date(now.getTime() + outcome.token.expiresInSeconds * 1000);
+  await writeToken(deps, file, renewedFields(session, token, outcome.token, expiresAt));
+  deps.debug?.(`sso: renewed the token for ${file.owner}, valid until ${utcSeconds(expiresAt)}`);
+  return { accessToken: outcome.token.accessToken, expiresAt, file, refresh: 'refreshed' };
+}
+
+export async function loadAccessToken(deps: Deps, role: SsoRole, options: TokenOptions): Promise<AccessToken> {
+  if (role.session !== undefined) checkSessionSection(role, role.session);
+  const file = tokenFileOf(deps, role);
+  const token = await readToken(deps, file, options.loginHint);
+  if (token === undefined) throw notSignedIn(file, options.loginHint);
+  const remaining = token.expiresAt.getTime() - deps.now().getTime();
+  let refresh = 'not needed';
+  if (role.session !== undefined && remaining < TOKEN_REFRESH_WINDOW_MS) {
+    const renewed = await renew(deps, role.session, file, token, options);
+    if (typeof renewed !== 'string') return renewed;
+    refresh = `not refreshed: ${renewed}`;
+    deps.debug?.(`sso: token for ${file.owner} ${refresh}`);
+  } else if (role.session === undefined && remaining < TOKEN_REFRESH_WINDOW_MS) {
+    refresh = 'not refreshed: a legacy profile (no sso_session) cannot be';
+  }
+  if (remaining <= 0) throw expired(file, token, refresh === 'not needed' ? '' : ` and was ${refresh}`, options.loginHint);
+  return { accessToken: token.accessToken, expiresAt: token.expiresAt, file, refresh };
+}
