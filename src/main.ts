@@ -4,7 +4,7 @@ import { declareOptions, parseOptions } from './cli/options.js';
 import { codeCacheStatuses } from './code-cache.js';
 import type { Deps } from './deps.js';
 import { AwsroleError, ExitCode } from './errors.js';
-import { terminalSafe } from './output/shown.js';
+import { terminalSafe } from './domain/text.js';
 import { VERSION } from './version.js';
 
 /** Commands are loaded only when run, so `--version` and `unset` stay cheap. */

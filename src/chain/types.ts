@@ -2,14 +2,8 @@ import type { Deps } from '../deps.js';
 import type { SharedConfig } from '../config/shared-config.js';
 import type { SsoRole } from '../sso/profile.js';
 
-export interface Credentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string | undefined;
-  /** Absent: never expires (static keys). */
-  expiration?: Date | undefined;
-  accountId?: string | undefined;
-}
+export type { Credentials } from '../domain/credentials.js';
+import type { Credentials } from '../domain/credentials.js';
 
 /** Link names follow botocore's METHOD names so traces and docs line up with the AWS CLI; derived from the table in links.ts. */
 export type { LinkName } from './links.js';

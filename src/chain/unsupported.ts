@@ -1,5 +1,5 @@
 import { mergedProfile, stringValue } from '../config/shared-config.js';
-import { shown } from '../output/shown.js';
+import { shown } from '../domain/text.js';
 import type { ChainContext } from './types.js';
 
 interface Unsupported {

@@ -1,9 +1,9 @@
 import type { Credentials } from '../chain/types.js';
 import type { Deps } from '../deps.js';
 import { UsageError } from '../errors.js';
-import { writeCredentialsProfile } from '../files/profile-writer.js';
+import { writeCredentialsProfile } from '../config/profile-writer.js';
 import { defaultFormat, parseFormat, renderCredentials, type OutputFormat } from '../output/index.js';
-import { terminalSafe } from '../output/shown.js';
+import { terminalSafe } from '../domain/text.js';
 
 export interface DeliverOptions {
   format?: string | undefined;

@@ -2,7 +2,7 @@ import type { ChalkInstance } from 'chalk';
 import type { Resolution, TraceEntry } from '../chain/types.js';
 import type { OutStream } from '../deps.js';
 import type { HopRecord } from '../sts/role-assumer.js';
-import { terminalSafe } from '../output/shown.js';
+import { terminalSafe } from '../domain/text.js';
 
 const MARKS: Record<TraceEntry['outcome'], string> = { found: '✔', skipped: '·', failed: '✘', 'not-tried': '–' };
 

@@ -1,4 +1,4 @@
-import { shown } from '../output/shown.js';
+import { shown } from '../domain/text.js';
 import { UsageError } from '../errors.js';
 import {
   ASSUME_ROLE_DURATION,

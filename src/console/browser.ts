@@ -6,7 +6,7 @@
 import { platform } from 'node:os';
 import type { Deps } from '../deps.js';
 import { CredentialError } from '../errors.js';
-import { shown } from '../output/shown.js';
+import { shown } from '../domain/text.js';
 
 /** Openers hand the URL to a running browser and return; a browser that stays in the foreground is stopped then. */
 const OPENER_TIMEOUT_MS = 60_000;

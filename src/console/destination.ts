@@ -1,6 +1,6 @@
 /** The console page a sign-in lands on: --destination as given, --service's home, or the console home. */
 import { UsageError } from '../errors.js';
-import { shown } from '../output/shown.js';
+import { shown } from '../domain/text.js';
 import type { Partition } from './partitions.js';
 
 export interface DestinationFlags {

@@ -6,7 +6,7 @@
 import type { Credentials } from '../chain/types.js';
 import type { Deps } from '../deps.js';
 import { ConfigError, NetworkError, RefusedError } from '../errors.js';
-import { shown } from '../output/shown.js';
+import { shown } from '../domain/text.js';
 import type { Partition } from './partitions.js';
 
 /** Issuer shown by the console's sign-out page. */

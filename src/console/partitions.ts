@@ -3,7 +3,7 @@
  * the role ARN's partition when there is a role, else the region's.
  */
 import { UsageError } from '../errors.js';
-import { shown } from '../output/shown.js';
+import { shown } from '../domain/text.js';
 
 export interface Partition {
   readonly name: 'aws' | 'aws-cn' | 'aws-us-gov';

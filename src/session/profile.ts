@@ -2,7 +2,7 @@ import { displayPath } from '../config/paths.js';
 import { profileExists, type SharedConfig } from '../config/shared-config.js';
 import type { Deps } from '../deps.js';
 import { ConfigError } from '../errors.js';
-import { shown } from '../output/shown.js';
+import { shown } from '../domain/text.js';
 import { isProfileFlag, type ProfileFlag, type ProfileSelection } from '../chain/types.js';
 
 /** --profile, then AWS_DEFAULT_PROFILE, then AWS_PROFILE (botocore's order); set-but-empty counts. */

@@ -5,7 +5,7 @@
  */
 import { ConfigError } from '../errors.js';
 import { mergedProfile, type Section, type SharedConfig } from '../config/shared-config.js';
-import { shown } from '../output/shown.js';
+import { shown } from '../domain/text.js';
 
 export interface SsoSession {
   name: string;

@@ -5,7 +5,7 @@
  */
 import type { Deps } from '../deps.js';
 import { NetworkError } from '../errors.js';
-import { shown } from '../output/shown.js';
+import { shown } from '../domain/text.js';
 import type { ConfiguredEndpoint } from '../sts/settings.js';
 import { VERSION } from '../version.js';
 

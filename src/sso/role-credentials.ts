@@ -10,7 +10,7 @@ import type { SsoRoleCredentials, SsoRoleFetcher } from '../chain/types.js';
 import type { SharedConfig } from '../config/shared-config.js';
 import type { Credentials } from '../chain/types.js';
 import type { Deps } from '../deps.js';
-import { shown } from '../output/shown.js';
+import { shown } from '../domain/text.js';
 import { pyJsonCompactSorted, pyJsonDumpsInOrder, utcSeconds } from './cache-json.js';
 import { ssoEndpoints, type SsoEndpoints } from './endpoints.js';
 import { getRoleCredentials } from './portal.js';

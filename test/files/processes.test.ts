@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseIni } from '../../src/config/ini.js';
-import { credentialEntries, upsertSection } from '../../src/files/profile-writer.js';
+import { credentialEntries, upsertSection } from '../../src/config/profile-writer.js';
 import { tempDir, tracked } from '../support/cleanup.js';
 import { sampleCredentials } from './helpers.js';
 import { makeHome } from '../support/cli.js';

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { IniParseError, parseIni } from '../../src/config/ini.js';
 import { ConfigError, UsageError } from '../../src/errors.js';
-import { checkSection, credentialEntries, upsertSection } from '../../src/files/profile-writer.js';
+import { checkSection, credentialEntries, upsertSection } from '../../src/config/profile-writer.js';
 
 const NEW: [string, string][] = [
   ['aws_access_key_id', 'ASIANEWNEWNEWNEW1234'],

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseIni } from '../../src/config/ini.js';
 import { ConfigError, UsageError } from '../../src/errors.js';
-import { credentialEntries, upsertSection, writeCredentialsProfile } from '../../src/files/profile-writer.js';
+import { credentialEntries, upsertSection, writeCredentialsProfile } from '../../src/config/profile-writer.js';
 import { sampleCredentials } from './helpers.js';
 import { makeHome } from '../support/cli.js';
 import { noWait, testDeps } from '../support/deps.js';

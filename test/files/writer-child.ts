@@ -10,7 +10,7 @@
  * for the lock as long as it takes: on a loaded machine twenty writers queue for a while.
  */
 import { realDeps } from '../../src/deps.js';
-import { writeCredentialsProfile } from '../../src/files/profile-writer.js';
+import { writeCredentialsProfile } from '../../src/config/profile-writer.js';
 import { sampleCredentials } from './helpers.js';
 
 const PATIENT = { lock: { timeoutMs: 3_600_000 } };

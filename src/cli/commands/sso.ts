@@ -7,7 +7,7 @@ import { loadSharedConfig } from '../../config/load.js';
 import type { SharedConfig } from '../../config/shared-config.js';
 import type { Deps } from '../../deps.js';
 import { UsageError } from '../../errors.js';
-import { terminalSafe } from '../../output/shown.js';
+import { terminalSafe } from '../../domain/text.js';
 import { selectProfile } from '../../session/profile.js';
 import { utcSeconds } from '../../sso/cache-json.js';
 import { ssoEndpoints } from '../../sso/endpoints.js';

@@ -2,7 +2,7 @@ import { ChainError } from '../../chain/chain.js';
 import type { Resolution } from '../../chain/types.js';
 import type { Deps } from '../../deps.js';
 import { formatExpiration, maskKeyId } from '../../output/index.js';
-import { terminalSafe } from '../../output/shown.js';
+import { terminalSafe } from '../../domain/text.js';
 import { openSession, type Session } from '../../session/index.js';
 import { getCallerIdentity, type CallerIdentity } from '../../sts/operations.js';
 import { defineCommand } from '../command.js';
