@@ -17,7 +17,7 @@ describe('the built CLI', () => {
     const issued = federation.calls.find((call) => call.action === 'getSigninToken');
     expect(issued?.status, issued?.refusal).toBe(200);
     const destination = encodeURIComponent('https://us-west-2.console.aws.amazon.com/iam/home?region=us-west-2');
-    expect(result).toEqual({
+    expect({ code: result.code, stdout: result.stdout, stderr: result.stderr }).toEqual({
       code: 0,
       stdout: `${federation.url}/federation?Action=login&Issuer=awsrole&Destination=${destination}&SigninToken=${encodeURIComponent(issued?.signinToken ?? '')}\n`,
       stderr: '',
