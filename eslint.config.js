@@ -38,4 +38,21 @@ export default tseslint.config(
       'no-restricted-properties': ['error', { object: 'Date', property: 'now', message: 'use deps.now()' }],
     },
   },
+  {
+    // Layers: the CLI sits on top; nothing below it imports it, and src/ never imports tests.
+    files: ['src/**/*.ts'],
+    ignores: ['src/cli/**', 'src/main.ts', 'src/start.ts', 'src/bin.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/cli/*', '**/cli/**', '**/main.js'], message: 'the CLI layer (src/cli, src/main.ts) is on top: move what both need below it' }, { group: ['**/test/**'], message: 'src/ never imports from test/' }] },
+      ],
+    },
+  },
+  {
+    files: ['src/cli/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ group: ['**/test/**'], message: 'src/ never imports from test/' }] }],
+    },
+  },
 );

@@ -1,6 +1,6 @@
 /**
  * The credential-chain case table: one or more rows per rule and per error of
- * /work/shared/spec/credential-chain.md §0–§10, each checked against botocore 1.43.11
+ * docs/credential-chain.md (botocore's rules), each checked against botocore 1.43.11
  * (differential.test.ts asserts every row's `want` against botocore before comparing awsrole).
  *
  * Placeholders, replaced by the harness in env values and in file contents:
