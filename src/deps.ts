@@ -24,6 +24,7 @@ import type { HttpClient, HttpRequest, HttpResponse, ListenOptions, Listener, Re
 import type { Env } from './domain/env.js';
 import { terminalSafe } from './domain/text.js';
 import { constants as osConstants, homedir } from 'node:os';
+import { ChildExitCode } from './errors.js';
 
 /** Where output goes; tests pass buffers. */
 export interface OutStream {
@@ -229,7 +230,7 @@ export function runProcess(argv: readonly string[], options: RunProcessOptions):
   const [command, ...args] = argv;
   return new Promise((resolve) => {
     if (command === undefined) {
-      resolve({ exitCode: 127, signal: null, stdout: '', stderr: 'empty command', timedOut: false });
+      resolve({ exitCode: ChildExitCode.notFound, signal: null, stdout: '', stderr: 'empty command', timedOut: false });
       return;
     }
     const child = spawn(command, args, { env: definedEnv(options.env), stdio: ['inherit', 'pipe', 'pipe'] });
@@ -250,7 +251,7 @@ export function runProcess(argv: readonly string[], options: RunProcessOptions):
     }, options.timeoutMs);
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.on('error', (error) => settle({ exitCode: 127, signal: null, stdout, stderr: error.message, timedOut: false }));
+    child.on('error', (error) => settle({ exitCode: ChildExitCode.notFound, signal: null, stdout, stderr: error.message, timedOut: false }));
     child.on('close', (exitCode, signal) => settle({ exitCode, signal, stdout, stderr, timedOut: false }));
   });
 }
@@ -302,10 +303,10 @@ export function execChild(argv: readonly string[], env: Record<string, string | 
     running.child = child;
     child.on('error', (error: NodeJS.ErrnoException) => {
       process.stderr.write(`awsrole: cannot run ${terminalSafe(`${command ?? ''}: ${error.code === 'ENOENT' ? 'command not found' : error.message}`)}\n`);
-      done(error.code === 'ENOENT' ? 127 : 126);
+      done(error.code === 'ENOENT' ? ChildExitCode.notFound : ChildExitCode.cannotRun);
     });
     child.on('exit', (code, signal) => {
-      done(code ?? 128 + (signal ? (osConstants.signals[signal] ?? 0) : 0));
+      done(code ?? ChildExitCode.signalBase + (signal ? (osConstants.signals[signal] ?? 0) : 0));
     });
   });
 }
