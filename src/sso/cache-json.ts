@@ -15,8 +15,3 @@ export function pyJsonCompactSorted(value: Record<string, string>): string {
   const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return `{${entries.map(([key, item]) => `${pyJsonDumps(key)}:${pyJsonDumps(item)}`).join(',')}}`;
 }
-
-/** A time as botocore's SSO code writes it: strftime('%Y-%m-%dT%H:%M:%SZ') in UTC, seconds truncated. */
-export function utcSeconds(time: Date): string {
-  return new Date(Math.floor(time.getTime() / 1000) * 1000).toISOString().replace(/\.000Z$/, 'Z');
-}

@@ -11,7 +11,8 @@ import type { SharedConfig } from '../config/shared-config.js';
 import type { Credentials } from '../chain/types.js';
 import type { Deps } from '../deps.js';
 import { shown } from '../domain/text.js';
-import { pyJsonCompactSorted, pyJsonDumpsInOrder, utcSeconds } from './cache-json.js';
+import { pyJsonCompactSorted, pyJsonDumpsInOrder } from './cache-json.js';
+import { isoSeconds } from '../domain/time.js';
 import { ssoEndpoints, type SsoEndpoints } from './endpoints.js';
 import { getRoleCredentials } from './portal.js';
 import type { SsoRole } from './profile.js';
@@ -33,7 +34,7 @@ export function ssoRoleCacheText(credentials: Credentials): string {
       AccessKeyId: credentials.accessKeyId,
       SecretAccessKey: credentials.secretAccessKey,
       SessionToken: credentials.sessionToken,
-      Expiration: credentials.expiration === undefined ? undefined : utcSeconds(credentials.expiration),
+      Expiration: credentials.expiration === undefined ? undefined : isoSeconds(credentials.expiration),
       AccountId: credentials.accountId,
     },
   });

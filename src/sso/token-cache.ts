@@ -8,9 +8,9 @@ import { sha1Hex } from '../cache/sha1.js';
 import { displayPath, expandPath } from '../config/paths.js';
 import type { Deps } from '../deps.js';
 import { CredentialError } from '../errors.js';
-import { parseIsoTime } from '../domain/time.js';
 import { writeFileAtomic } from '../files/atomic-write.js';
-import { pyJsonDumpsInOrder, utcSeconds } from './cache-json.js';
+import { pyJsonDumpsInOrder } from './cache-json.js';
+import { isoSeconds, parseIsoTime } from '../domain/time.js';
 import type { SsoRole } from './profile.js';
 
 export interface CachedToken {
@@ -91,7 +91,7 @@ export function tokenFileFields(token: TokenFields): Record<string, unknown> {
     startUrl: token.startUrl,
     region: token.region,
     accessToken: token.accessToken,
-    expiresAt: utcSeconds(token.expiresAt),
+    expiresAt: isoSeconds(token.expiresAt),
     ...token.registration,
     refreshToken: token.refreshToken,
   };

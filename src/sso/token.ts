@@ -6,8 +6,7 @@
  */
 import type { Deps } from '../deps.js';
 import { CredentialError } from '../errors.js';
-import { parseIsoTime } from '../domain/time.js';
-import { utcSeconds } from './cache-json.js';
+import { isoSeconds, parseIsoTime } from '../domain/time.js';
 import { refreshAccessToken, type CreatedToken } from './oidc.js';
 import { checkSessionSection, type SsoRole, type SsoSession } from './profile.js';
 import type { ConfiguredEndpoint } from '../sts/settings.js';
@@ -39,7 +38,7 @@ function notSignedIn(file: TokenFile, hint: string): CredentialError {
 }
 
 function expired(file: TokenFile, token: CachedToken, why: string, hint: string): CredentialError {
-  return new CredentialError(`the IAM Identity Center sign-in for ${file.owner} expired at ${utcSeconds(token.expiresAt)}${why}`, hint);
+  return new CredentialError(`the IAM Identity Center sign-in for ${file.owner} expired at ${isoSeconds(token.expiresAt)}${why}`, hint);
 }
 
 /** Why the token cannot be renewed from what the file holds, or undefined when it can. */
@@ -50,7 +49,7 @@ function cannotRenew(token: CachedToken, now: Date): string | undefined {
   if (typeof refreshToken !== 'string' || typeof clientId !== 'string' || typeof clientSecret !== 'string') return 'the refresh fields are not strings';
   const registration = typeof registrationExpiresAt === 'string' ? parseIsoTime(registrationExpiresAt) : undefined;
   if (registration === undefined) return 'registrationExpiresAt is not a time';
-  if (registration.getTime() <= now.getTime()) return `the client registration expired at ${utcSeconds(registration)}`;
+  if (registration.getTime() <= now.getTime()) return `the client registration expired at ${isoSeconds(registration)}`;
   return undefined;
 }
 
@@ -79,7 +78,7 @@ async function renew(deps: Deps, session: SsoSession, file: TokenFile, token: Ca
   if (!outcome.ok) return `renewal refused: ${outcome.why}`;
   const expiresAt = new Date(now.getTime() + outcome.token.expiresInSeconds * 1000);
   await writeToken(deps, file, renewedFields(session, token, outcome.token, expiresAt));
-  deps.debug?.(`sso: renewed the token for ${file.owner}, valid until ${utcSeconds(expiresAt)}`);
+  deps.debug?.(`sso: renewed the token for ${file.owner}, valid until ${isoSeconds(expiresAt)}`);
   return { accessToken: outcome.token.accessToken, expiresAt, file, refresh: 'refreshed' };
 }
 

@@ -9,7 +9,7 @@ import type { Deps } from '../../deps.js';
 import { UsageError } from '../../errors.js';
 import { terminalSafe } from '../../domain/text.js';
 import { selectProfile } from '../../session/profile.js';
-import { utcSeconds } from '../../sso/cache-json.js';
+import { isoSeconds } from '../../domain/time.js';
 import { ssoEndpoints } from '../../sso/endpoints.js';
 import { pollDeviceToken, registerClient, startDeviceAuthorization } from '../../sso/oidc.js';
 import { profileSignIn, sessionSignIn, type SsoSignIn } from '../../sso/profile.js';
@@ -24,9 +24,9 @@ async function login(deps: Deps, config: SharedConfig, signIn: SsoSignIn, profil
   const created = await pollDeviceToken(deps, oidc, client, device);
   const expiresAt = new Date(deps.now().getTime() + created.expiresInSeconds * 1000);
   const file = tokenFileOf(deps, signIn);
-  const registration = signIn.session === undefined ? undefined : { clientId: client.clientId, clientSecret: client.clientSecret, registrationExpiresAt: utcSeconds(client.expiresAt) };
+  const registration = signIn.session === undefined ? undefined : { clientId: client.clientId, clientSecret: client.clientSecret, registrationExpiresAt: isoSeconds(client.expiresAt) };
   await writeToken(deps, file, tokenFileFields({ startUrl: signIn.startUrl, region: signIn.region, accessToken: created.accessToken, expiresAt, registration, refreshToken: registration && created.refreshToken }));
-  deps.stderr.write(terminalSafe(`Signed in to ${file.owner}, valid until ${utcSeconds(expiresAt)} (${file.shown})\n`));
+  deps.stderr.write(terminalSafe(`Signed in to ${file.owner}, valid until ${isoSeconds(expiresAt)} (${file.shown})\n`));
 }
 
 export const ssoCommand = defineCommand({
