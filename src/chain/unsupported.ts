@@ -7,11 +7,11 @@ interface Unsupported {
   hint: string;
 }
 
-/** The AWS CLI turns such a profile into credentials; awsrole reads them through credential_process. */
-function bridgeHint(profile: string, login: string): string {
+/** The AWS CLI signs in and turns the profile into credentials; awsrole reads them through credential_process. */
+function bridgeHint(profile: string): string {
   const quoted = /^[\w.@-]+$/.test(profile) ? profile : shown(profile);
   return (
-    `until awsrole supports it, bridge it with the AWS CLI: \`${login}\`, then use a profile with ` +
+    `until awsrole supports it, bridge it with the AWS CLI: \`aws login --profile ${quoted}\`, then use a profile with ` +
     `credential_process = aws configure export-credentials --profile ${quoted} --format process`
   );
 }
@@ -24,7 +24,7 @@ export function unsupportedSource(context: ChainContext): Unsupported | undefine
   const name = context.profile.name;
   const section = mergedProfile(context.config, name);
   if (stringValue(section, 'login_session') !== undefined) {
-    return { message: `profile ${shown(name)} is an \`aws login\` session profile, which awsrole cannot use yet`, hint: bridgeHint(name, `aws login --profile ${name}`) };
+    return { message: `profile ${shown(name)} is an \`aws login\` session profile, which awsrole cannot use yet`, hint: bridgeHint(name) };
   }
   return undefined;
 }
