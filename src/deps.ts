@@ -64,6 +64,15 @@ export const thisProcess: ProcessTable = {
   },
 };
 
+/** How a detached child ended: its exit, or that it could not be started. */
+export type DetachedExit = { exitCode: number | null; signal: string | null } | { notStarted: string };
+
+/** A child started in its own process group that awsrole never kills and never waits for on exit. */
+export interface DetachedChild {
+  /** Settles when the child exits (or fails to start); awsrole may stop listening at any time. */
+  readonly exited: Promise<DetachedExit>;
+}
+
 export interface RunProcessOptions {
   env: Record<string, string | undefined>;
   timeoutMs: number;
@@ -85,6 +94,11 @@ export interface Deps {
   /** Plain HTTP(S) for IMDS and container credentials (no proxy, one bounded request). */
   http: HttpClient;
   runProcess(argv: readonly string[], options: RunProcessOptions): Promise<ProcessResult>;
+  /**
+   * Starts a browser or opener: its own process group (Ctrl-C and awsrole's exit leave it
+   * running), no stdin, its output discarded (it may echo a URL that is a credential).
+   */
+  spawnDetached(argv: readonly string[], env: Record<string, string | undefined>): DetachedChild;
   /** Runs a command attached to this terminal; resolves to the exit code to pass on. */
   execChild(argv: readonly string[], env: Record<string, string | undefined>): Promise<number>;
   /** Reads a line from the terminal without echo; undefined when there is no terminal. */
@@ -256,6 +270,19 @@ export function runProcess(argv: readonly string[], options: RunProcessOptions):
   });
 }
 
+export function spawnDetached(argv: readonly string[], env: Record<string, string | undefined>): DetachedChild {
+  const [command, ...args] = argv;
+  const exited = new Promise<DetachedExit>((resolve) => {
+    if (command === undefined) return resolve({ notStarted: 'empty command' });
+    const child = spawn(command, args, { env: definedEnv(env), stdio: 'ignore', detached: true });
+    // Unreferenced: awsrole's event loop never waits for it.
+    child.unref();
+    child.on('error', (error: NodeJS.ErrnoException) => resolve({ notStarted: error.code ?? error.message }));
+    child.on('exit', (exitCode, signal) => resolve({ exitCode, signal }));
+  });
+  return { exited };
+}
+
 export async function nodeHttpClient(request: HttpRequest): Promise<HttpResponse> {
   const { httpRequest } = await import('./http.js');
   return httpRequest(request);
@@ -379,6 +406,7 @@ export function realDeps(): Deps {
     readStdin,
     http: nodeHttpClient,
     runProcess,
+    spawnDetached,
     execChild,
     promptSecret,
     processes: thisProcess,

@@ -1,5 +1,6 @@
 import { mergedProfile, stringValue } from '../../config/shared-config.js';
 import type { Deps } from '../../deps.js';
+import { CredentialError } from '../../errors.js';
 import { openInBrowser } from '../../console/browser.js';
 import { checkDestinationFlags, consoleDestination } from '../../console/destination.js';
 import { federationEndpoint, getSigninToken, loginUrl } from '../../console/federation.js';
@@ -55,6 +56,9 @@ export const consoleCommand = defineCommand({
     const signinToken = await getSigninToken(deps, plan.endpoint, await signinRequestFor(obtained, durationSeconds));
     const url = loginUrl(plan.endpoint, plan.destination, signinToken);
     if (options.print) deps.stdout.write(`${url}\n`);
-    else await openInBrowser(deps, url);
+    else {
+      const failed = await openInBrowser(deps, url);
+      if (failed !== undefined) throw new CredentialError(failed, 'run `awsrole console --print` (same options) and open the URL yourself');
+    }
   },
 });
