@@ -37,15 +37,16 @@ function failureOf(exit: DetachedExit | undefined): string | undefined {
 /**
  * Opens `url`; resolves to undefined when it opened, else to the failure as a sentence
  * ("the browser command "xdg-open" exited with status 3"), for the caller to raise or report.
+ * It stops waiting to hear earlier when `until` settles (the sign-in it was opened for is done).
  */
-export async function openInBrowser(deps: Deps, url: string): Promise<string | undefined> {
+export async function openInBrowser(deps: Deps, url: string, until?: Promise<unknown>): Promise<string | undefined> {
   const argv = openerCommand(deps.env, platform(), url);
   const command = argv.slice(0, -1).join(' ');
   deps.debug?.(`opening the URL with ${command}${deps.env['BROWSER'] ? ' ($BROWSER)' : ''}`);
   const child = deps.spawnDetached(argv, deps.env);
   let cancel = (): void => undefined;
   const stillRunning = new Promise<undefined>((resolve) => (cancel = deps.setTimer(OPENER_WAIT_MS, () => resolve(undefined))));
-  const exit = await Promise.race([child.exited, stillRunning]);
+  const exit = await Promise.race([child.exited, stillRunning, ...(until === undefined ? [] : [until.then(() => undefined)])]);
   cancel();
   const why = failureOf(exit);
   return why === undefined ? undefined : `the browser command ${shown(command)} ${why}`;

@@ -40,9 +40,9 @@ export function ssoRoleCacheText(credentials: Credentials): string {
   });
 }
 
-/** What to run to sign in for `profile`: names it as a shell would need it. */
-export function loginCommand(profile: string): string {
-  return `awsrole sso login --profile ${/^[\w.@-]+$/.test(profile) ? profile : shown(profile)}`;
+/** What to run to sign in for `profile` (or the sso-session `name` with --sso-session): names it as a shell would need it. */
+export function loginCommand(name: string, flag: '--profile' | '--sso-session' = '--profile'): string {
+  return `awsrole sso login ${flag} ${/^[\w.@-]+$/.test(name) ? name : shown(name)}`;
 }
 
 export interface SsoServiceOptions {

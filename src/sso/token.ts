@@ -82,7 +82,8 @@ async function renew(deps: Deps, session: SsoSession, file: TokenFile, token: Ca
   return { accessToken: outcome.token.accessToken, expiresAt, file, refresh: 'refreshed' };
 }
 
-export async function loadAccessToken(deps: Deps, role: SsoRole, options: TokenOptions): Promise<AccessToken> {
+/** `role` needs only what names the token: a sign-in with the profile it was asked for. */
+export async function loadAccessToken(deps: Deps, role: Pick<SsoRole, 'profile' | 'startUrl' | 'session'>, options: TokenOptions): Promise<AccessToken> {
   if (role.session !== undefined) checkSessionSection(role, role.session);
   const file = tokenFileOf(deps, role);
   const token = await readToken(deps, file, options.loginHint);
