@@ -79,6 +79,7 @@ const REQUIRED_FIELDS: Record<string, readonly string[]> = {
   AssumeRole: ['Credentials.AccessKeyId', 'Credentials.SecretAccessKey', 'Credentials.SessionToken', 'Credentials.Expiration'],
   AssumeRoleWithWebIdentity: ['Credentials.AccessKeyId', 'Credentials.SecretAccessKey', 'Credentials.SessionToken', 'Credentials.Expiration'],
   GetSessionToken: ['Credentials.AccessKeyId', 'Credentials.SecretAccessKey', 'Credentials.SessionToken', 'Credentials.Expiration'],
+  GetFederationToken: ['Credentials.AccessKeyId', 'Credentials.SecretAccessKey', 'Credentials.SessionToken', 'Credentials.Expiration'],
   GetCallerIdentity: ['Account', 'Arn', 'UserId'],
   DecodeAuthorizationMessage: ['DecodedMessage'],
 };

@@ -157,6 +157,12 @@ describe('long-term keys', () => {
     expect(call.params).not.toHaveProperty('SessionDuration');
   });
 
+  it('long-term keys take up to 36 h (GetFederationToken), and no SessionDuration', async () => {
+    const result = await awsrole(['--profile', 'alice', '--duration', '36h', '--print']);
+    expect(result).toMatchObject({ code: 0, stdout: `${signedIn().url}\n`, stderr: '' });
+    expect(sts.calls[1]!.params['DurationSeconds']).toBe('129600');
+  });
+
   it("the root user's keys: DurationSeconds capped at STS's 1 h, Name root", async () => {
     const keys = sts.addUser({ name: 'root', account: '999988887777', root: true, accessKeys: [{ accessKeyId: 'AKIAROOTEXAMPLE00001', secretAccessKey: 'rootrootrootrootrootrootrootSECRETCANARY' }] });
     expect(keys.root).toBe(true);
@@ -232,10 +238,24 @@ describe('refusals', () => {
     expect(sts.calls).toEqual([]);
   });
 
-  it('--duration outside 15 min–12 h: exit 2 before any call', async () => {
-    const result = await awsrole(['--profile', 'alice', '--duration', '13h', '--print']);
-    expect(result).toMatchObject({ code: 2, stdout: '', stderr: 'awsrole: --duration: a duration must be 900–43200 seconds (got 46800)\n' });
+  it('--duration outside 15 min–36 h: exit 2 before any call', async () => {
+    const result = await awsrole(['--profile', 'alice', '--duration', '37h', '--print']);
+    expect(result).toMatchObject({ code: 2, stdout: '', stderr: 'awsrole: --duration: a duration must be 900–129600 seconds (got 133200)\n' });
     expect(sts.calls).toEqual([]);
+  });
+
+  it('--duration over 12 h with a role to assume: exit 2 before any call (SessionDuration and AssumeRole end at 12 h)', async () => {
+    const hint = '  hint: up to 36 h applies to long-term keys (GetFederationToken); pass --duration 12h or less\n';
+    for (const args of [['--profile', 'deploy'], ['--profile', 'alice', '--role-arn', roles.deploy]]) {
+      const result = await awsrole([...args, '--duration', '13h', '--print']);
+      expect(result).toMatchObject({ code: 2, stdout: '', stderr: `awsrole: --duration: a role session signs in to the console for at most 43200 seconds (12 h); got 46800\n${hint}` });
+    }
+    expect(sts.calls).toEqual([]);
+    // A role session from the environment: known only once STS says so; the federation endpoint is never asked.
+    const result = await awsrole(['--duration', '13h', '--print'], envCredentials(issue('role', { role: sts.model.role(roles.deploy)!, sessionName: 'env' })));
+    expect(result).toMatchObject({ code: 2, stdout: '' });
+    expect(stsActions()).toEqual(['GetCallerIdentity']);
+    expect(federation.calls).toEqual([]);
   });
 
   it('--service with --destination: exit 2', async () => {
