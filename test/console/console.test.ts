@@ -2,11 +2,13 @@
  * `awsrole console` in process (run(testDeps, argv)) against the local STS rig and the local
  * federation endpoint: exact stdout, stderr and exit codes, and what each rig was sent.
  */
+import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { run } from '../../src/main.js';
 import type { FederationRig } from '../rigs/federation-server.js';
+import { startSsoServer, SSO_FIXTURE } from '../rigs/sso-server.js';
 import { FIXTURE, type Session, type StsRig } from '../rigs/sts-server.js';
 import { CANARIES, type FakeHome } from '../support/cli.js';
 import { testDeps, type TestDeps } from '../support/deps.js';
@@ -116,6 +118,27 @@ describe('role sessions', () => {
     expect(result).toMatchObject({ code: 0, stdout: `${url}\n`, stderr: '' });
     expect(stsActions()).toEqual(['AssumeRoleWithWebIdentity']);
     expect(issuedSession(call).role?.arn).toBe(roles.web);
+  });
+
+  it('SSO role credentials (the sso link gives a role session): no GetCallerIdentity, signed in as the role with SessionDuration', async () => {
+    // The portal hands out role sessions the STS rig knows, so the federation endpoint takes them.
+    const sso = await startSsoServer({ credentialsFor: (_account, _role, expiration) => issue('role', { role: sts.model.role(roles.deploy)!, sessionName: 'sso', mfa: false, expiration }) });
+    const config = await import('node:fs/promises').then((fs) => fs.readFile(home.path('.aws/config'), 'utf8'));
+    try {
+      const { startUrl, region } = SSO_FIXTURE;
+      await home.write('.aws/config', `${config}\n[profile sso-dev]\nsso_start_url = ${startUrl}\nsso_region = ${region}\nsso_account_id = 111122223333\nsso_role_name = Admin\n`);
+      await home.write(`.aws/sso/cache/${createHash('sha1').update(startUrl).digest('hex')}.json`, JSON.stringify(sso.signIn({ startUrl, region })));
+      const result = await awsrole(['--profile', 'sso-dev', '--duration', '2h', '--print'], { AWS_ENDPOINT_URL_SSO: sso.url });
+      const { url, call } = signedIn();
+      expect(result).toMatchObject({ code: 0, stdout: `${url}\n`, stderr: '' });
+      expect(sso.calls.map((c) => c.operation)).toEqual(['GetRoleCredentials']);
+      expect(stsActions()).toEqual([]);
+      expect(issuedSession(call)).toMatchObject({ kind: 'role', sessionName: 'sso' });
+      expect(call.params['SessionDuration']).toBe('7200');
+    } finally {
+      await sso.close();
+      await home.write('.aws/config', config);
+    }
   });
 
   it('--destination on the partition console host is used as given', async () => {
