@@ -20,7 +20,7 @@ export interface AccessToken {
   accessToken: string;
   expiresAt: Date;
   file: TokenFile;
-  /** 'refreshed', 'not needed', or why a renewal was not possible (never a secret). */
+  /** 'refreshed', 'no refresh needed', or why a renewal was not possible (never a secret). */
   refresh: string;
 }
 
@@ -89,7 +89,7 @@ export async function loadAccessToken(deps: Deps, role: Pick<SsoRole, 'profile' 
   const token = await readToken(deps, file, options.loginHint);
   if (token === undefined) throw notSignedIn(file, options.loginHint);
   const remaining = token.expiresAt.getTime() - deps.now().getTime();
-  let refresh = 'not needed';
+  let refresh = 'no refresh needed';
   if (role.session !== undefined && remaining < TOKEN_REFRESH_WINDOW_MS) {
     const renewed = await renew(deps, role.session, file, token, options);
     if (typeof renewed !== 'string') return renewed;
@@ -98,6 +98,6 @@ export async function loadAccessToken(deps: Deps, role: Pick<SsoRole, 'profile' 
   } else if (role.session === undefined && remaining < TOKEN_REFRESH_WINDOW_MS) {
     refresh = 'not refreshed: a legacy profile (no sso_session) cannot be';
   }
-  if (remaining <= 0) throw expired(file, token, refresh === 'not needed' ? '' : ` and was ${refresh}`, options.loginHint);
+  if (remaining <= 0) throw expired(file, token, refresh === 'no refresh needed' ? '' : ` and was ${refresh}`, options.loginHint);
   return { accessToken: token.accessToken, expiresAt: token.expiresAt, file, refresh };
 }

@@ -429,7 +429,7 @@ describe('with STS: source_profile and whoami --explain', () => {
     const first = await awsrole(['whoami', '--profile', 'dev', '--explain'], env());
     expect(first.code).toBe(0);
     expect(first.deps.stdout.text()).toContain(
-      `✔  5. sso                            found     IAM Identity Center role Admin in account 111122223333 via sso-session corp (${startUrl}); token valid until ${iso(NOW.getTime() + 8 * HOUR)}, refreshed; role credentials from the portal (now cached)\n`,
+      `✔  5. sso                            found     IAM Identity Center role Admin in account 111122223333 via sso-session corp (${startUrl}); token valid until ${iso(NOW.getTime() + 8 * HOUR)} (refreshed); role credentials from the portal (now cached)\n`,
     );
     const second = await awsrole(['whoami', '--profile', 'dev', '--explain'], env());
     expect(second.deps.stdout.text()).toContain(
