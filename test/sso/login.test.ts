@@ -6,27 +6,20 @@
  * registration cache and write the token cache the sso link, the AWS CLI and botocore read.
  */
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { DetachedChild, DetachedExit } from '../../src/deps.js';
 import { run } from '../../src/main.js';
 import { pyJsonDumpsInOrder } from '../../src/sso/cache-json.js';
-import { startSsoServer, SSO_FIXTURE, type BrowserVisit, type SsoRig } from '../rigs/sso-server.js';
-import { CANARIES, makeHome, type FakeHome } from '../support/cli.js';
+import { SSO_FIXTURE, type BrowserVisit, type SsoRig } from '../rigs/sso-server.js';
+import { CANARIES, type FakeHome } from '../support/cli.js';
 import { testDeps, type TestDeps } from '../support/deps.js';
+import { sha1, SSO_CONFIG, useSsoWorld } from './world.js';
 
 const { startUrl, region } = SSO_FIXTURE;
-const sha1 = (text: string): string => createHash('sha1').update(text).digest('hex');
 const iso = (time: number): string => new Date(time).toISOString().replace(/\.\d{3}Z$/, 'Z');
 const START = Math.floor(Date.now() / 1000) * 1000;
 const TOKEN_KEYS = ['startUrl', 'region', 'accessToken', 'expiresAt', 'clientId', 'clientSecret', 'registrationExpiresAt', 'refreshToken'];
-
-const CONFIG = [
-  '[profile dev]\nsso_session = corp\nsso_account_id = 111122223333\nsso_role_name = Admin\n',
-  `[sso-session corp]\nsso_start_url = ${startUrl}\nsso_region = ${region}\nsso_registration_scopes = sso:account:access\n`,
-  `[profile legacy]\nsso_start_url = ${startUrl}\nsso_region = ${region}\nsso_account_id = 444455556666\nsso_role_name = Admin\n`,
-].join('\n');
 
 /** The AWS CLI's registration cache key, computed by Python as botocore's _registration_cache_key does. */
 function awsCliRegistrationKey(args: { startUrl: string; region: string; scopes: string[] | null; session_name: string | null }): string {
@@ -34,23 +27,13 @@ function awsCliRegistrationKey(args: { startUrl: string; region: string; scopes:
   return execFileSync('python3', ['-c', script, JSON.stringify({ tool: 'botocore', ...args })], { encoding: 'utf8' }).trim();
 }
 
+let clock = START;
+const world = useSsoWorld(SSO_CONFIG, { now: () => new Date(clock) });
 let rig: SsoRig;
 let home: FakeHome;
-let clock: number;
-
-beforeAll(async () => {
-  rig = await startSsoServer({ now: () => new Date(clock) });
-});
-afterAll(async () => {
-  await rig.close();
-});
-beforeEach(async () => {
+beforeEach(() => {
   clock = START;
-  rig.reset();
-  home = await makeHome({ '.aws/config': CONFIG });
-});
-afterEach(async () => {
-  await home.cleanup();
+  ({ rig, home } = world);
 });
 
 interface Browser {

@@ -2,49 +2,23 @@
  * `awsrole sso logout` and `awsrole sso populate` against the rig: the portal calls they make,
  * the files they delete or write (byte for byte), exit codes.
  */
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { run } from '../../src/main.js';
 import { refusedPort } from '../rigs/imds-server.js';
-import { startSsoServer, SSO_FIXTURE, type SignedIn, type SsoRig } from '../rigs/sso-server.js';
-import { CANARIES, makeHome, type FakeHome } from '../support/cli.js';
+import { SSO_FIXTURE, type SignedIn, type SsoRig } from '../rigs/sso-server.js';
+import { CANARIES, type FakeHome } from '../support/cli.js';
 import { testDeps, type TestDeps } from '../support/deps.js';
+import { DEV_ROLE_CACHE, LEGACY_ROLE_CACHE, LEGACY_TOKEN_FILE, SESSION_TOKEN_FILE, SSO_CONFIG, useSsoWorld } from './world.js';
 
 const { startUrl, region } = SSO_FIXTURE;
-const sha1 = (text: string): string => createHash('sha1').update(text).digest('hex');
-
-const SESSION = `[sso-session corp]\nsso_start_url = ${startUrl}\nsso_region = ${region}\n`;
-const CONFIG = [
-  '# my profiles\n[profile dev]\nsso_session = corp\nsso_account_id = 111122223333\nsso_role_name = Admin\n',
-  SESSION,
-  `[profile legacy]\nsso_start_url = ${startUrl}\nsso_region = ${region}\nsso_account_id = 444455556666\nsso_role_name = Admin\n`,
-].join('\n');
-
-const SESSION_TOKEN = `.aws/sso/cache/${sha1('corp')}.json`;
-const LEGACY_TOKEN = `.aws/sso/cache/${sha1(startUrl)}.json`;
-const DEV_ROLE = `.aws/cli/cache/${sha1('{"accountId":"111122223333","roleName":"Admin","sessionName":"corp"}')}.json`;
-const LEGACY_ROLE = `.aws/cli/cache/${sha1(`{"accountId":"444455556666","roleName":"Admin","startUrl":"${startUrl}"}`)}.json`;
 const ASSUMED_ROLE = '.aws/cli/cache/0123456789abcdef0123456789abcdef01234567.json';
 const REGISTRATION = '.aws/sso/cache/fedcba9876543210fedcba9876543210fedcba98.json';
 
+const world = useSsoWorld(SSO_CONFIG);
 let rig: SsoRig;
 let home: FakeHome;
-
-beforeAll(async () => {
-  rig = await startSsoServer();
-});
-afterAll(async () => {
-  await rig.close();
-});
-beforeEach(async () => {
-  rig.reset();
-  rig.accounts.splice(0, rig.accounts.length, ...structuredClone(SSO_FIXTURE.accounts));
-  home = await makeHome({ '.aws/config': CONFIG });
-});
-afterEach(async () => {
-  await home.cleanup();
-});
+beforeEach(() => ({ rig, home } = world));
 
 async function awsrole(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string; deps: TestDeps }> {
   const deps = testDeps(home.dir, { env: { USER: 'tester', NO_COLOR: '1', AWS_ENDPOINT_URL_SSO: rig.url, AWS_ENDPOINT_URL_SSO_OIDC: rig.url, ...env } });
@@ -61,8 +35,8 @@ async function signIn(relative: string, session: boolean): Promise<SignedIn> {
 
 /** Both sign-ins, each profile's role session cached, an assumed-role session and a registration beside them. */
 async function signedInEverywhere(): Promise<{ session: SignedIn; legacy: SignedIn }> {
-  const session = await signIn(SESSION_TOKEN, true);
-  const legacy = await signIn(LEGACY_TOKEN, false);
+  const session = await signIn(SESSION_TOKEN_FILE, true);
+  const legacy = await signIn(LEGACY_TOKEN_FILE, false);
   expect((await awsrole(['export', '--profile', 'dev'])).code).toBe(0);
   expect((await awsrole(['export', '--profile', 'legacy'])).code).toBe(0);
   await home.write(ASSUMED_ROLE, '{"Credentials": {"AccessKeyId": "ASIAEXAMPLE"}}');
@@ -79,7 +53,7 @@ describe('awsrole sso logout', () => {
     const result = await awsrole(['sso', 'logout', '--profile', 'dev']);
     expect(result).toMatchObject({ code: 0, stdout: '', stderr: 'Signed out of sso-session corp: deleted 1 token file and 1 cached role session\n' });
     expect(rig.calls.map((call) => [call.operation, call.bearerToken, call.status])).toEqual([['Logout', session.accessToken, 200]]);
-    expect([SESSION_TOKEN, DEV_ROLE, LEGACY_TOKEN, LEGACY_ROLE, ASSUMED_ROLE, REGISTRATION].map(exists)).toEqual([false, false, true, true, true, true]);
+    expect([SESSION_TOKEN_FILE, DEV_ROLE_CACHE, LEGACY_TOKEN_FILE, LEGACY_ROLE_CACHE, ASSUMED_ROLE, REGISTRATION].map(exists)).toEqual([false, false, true, true, true, true]);
     // The portal no longer takes the token: a cached role session is gone too, so dev needs a new sign-in.
     expect((await awsrole(['export', '--profile', 'dev'])).code).toBe(3);
   });
@@ -89,7 +63,7 @@ describe('awsrole sso logout', () => {
     const result = await awsrole(['sso', 'logout', '--all']);
     expect(result).toMatchObject({ code: 0, stdout: '', stderr: 'Signed out of every IAM Identity Center sign-in: deleted 2 token files and 2 cached role sessions\n' });
     expect(rig.calls.map((call) => call.bearerToken).sort()).toEqual([session.accessToken, legacy.accessToken].sort());
-    expect([SESSION_TOKEN, DEV_ROLE, LEGACY_TOKEN, LEGACY_ROLE, ASSUMED_ROLE, REGISTRATION].map(exists)).toEqual([false, false, false, false, true, true]);
+    expect([SESSION_TOKEN_FILE, DEV_ROLE_CACHE, LEGACY_TOKEN_FILE, LEGACY_ROLE_CACHE, ASSUMED_ROLE, REGISTRATION].map(exists)).toEqual([false, false, false, false, true, true]);
   });
 
   it('a token the portal no longer takes is still deleted: exit 0', async () => {
@@ -98,7 +72,7 @@ describe('awsrole sso logout', () => {
     const result = await awsrole(['sso', 'logout', '--sso-session', 'corp']);
     expect(result).toMatchObject({ code: 0, stderr: 'Signed out of sso-session corp: deleted 1 token file and 1 cached role session\n' });
     expect(rig.calls.map((call) => call.status)).toEqual([401]);
-    expect(exists(SESSION_TOKEN)).toBe(false);
+    expect(exists(SESSION_TOKEN_FILE)).toBe(false);
   });
 
   it('the portal unreachable: the files are deleted anyway, exit 6', async () => {
@@ -107,7 +81,7 @@ describe('awsrole sso logout', () => {
     expect(result.code).toBe(6);
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(/^Signed out of sso-session corp: deleted 1 token file and 1 cached role session\nawsrole: .*: the local files are deleted, but the portal could not be told to end the sign-in\n/);
-    expect([SESSION_TOKEN, DEV_ROLE].map(exists)).toEqual([false, false]);
+    expect([SESSION_TOKEN_FILE, DEV_ROLE_CACHE].map(exists)).toEqual([false, false]);
   });
 
   it('nothing signed in: nothing to delete, no call, exit 0', async () => {
@@ -166,7 +140,7 @@ describe('awsrole sso populate', () => {
 
   it('--template and --region; a hand-written profile of the same name is left alone; keys a user added to a generated profile stay', async () => {
     await signedInEverywhere();
-    await home.write('.aws/config', `${CONFIG}\n[profile Staging-Admin]\nregion = us-east-1\n`);
+    await home.write('.aws/config', `${SSO_CONFIG}\n[profile Staging-Admin]\nregion = us-east-1\n`);
     const first = await awsrole(['sso', 'populate', '--sso-session', 'corp', '--template', '{account_name}-{role_name}', '--region', 'eu-west-3']);
     expect(first.code).toBe(0);
     expect(first.stderr).toContain('5 added, 0 updated, 0 unchanged, 0 removed, 1 skipped');
@@ -211,7 +185,7 @@ describe('awsrole sso populate', () => {
     rig.revoke(session.accessToken);
     const revoked = await awsrole(['sso', 'populate', '--sso-session', 'corp']);
     expect(revoked.code).toBe(4);
-    expect(config()).toBe(CONFIG);
+    expect(config()).toBe(SSO_CONFIG);
     expect(rig.calls.map((call) => call.operation)).toEqual(['ListAccounts']);
   });
 });

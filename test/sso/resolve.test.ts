@@ -4,22 +4,21 @@
  * the AWS CLI's role cache, endpoints, errors and --explain; exact outputs, exit codes, files and
  * the rig's request log.
  */
-import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { run } from '../../src/main.js';
 import { ssoEndpoints } from '../../src/sso/endpoints.js';
 import type { SharedConfig } from '../../src/config/shared-config.js';
 import { startSsoServer, SSO_FIXTURE, type SignedIn, type SsoRig } from '../rigs/sso-server.js';
 import { FIXTURE, startStsServer, type StsRig } from '../rigs/sts-server.js';
 import { refusedPort } from '../rigs/imds-server.js';
-import { CANARIES, makeHome, type FakeHome } from '../support/cli.js';
+import { CANARIES, type FakeHome } from '../support/cli.js';
+import { DEV_ROLE_CACHE, LEGACY_ROLE_CACHE, LEGACY_TOKEN_FILE, SESSION_TOKEN_FILE, useSsoWorld } from './world.js';
 import { testDeps, type TestDeps } from '../support/deps.js';
 
 const { startUrl, region } = SSO_FIXTURE;
 const NOW = new Date(Math.floor(Date.now() / 1000) * 1000);
 const HOUR = 3600_000;
-const sha1 = (text: string): string => createHash('sha1').update(text).digest('hex');
 const iso = (time: Date | number): string => new Date(time).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 const CONFIG = [
@@ -28,27 +27,11 @@ const CONFIG = [
   `[profile legacy]\nsso_start_url = ${startUrl}\nsso_region = ${region}\nsso_account_id = 444455556666\nsso_role_name = Admin\n`,
 ].join('\n');
 
-const SESSION_TOKEN_FILE = `.aws/sso/cache/${sha1('corp')}.json`;
-const LEGACY_TOKEN_FILE = `.aws/sso/cache/${sha1(startUrl)}.json`;
-const DEV_ROLE_CACHE = `.aws/cli/cache/${sha1('{"accountId":"111122223333","roleName":"Admin","sessionName":"corp"}')}.json`;
-const LEGACY_ROLE_CACHE = `.aws/cli/cache/${sha1(`{"accountId":"444455556666","roleName":"Admin","startUrl":"${startUrl}"}`)}.json`;
 
+const world = useSsoWorld(CONFIG, { now: () => NOW });
 let rig: SsoRig;
 let home: FakeHome;
-
-beforeAll(async () => {
-  rig = await startSsoServer({ now: () => NOW });
-});
-afterAll(async () => {
-  await rig.close();
-});
-beforeEach(async () => {
-  rig.reset();
-  home = await makeHome({ '.aws/config': CONFIG });
-});
-afterEach(async () => {
-  await home.cleanup();
-});
+beforeEach(() => ({ rig, home } = world));
 
 /** The token file as the AWS CLI writes it (json.dumps: ", " and ": " separators). */
 function tokenText(token: SignedIn): string {
