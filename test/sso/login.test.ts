@@ -11,6 +11,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { DetachedChild, DetachedExit } from '../../src/deps.js';
 import { run } from '../../src/main.js';
 import { pyJsonDumpsInOrder } from '../../src/sso/cache-json.js';
+import { refusedPort } from '../rigs/imds-server.js';
 import { SSO_FIXTURE, type BrowserVisit, type SsoRig } from '../rigs/sso-server.js';
 import { CANARIES, type FakeHome } from '../support/cli.js';
 import { testDeps, type TestDeps } from '../support/deps.js';
@@ -165,6 +166,24 @@ describe('awsrole sso login (browser, authorization code with PKCE)', () => {
     rig.reset();
     await awsrole(['sso', 'login', '--sso-session', 'corp', '--use-device-code']);
     expect(rig.calls[0]?.operation).toBe('RegisterClient');
+  });
+
+  it('--debug says what it does and never a token, a client secret or the code', async () => {
+    const browser = fakeBrowser();
+    const { code, deps } = await awsrole(['sso', 'login', '--profile', 'dev', '--debug'], { browser });
+    expect(code).toBe(0);
+    expect(deps.stderr.text()).toMatch(/awsrole: debug: sso: waiting for the browser at http:\/\/127\.0\.0\.1:\d+\/oauth\/callback\n/);
+    expect(deps.stderr.text()).toContain('awsrole: debug: IAM Identity Center OIDC: CreateToken POST');
+    const authorizationCode = new URL(browser.visits[0]?.callbackUrl ?? '').searchParams.get('code') ?? '';
+    expect(authorizationCode).toMatch(/^code-/);
+    expect(deps.stderr.text()).not.toContain(authorizationCode);
+    expect(deps.stderr.text()).not.toContain(String(rig.calls.find((call) => call.operation === 'CreateToken')?.body['codeVerifier']));
+  });
+
+  it('SSO-OIDC unreachable: exit 6, stdout empty, no browser opened', async () => {
+    const browser = fakeBrowser();
+    const { code, deps } = await awsrole(['sso', 'login', '--profile', 'dev'], { browser, env: { AWS_ENDPOINT_URL_SSO_OIDC: `http://127.0.0.1:${await refusedPort()}` } });
+    expect({ code, stdout: deps.stdout.text(), opened: browser.opened }).toEqual({ code: 6, stdout: '', opened: [] });
   });
 
   it('a callback with another state is refused: exit 3, no token written', async () => {
