@@ -133,6 +133,32 @@ describe('token renewal: each reads the token file the other rewrote', () => {
   });
 });
 
+describe('awsrole sso login writes the token botocore reads', () => {
+  it.each([
+    ['dev', 'the browser flow (PKCE)'],
+    ['legacy', 'the device code'],
+  ])('%s: %s', async (profile) => {
+    // The browser: what the user does on the authorize page, over HTTP; the device code is approved at the first poll.
+    const deps = testDeps(home.dir, {
+      env: { USER: 'tester', ...endpoints(), BROWSER: 'test-browser' },
+      spawnDetached: (argv) => ({ exited: rig.browse(argv.at(-1) ?? '').then(() => ({ exitCode: 0, signal: null })) }),
+      sleep: async () => {
+        const code = /shows the code (\S+)/.exec(deps.stderr.text())?.[1];
+        if (code !== undefined) rig.approveDevice(code);
+      },
+    });
+    const argv = ['node', 'awsrole', 'sso', 'login', '--profile', profile, ...(profile === 'legacy' ? ['--no-browser'] : [])];
+    expect(await run(deps, argv)).toBe(0);
+    const signedIn = rig.calls.find((call) => call.operation === 'CreateToken' && call.status === 200);
+    rig.reset();
+    const theirs = await botocore(profile);
+    expect(theirs.ok && theirs.method).toBe('sso');
+    expect(operations()).toEqual(['GetRoleCredentials 200']);
+    expect(rig.calls[0]?.bearerToken).toBe(JSON.parse(read(profile === 'dev' ? SESSION_TOKEN_FILE : LEGACY_TOKEN_FILE))['accessToken']);
+    expect(signedIn?.body['grantType']).toBe(profile === 'dev' ? 'authorization_code' : 'urn:ietf:params:oauth:grant-type:device_code');
+  });
+});
+
 describe('both refuse the same profiles', () => {
   it.each([
     ['no token in the cache', 'dev', undefined, 'SSOTokenLoadError', 3],
