@@ -112,8 +112,9 @@ function withUserKeys(entries: Entries, section: Section): Entries {
   return [...entries, ...added];
 }
 
+/** Our keys already there with our values (other keys, a region included, are the user's). */
 function sameKeys(entries: Entries, section: Section): boolean {
-  return entries.every(([key, value]) => section[key] === value) && !('region' in section && !entries.some(([key]) => key === 'region'));
+  return entries.every(([key, value]) => section[key] === value);
 }
 
 const sectionName = (profile: string): string => (profile === 'default' ? 'default' : `profile ${profile}`);

@@ -149,9 +149,14 @@ describe('awsrole sso populate', () => {
     expect(config()).toContain('[profile Staging-Admin]\nregion = us-east-1\n');
 
     await home.write('.aws/config', config().replace('[profile Production-Admin]\n', '[profile Production-Admin]\noutput = json\n'));
-    const second = await awsrole(['sso', 'populate', '--sso-session', 'corp', '--template', '{account_name}-{role_name}']);
+    const second = await awsrole(['sso', 'populate', '--sso-session', 'corp', '--template', '{account_name}-{role_name}', '--region', 'eu-west-2']);
     expect(second.stderr).toContain('0 added, 5 updated, 0 unchanged, 0 removed, 1 skipped');
-    expect(config()).toContain(generated('Production-Admin', '111122223333', 'Admin').replace('awsrole_populated = true\n', 'awsrole_populated = true\noutput = json\n'));
+    expect(config()).toContain(generated('Production-Admin', '111122223333', 'Admin', 'region = eu-west-2\n').replace('awsrole_populated = true\n', 'awsrole_populated = true\noutput = json\n'));
+    // Without --region the region written before is the user's to keep: nothing changes any more.
+    const written = config();
+    const third = await awsrole(['sso', 'populate', '--sso-session', 'corp', '--template', '{account_name}-{role_name}']);
+    expect(third.stderr).toContain('0 added, 0 updated, 5 unchanged, 0 removed, 1 skipped');
+    expect(config()).toBe(written);
   });
 
   it('--prune removes only generated profiles no longer assigned; hand-written ones stay', async () => {
