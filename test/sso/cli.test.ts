@@ -33,7 +33,6 @@ afterEach(async () => {
   if (pid !== undefined && alive(pid)) process.kill(pid, 'SIGKILL');
 });
 
-
 describe.skipIf(!CLI_BUILT)(`the built CLI${CLI_BUILT ? '' : ` (${NOT_BUILT})`}`, () => {
   it('sso login: the browser (a foreground command) gets the URL; awsrole exits 0 after the callback and leaves it running', { timeout: 60_000 }, async () => {
     const urlFile = home.path('browser-url');
