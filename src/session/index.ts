@@ -20,6 +20,7 @@ import { resolveRegion, resolveStsSettings, type StsFlags } from '../sts/setting
 import { ssoRoleFetcher } from '../sso/role-credentials.js';
 import { shapedRoleAssumer, type HopOverrides, type TopHop } from './hops.js';
 import { checkProfileExists, selectProfile } from './profile.js';
+import type { SessionParams } from './session-params.js';
 
 export type { HopOverrides, TopHop } from './hops.js';
 
@@ -36,6 +37,8 @@ export interface SessionOptions extends StsFlags {
   /** Flag values for the hop they aim at. */
   overrides?: HopOverrides | undefined;
   topHop?: TopHop | undefined;
+  /** Session parameters from flags (checked), for the top hop; the environment and profile keys are read here. */
+  sessionParams?: SessionParams | undefined;
 }
 
 export interface Session {
@@ -95,6 +98,8 @@ function createSession(deps: Deps, config: SharedConfig, profile: ProfileSelecti
       profile: profile.name,
       topHop: options.topHop ?? 'profile',
       overrides: options.overrides ?? {},
+      config,
+      sessionParams: options.sessionParams ?? {},
       refresh: options.refresh === true,
       tokenCode: options.tokenCode,
       hops,
