@@ -1,3 +1,4 @@
+import { expandPath } from '../config/paths.js';
 import type { Deps } from '../deps.js';
 import { shown } from '../domain/text.js';
 import { ConfigError } from '../errors.js';
@@ -16,9 +17,11 @@ async function policyFlag(deps: Deps, text: string | undefined): Promise<Sourced
   if (!text.startsWith('@')) return { value: text, origin: { name: '--policy', inFile: false } };
   const path = text.slice(1);
   const origin = { name: `--policy @${path}`, inFile: true };
+  // The shell leaves the ~ of `@~/policy.json` alone, so it is expanded here.
+  const file = path.startsWith('~/') ? expandPath('~', deps.env, deps.homedir) + path.slice(1) : path;
   let content: string | undefined;
   try {
-    content = await deps.fs.readRegularFile(path, { noFollow: false, maxBytes: POLICY_FILE_MAX_BYTES });
+    content = await deps.fs.readRegularFile(file, { noFollow: false, maxBytes: POLICY_FILE_MAX_BYTES });
   } catch (error) {
     throw new ConfigError(`--policy: cannot read ${shown(path)}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }

@@ -20,7 +20,7 @@ import { resolveRegion, resolveStsSettings, type StsFlags } from '../sts/setting
 import { ssoRoleFetcher } from '../sso/role-credentials.js';
 import { shapedRoleAssumer, type HopOverrides, type TopHop } from './hops.js';
 import { checkProfileExists, selectProfile } from './profile.js';
-import type { SessionParams } from './session-params.js';
+import { describeSessionParams, type SessionParams } from './session-params.js';
 
 export type { HopOverrides, TopHop } from './hops.js';
 
@@ -62,7 +62,7 @@ function debugResolution(deps: Deps, resolution: Resolution, hops: readonly HopR
   if (deps.debug === undefined) return;
   deps.debug(`profile ${resolution.profile.name} (from ${resolution.profile.from})`);
   for (const entry of resolution.trace) deps.debug(`chain ${entry.link}: ${entry.outcome}: ${entry.detail}`);
-  for (const hop of hops) deps.debug(`AssumeRole ${hop.request.roleArn} (session ${hop.request.roleSessionName}) via ${hop.via}`);
+  for (const hop of hops) deps.debug(`AssumeRole ${hop.request.roleArn} (session ${hop.request.roleSessionName}${describeSessionParams(hop.request)}) via ${hop.via}`);
   deps.debug(`credentials: key ${maskKeyId(resolution.credentials.accessKeyId)}, ${resolution.credentials.sessionToken ? 'with' : 'without'} a session token`);
 }
 

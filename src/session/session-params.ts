@@ -186,6 +186,16 @@ export function requestFields(params: SessionParams): SessionParamFields {
   };
 }
 
+/** What a hop sent besides the role, for --explain and --debug: keys only (tag values may be personal data). */
+export function describeSessionParams(request: SessionParamFields): string {
+  const parts: string[] = [];
+  if (request.sourceIdentity !== undefined) parts.push(`source identity ${request.sourceIdentity}`);
+  if (request.tags?.length) parts.push(`tags ${request.tags.map((tag) => tag.key).join(', ')}`);
+  if (request.transitiveTagKeys?.length) parts.push(`transitive ${request.transitiveTagKeys.join(', ')}`);
+  if (request.policy !== undefined) parts.push('inline policy');
+  return parts.length === 0 ? '' : `, ${parts.join('; ')}`;
+}
+
 /** One planned AssumeRole hop and its parameters, innermost first. */
 interface PlannedHop {
   label: string;

@@ -120,6 +120,19 @@ describe('profile keys on every hop', () => {
   });
 });
 
+describe('--explain and --debug name what each hop sent (tag keys, never their values)', () => {
+  it('whoami --explain lists the parameters per hop', async () => {
+    const result = await awsrole(['whoami', '--profile', 'admin', '--explain', '--policy', POLICY]);
+    expect(result.code).toBe(0);
+    const hops = result.stdout.slice(result.stdout.indexOf('role hops:')).split('\n').slice(1, 3);
+    expect(hops).toEqual([
+      expect.stringMatching(/^ 1\. arn:aws:iam::111122223333:role\/deploy \(session awsrole-tester-\d+, source identity alice-id; tags Team, Cost; transitive Team\) from STS$/),
+      expect.stringMatching(/^ 2\. arn:aws:iam::111122223333:role\/admin \(session awsrole-tester-\d+, tags Project; inline policy\) from STS$/),
+    ]);
+    expect(result.stdout).not.toContain('apollo');
+  });
+});
+
 describe('precedence: flags, then the environment, then the profile (each parameter whole)', () => {
   it('the environment replaces the profile keys of the top hop only', async () => {
     const env = { AWS_SOURCE_IDENTITY: 'env-id', AWS_SESSION_TAGS: 'Team=green,Stage=dev', AWS_TRANSITIVE_TAGS: 'Stage' };
