@@ -9,11 +9,15 @@ import { FIXTURE, type StsCall } from '../rigs/sts-server.js';
 import { useStsAndHome } from '../support/sts-home.js';
 import { runInProcess } from '../support/in-process.js';
 
-const { alice, roles } = FIXTURE;
+const { alice, bob, roles } = FIXTURE;
 
 const CREDENTIALS = `[alice]
 aws_access_key_id = ${alice.accessKeyId}
 aws_secret_access_key = ${alice.secretAccessKey}
+
+[bob]
+aws_access_key_id = ${bob.accessKeyId}
+aws_secret_access_key = ${bob.secretAccessKey}
 `;
 
 const CONFIG = `[profile alice]
@@ -225,5 +229,15 @@ describe("STS's chain rules, refused before any call", () => {
     const result = await awsrole(['assume', '--profile', 'top']);
     expect(result.code).toBe(0);
     expect(assumeCalls().map((call) => call.params['SourceIdentity'])).toEqual(['alice-id', 'alice-id']);
+  });
+});
+
+describe('an AccessDenied names what the call sent', () => {
+  it('the source identity and the tag keys, as trust-policy conditions', async () => {
+    const result = await awsrole(['assume', '--profile', 'bob', '--role-arn', roles.deploy, '--source-identity', 'bob-id', '--tag', 'Team=x', '--tag', 'Cost=1']);
+    expect(result.code).toBe(4);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('       - source identity (sts:SourceIdentity; the trust policy must allow sts:SetSourceIdentity): sent (bob-id)\n');
+    expect(result.stderr).toContain('       - session tags (aws:RequestTag; the trust policy must allow sts:TagSession): sent (keys Team, Cost)\n');
   });
 });
