@@ -121,6 +121,13 @@ describe('profile keys on every hop', () => {
       [roles.deploy, { SourceIdentity: 'alice-id', 'Tags.member.1.Key': 'Team', 'Tags.member.1.Value': 'blue', 'Tags.member.2.Key': 'Cost', 'Tags.member.2.Value': '42', 'TransitiveTagKeys.member.1': 'Team' }],
       [roles.admin, { 'Tags.member.1.Key': 'Project', 'Tags.member.1.Value': 'apollo' }],
     ]);
+    // What STS makes of it (the rig's model): the source identity and the transitive tag carry on.
+    const last = t.rig.sessions.get(JSON.parse((await awsrole(['export', '--profile', 'admin', '--format', 'json'])).stdout).AccessKeyId);
+    expect(last?.sourceIdentity).toBe('alice-id');
+    expect(last?.sessionTags).toEqual([
+      { key: 'Team', value: 'blue' },
+      { key: 'Project', value: 'apollo' },
+    ]);
   });
 });
 
