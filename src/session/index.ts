@@ -13,6 +13,7 @@ import { mergedProfile, stringValue, type SharedConfig } from '../config/shared-
 import { UsageError } from '../errors.js';
 import type { Deps } from '../deps.js';
 import { maskKeyId } from '../output/mask.js';
+import { terminalSafe } from '../domain/text.js';
 import { createStsCaller, type StsCaller } from '../sts/client.js';
 import { assumeRoleWithWebIdentity } from '../sts/operations.js';
 import type { HopRecord } from '../sts/role-assumer.js';
@@ -20,7 +21,7 @@ import { resolveRegion, resolveStsSettings, type StsFlags } from '../sts/setting
 import { ssoRoleFetcher } from '../sso/role-credentials.js';
 import { shapedRoleAssumer, type HopOverrides, type TopHop } from './hops.js';
 import { checkProfileExists, selectProfile } from './profile.js';
-import { describeSessionParams, type SessionParams } from './session-params.js';
+import { describeSessionParams, originNames, type SessionParams } from './session-params.js';
 
 export type { HopOverrides, TopHop } from './hops.js';
 
@@ -85,6 +86,14 @@ function checkTokenCodeHasDevice(config: SharedConfig, profile: ProfileSelection
   throw new UsageError(`--token-code: no MFA device for this role: add mfa_serial to profile ${profile.name} or pass --serial-number`);
 }
 
+/** Session-parameter flags go on the profile's role hop: when the chain made none, they were not sent, and that is said. */
+function warnUnusedSessionParams(deps: Deps, options: SessionOptions, profile: string, hops: readonly HopRecord[]): void {
+  if (options.topHop === 'role-arn' || hops.some((hop) => hop.request.profile === profile)) return;
+  const unused = originNames(options.sessionParams ?? {});
+  if (unused.length === 0) return;
+  deps.stderr.write(`awsrole: warning: ${terminalSafe(`${unused.join(', ')} not sent: no role was assumed for profile ${profile}`)}\n`);
+}
+
 function createSession(deps: Deps, config: SharedConfig, profile: ProfileSelection, options: SessionOptions): Session {
   checkProfileExists(deps, config, profile);
   checkTokenCodeHasDevice(config, profile, options);
@@ -121,6 +130,7 @@ function createSession(deps: Deps, config: SharedConfig, profile: ProfileSelecti
       imdsSettingsFromContext(context);
       const resolution = await runChain(context);
       debugResolution(deps, resolution, hops);
+      warnUnusedSessionParams(deps, options, profile.name, hops);
       return resolution;
     },
     forProfile: (name, from) => createSession(deps, config, { name, from }, options),

@@ -186,6 +186,13 @@ export function requestFields(params: SessionParams): SessionParamFields {
   };
 }
 
+/** Where each set parameter came from (for the warning when no role hop took the flags). */
+export function originNames(params: SessionParams): string[] {
+  return Object.values(params)
+    .filter((sourced): sourced is Sourced<unknown> => sourced !== undefined)
+    .map((sourced) => sourced.origin.name);
+}
+
 /** What a hop sent besides the role, for --explain and --debug: keys only (tag values may be personal data). */
 export function describeSessionParams(request: SessionParamFields): string {
   const parts: string[] = [];

@@ -112,6 +112,17 @@ describe('flags on the last hop', () => {
   });
 });
 
+describe('flags that no hop took', () => {
+  it('are named in a warning when the chain assumed no role for the profile', async () => {
+    const path = await t.home.write('policy.json', POLICY);
+    const result = await awsrole(['export', '--profile', 'alice', '--format', 'json', '--tag', 'K=v', '--policy', `@${path}`]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe(`awsrole: warning: --tag, --policy @${path} not sent: no role was assumed for profile alice\n`);
+    expect(JSON.parse(result.stdout)).toMatchObject({ AccessKeyId: alice.accessKeyId });
+    expect(t.rig.count()).toBe(0);
+  });
+});
+
 describe('profile keys on every hop', () => {
   it('a chain sends each hop its own profile keys; no flags, no environment', async () => {
     const result = await awsrole(['assume', '--profile', 'admin']);
