@@ -11,19 +11,11 @@ import { runInProcess } from '../support/in-process.js';
 
 const { alice, bob, roles } = FIXTURE;
 
-const CREDENTIALS = `[alice]
-aws_access_key_id = ${alice.accessKeyId}
-aws_secret_access_key = ${alice.secretAccessKey}
+/** A section with the keys of each user, named after the user. */
+const CREDENTIALS = [alice, bob].map((user) => `[${user.name}]\naws_access_key_id = ${user.accessKeyId}\naws_secret_access_key = ${user.secretAccessKey}\n`).join('\n');
 
-[bob]
-aws_access_key_id = ${bob.accessKeyId}
-aws_secret_access_key = ${bob.secretAccessKey}
-`;
-
-const CONFIG = `[profile alice]
-region = eu-west-1
-
-[profile deploy]
+/** deploy: a plain role profile; tagged: every profile key; admin: a second hop on top of tagged. */
+const CONFIG = `[profile deploy]
 role_arn = ${roles.deploy}
 source_profile = alice
 
