@@ -174,7 +174,9 @@ function checkTransitiveKeys(params: SessionParams): void {
   const stray = keys.value.find((key) => !tagKeys.has(key.toLowerCase()));
   if (stray === undefined) return;
   const tagsFrom = params.tags === undefined ? 'there are no session tags' : `it is not one of the tags (from ${params.tags.origin.name})`;
-  throw refuse(keys.origin, `transitive key ${shown(stray)}: ${tagsFrom}`, 'every transitive key must be the key of a session tag of the same hop');
+  // A file's keys made wrong by a flag's (or the environment's) tags: the flag is what to change.
+  const origin = { name: keys.origin.name, inFile: keys.origin.inFile && params.tags?.origin.inFile !== false };
+  throw refuse(origin, `transitive key ${shown(stray)}: ${tagsFrom}`, 'every transitive key must be the key of a session tag of the same hop');
 }
 
 export function requestFields(params: SessionParams): SessionParamFields {

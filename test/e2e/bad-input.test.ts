@@ -151,6 +151,13 @@ const ROWS: Row[] = [
   { name: 'AWS_SESSION_TAGS: an item without =', args: ['assume', '--profile', 'deploy'], env: { AWS_SESSION_TAGS: 'Team=a,Cost' }, code: 2, mentions: ['AWS_SESSION_TAGS', '"Cost"', 'KEY=VALUE'] },
   { name: 'AWS_SESSION_TAGS: the same key twice', args: ['export', '--profile', 'deploy'], env: { AWS_SESSION_TAGS: 'Team=a, TEAM=b' }, code: 2, mentions: ['AWS_SESSION_TAGS', '"TEAM"', 'twice'] },
   { name: 'AWS_TRANSITIVE_TAGS: a key that is not a tag', args: ['assume', '--profile', 'deploy'], env: { AWS_SESSION_TAGS: 'Team=a', AWS_TRANSITIVE_TAGS: 'Team,Cost' }, code: 2, mentions: ['AWS_TRANSITIVE_TAGS', '"Cost"', 'AWS_SESSION_TAGS'] },
+  {
+    name: '--tag replacing session_tags that transitive_session_tags names (exit 2)',
+    args: ['assume', '--profile', 'keeps-team', '--tag', 'Cost=1'],
+    config: roleProfile('keeps-team', `role_arn = ${DEPLOY}`, 'source_profile = alice', 'session_tags = Team=a', 'transitive_session_tags = Team'),
+    code: 2,
+    mentions: ['transitive_session_tags in profile keeps-team', '"Team"', '--tag'],
+  },
   { name: 'source_identity in a profile: a space', args: ['assume', '--profile', 'bad-si'], config: roleProfile('bad-si', `role_arn = ${DEPLOY}`, 'source_profile = alice', 'source_identity = alice smith'), code: 5, mentions: ['source_identity in profile bad-si'] },
   { name: 'session_tags in a profile: a key with a !', args: ['assume', '--profile', 'bad-tags'], config: roleProfile('bad-tags', `role_arn = ${DEPLOY}`, 'source_profile = alice', 'session_tags = ok=1,no!=2'), code: 5, mentions: ['session_tags in profile bad-tags', '"no!"'] },
   { name: 'transitive_session_tags in a profile: not a tag', args: ['export', '--profile', 'bad-trans'], config: roleProfile('bad-trans', `role_arn = ${DEPLOY}`, 'source_profile = alice', 'session_tags = Team=a', 'transitive_session_tags = Cost'), code: 5, mentions: ['transitive_session_tags in profile bad-trans', '"Cost"'] },
