@@ -13,6 +13,7 @@ import { mergedProfile, stringValue, type SharedConfig } from '../config/shared-
 import { UsageError } from '../errors.js';
 import type { Deps } from '../deps.js';
 import { maskKeyId } from '../output/mask.js';
+import { networkFor } from '../net/network.js';
 import { createStsCaller, type StsCaller } from '../sts/client.js';
 import { assumeRoleWithWebIdentity } from '../sts/operations.js';
 import type { HopRecord } from '../sts/role-assumer.js';
@@ -86,7 +87,7 @@ function createSession(deps: Deps, config: SharedConfig, profile: ProfileSelecti
   checkProfileExists(deps, config, profile);
   checkTokenCodeHasDevice(config, profile, options);
   let caller: StsCaller | undefined;
-  const sts = (): StsCaller => (caller ??= createStsCaller(resolveStsSettings(deps.env, config, profile.name, options), deps));
+  const sts = (): StsCaller => (caller ??= createStsCaller(resolveStsSettings(deps.env, config, profile.name, options), deps, networkFor(deps, config, profile.name)));
   const hops: HopRecord[] = [];
   const services: ChainServices = {
     assumeRole: shapedRoleAssumer({
