@@ -8,7 +8,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import type { Duplex } from 'node:stream';
 import type { Env } from './domain/env.js';
-import { shown } from './domain/text.js';
+import { inline } from './net/proxy.js';
 import { AwsroleError, ConfigError, NetworkError } from './errors.js';
 import { loadCaBundle, type CaBundleSetting, type Network } from './net/network.js';
 import { proxyFor, type Proxy } from './net/proxy.js';
@@ -109,7 +109,7 @@ export const MAX_ANSWER_BYTES = 1024 * 1024;
 /** An answer larger than MAX_ANSWER_BYTES: refused before it costs memory and CPU (exit 6). */
 export class AnswerTooLargeError extends NetworkError {
   constructor(origin: string) {
-    super(`the answer from ${shown(origin)} is larger than 1 MiB, awsrole's limit for any answer: it stopped reading`, 'no real AWS answer is that large: check the endpoint setting, and any proxy or captive portal on the way');
+    super(`the answer from ${inline(origin)} is larger than 1 MiB, awsrole's limit for any answer: it stopped reading`, 'no real AWS answer is that large: check the endpoint setting, and any proxy or captive portal on the way');
   }
 }
 
@@ -133,9 +133,9 @@ interface Route {
 
 function trustShown(network: Network, url: URL, trust: CaBundleSetting | undefined): string {
   if (url.protocol !== 'https:') return 'no TLS';
-  if (trust !== undefined) return `CA bundle ${shown(trust.path)} (${trust.from})`;
+  if (trust !== undefined) return `CA bundle ${inline(trust.path)} (${trust.from})`;
   const extra = network.env['NODE_EXTRA_CA_CERTS'];
-  return extra ? `Node's CAs and NODE_EXTRA_CA_CERTS ${shown(extra)}` : "Node's CAs";
+  return extra ? `Node's CAs and NODE_EXTRA_CA_CERTS ${inline(extra)}` : "Node's CAs";
 }
 
 /** The route of a request under a Network (none: direct, Node's CAs), said once under --debug. */
@@ -145,8 +145,8 @@ function routeOf(request: RawHttpRequest): Route {
   const choice = proxyFor(url, network.env);
   if ('invalid' in choice) throw new ConfigError(choice.invalid, 'set it like http://proxy.example.com:3128, or unset it');
   const trust = url.protocol === 'https:' ? network.caBundle : undefined;
-  const via = 'proxy' in choice ? `through proxy ${shown(choice.proxy.shown)} (${choice.proxy.from})` : `direct (${choice.direct})`;
-  network.debug?.(`network: ${shown(url.origin)} ${via}, ${trustShown(network, url, trust)}`);
+  const via = 'proxy' in choice ? `through proxy ${inline(choice.proxy.shown)} (${choice.proxy.from})` : `direct (${choice.direct})`;
+  network.debug?.(`network: ${inline(url.origin)} ${via}, ${trustShown(network, url, trust)}`);
   return { proxy: 'proxy' in choice ? choice.proxy : undefined, trust };
 }
 
@@ -167,12 +167,12 @@ function isIpAddress(host: string): boolean {
 function proxyUnreachable(proxy: Proxy, error: Error): Error {
   if (error instanceof HttpTimeoutError || error instanceof AwsroleError) return error;
   const code = (error as NodeJS.ErrnoException).code ?? error.name;
-  return new ProxyError(`could not reach the proxy ${shown(proxy.shown)} (${proxy.from}): ${code}`, `check ${proxy.from}, or list the endpoint's host in NO_PROXY`);
+  return new ProxyError(`could not reach the proxy ${inline(proxy.shown)} (${proxy.from}): ${code}`, `check ${proxy.from}, or list the endpoint's host in NO_PROXY`);
 }
 
 function proxyWantsCredentials(proxy: Proxy): ProxyError {
   return new ProxyError(
-    `the proxy ${shown(proxy.shown)} (${proxy.from}) wants credentials (HTTP 407 Proxy Authentication Required)`,
+    `the proxy ${inline(proxy.shown)} (${proxy.from}) wants credentials (HTTP 407 Proxy Authentication Required)`,
     proxy.authorization === undefined
       ? `put them in ${proxy.from}: http://user:password@host:port (percent-encode @ : / in them)`
       : `it refused the user name and password in ${proxy.from}`,
@@ -181,7 +181,7 @@ function proxyWantsCredentials(proxy: Proxy): ProxyError {
 
 function proxyRefused(proxy: Proxy, target: string, status: number, reason: string): ProxyError {
   if (status === 407) return proxyWantsCredentials(proxy);
-  return new ProxyError(`the proxy ${shown(proxy.shown)} (${proxy.from}) refused a tunnel to ${shown(target)} (HTTP ${status} ${shown(reason)})`, `ask whoever runs the proxy to allow ${shown(target)}, or list it in NO_PROXY`);
+  return new ProxyError(`the proxy ${inline(proxy.shown)} (${proxy.from}) refused a tunnel to ${inline(target)} (HTTP ${status} ${inline(reason)})`, `ask whoever runs the proxy to allow ${inline(target)}, or list it in NO_PROXY`);
 }
 
 const CERTIFICATE_FAILURE = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY/;
@@ -190,7 +190,7 @@ const CERTIFICATE_FAILURE = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY/;
 function untrustedWithBundle(url: URL, trust: CaBundleSetting, error: Error): NetworkError {
   const code = (error as NodeJS.ErrnoException).code ?? '';
   return new NetworkError(
-    `the TLS certificate of ${shown(url.host)} is not trusted with the CA bundle ${shown(trust.path)} (${trust.from}): ${code}: ${shown(error.message)}`,
+    `the TLS certificate of ${inline(url.host)} is not trusted with the CA bundle ${inline(trust.path)} (${trust.from}): ${code}: ${inline(error.message)}`,
     `put the CA that signs it (a TLS-inspecting proxy's own CA, for one) in that file, or fix ${trust.from}`,
   );
 }

@@ -6,7 +6,7 @@
  */
 import { mergedProfile, stringValue, type SharedConfig } from '../config/shared-config.js';
 import type { Env } from '../domain/env.js';
-import { shown } from '../domain/text.js';
+import { inline } from './proxy.js';
 import { ConfigError } from '../errors.js';
 
 export interface CaBundleSetting {
@@ -42,7 +42,7 @@ export function caBundleSetting(env: Env, config: SharedConfig | undefined, prof
   if (fromEnv) return { path: fromEnv, from: 'AWS_CA_BUNDLE' };
   const section = config === undefined || profile === undefined ? undefined : mergedProfile(config, profile);
   const fromProfile = stringValue(section, 'ca_bundle');
-  if (fromProfile) return { path: fromProfile, from: `ca_bundle of profile ${profile ?? ''}` };
+  if (fromProfile) return { path: fromProfile, from: `ca_bundle of profile ${inline(profile ?? '')}` };
   const fromRequests = env['REQUESTS_CA_BUNDLE'];
   return fromRequests ? { path: fromRequests, from: 'REQUESTS_CA_BUNDLE' } : undefined;
 }
@@ -56,7 +56,7 @@ const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE
 
 /** The certificates of a PEM bundle; a missing file, a folder or a file without one is exit 5, named. */
 export async function loadCaBundle(network: Network, setting: CaBundleSetting): Promise<string[]> {
-  const where = `${setting.from}: ${shown(setting.path)}`;
+  const where = `${setting.from}: ${inline(setting.path)}`;
   const hint = `point ${setting.from} at a PEM file holding your CA certificate(s) (-----BEGIN CERTIFICATE-----)`;
   let bytes: Uint8Array | undefined;
   try {

@@ -6,7 +6,12 @@
  * Pure functions: no I/O, nothing loaded.
  */
 import type { Env } from '../domain/env.js';
-import { shown } from '../domain/text.js';
+import { terminalSafe } from '../domain/text.js';
+
+/** A setting's value inside a message: as it is, but on one line and unable to act on a terminal. */
+export function inline(text: string): string {
+  return terminalSafe(text.replace(/\n/g, '\\n'));
+}
 
 /** One `<scheme>_proxy` value and the variable it came from (`https_proxy`, `HTTPS_PROXY`...). */
 export interface ProxySetting {
@@ -23,13 +28,13 @@ export interface ProxySetting {
 export function proxiesFromEnv(env: Env): Map<string, ProxySetting> {
   const proxies = new Map<string, ProxySetting>();
   for (const [name, value] of Object.entries(env)) {
-    if (value && name.toLowerCase().endsWith('_proxy')) proxies.set(name.slice(0, -6).toLowerCase(), { value, from: name });
+    if (value && name.toLowerCase().endsWith('_proxy')) proxies.set(name.slice(0, -6).toLowerCase(), { value, from: inline(name) });
   }
   if (env['REQUEST_METHOD'] !== undefined) proxies.delete('http');
   for (const [name, value] of Object.entries(env)) {
     if (!name.endsWith('_proxy')) continue;
     const scheme = name.slice(0, -6).toLowerCase();
-    if (value) proxies.set(scheme, { value, from: name });
+    if (value) proxies.set(scheme, { value, from: inline(name) });
     else proxies.delete(scheme);
   }
   return proxies;
@@ -100,7 +105,7 @@ export function parseProxy(setting: ProxySetting): Proxy | { invalid: string } {
   } catch {
     return { invalid: `${setting.from} is not a proxy URL (like http://proxy.example.com:3128)` };
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return { invalid: `${setting.from}: proxy URL ${shown(maskedProxyUrl(url))} is not http:// or https://` };
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return { invalid: `${setting.from}: proxy URL ${inline(maskedProxyUrl(url))} is not http:// or https://` };
   // botocore sends Basic credentials only when both parts are there, percent-decoded.
   const authorization = url.username !== '' && url.password !== '' ? `Basic ${Buffer.from(`${decoded(url.username)}:${decoded(url.password)}`, 'utf8').toString('base64')}` : undefined;
   return { url, authorization, shown: maskedProxyUrl(url), from: setting.from };
