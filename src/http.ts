@@ -164,9 +164,14 @@ function isIpAddress(host: string): boolean {
   return host.includes(':') || /^\d{1,3}(?:\.\d{1,3}){3}$/.test(host);
 }
 
+const CERTIFICATE_FAILURE = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY/;
+
 function proxyUnreachable(proxy: Proxy, error: Error): Error {
   if (error instanceof HttpTimeoutError || error instanceof AwsroleError) return error;
   const code = (error as NodeJS.ErrnoException).code ?? error.name;
+  if (CERTIFICATE_FAILURE.test(code)) {
+    return new ProxyError(`the TLS certificate of the proxy ${inline(proxy.shown)} (${proxy.from}) is not trusted (${code})`, "point AWS_CA_BUNDLE (or the profile's ca_bundle) at a PEM file with its CA, or use an http:// proxy URL");
+  }
   return new ProxyError(`could not reach the proxy ${inline(proxy.shown)} (${proxy.from}): ${code}`, `check ${proxy.from}, or list the endpoint's host in NO_PROXY`);
 }
 
@@ -183,8 +188,6 @@ function proxyRefused(proxy: Proxy, target: string, status: number, reason: stri
   if (status === 407) return proxyWantsCredentials(proxy);
   return new ProxyError(`the proxy ${inline(proxy.shown)} (${proxy.from}) refused a tunnel to ${inline(target)} (HTTP ${status} ${inline(reason)})`, `ask whoever runs the proxy to allow ${inline(target)}, or list it in NO_PROXY`);
 }
-
-const CERTIFICATE_FAILURE = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY/;
 
 /** A certificate that the configured bundle does not vouch for: named after the bundle. */
 function untrustedWithBundle(url: URL, trust: CaBundleSetting, error: Error): NetworkError {
@@ -213,14 +216,18 @@ function proxyRequestOptions(proxy: Proxy): { transport: Pick<typeof http, 'requ
   return { transport: proxy.url.protocol === 'https:' ? https : http, host: bareHost(proxy.url.hostname), port: portOf(proxy.url) };
 }
 
-/** CONNECT host:port through the proxy: resolves to the tunnel's socket once the proxy answers 2xx. */
-function openTunnel(request: RawHttpRequest, proxy: Proxy, track: Track): Promise<Duplex> {
+/**
+ * CONNECT host:port through the proxy: resolves to the tunnel's socket once the proxy answers
+ * 2xx. An https proxy is checked against the same CAs as the endpoint, as urllib3 does for
+ * botocore when no proxy_ca_bundle is configured.
+ */
+function openTunnel(request: RawHttpRequest, proxy: Proxy, ca: string[] | undefined, track: Track): Promise<Duplex> {
   const target = `${request.url.hostname}:${portOf(request.url)}`;
   const { transport, host, port } = proxyRequestOptions(proxy);
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = { host: target };
     if (proxy.authorization !== undefined) headers['proxy-authorization'] = proxy.authorization;
-    const connect = transport.request({ host, port, method: 'CONNECT', path: target, headers, agent: false });
+    const connect = transport.request({ host, port, method: 'CONNECT', path: target, headers, agent: false, ...(ca === undefined ? {} : { ca }) });
     track(connect);
     limitConnect(connect, request.connectTimeoutMs, request.timeoutMs);
     connect.once('connect', (response, socket, head) => {
@@ -241,7 +248,7 @@ function openTunnel(request: RawHttpRequest, proxy: Proxy, track: Track): Promis
 /** TLS to the endpoint, over the tunnel when there is a proxy, trusting the bundle when there is one. */
 async function secureSocket(request: RawHttpRequest, route: Route, track: Track): Promise<Duplex> {
   const ca = route.trust === undefined || request.network === undefined ? undefined : await loadCaBundle(request.network, route.trust);
-  const tunnel = route.proxy === undefined ? undefined : await openTunnel(request, route.proxy, track);
+  const tunnel = route.proxy === undefined ? undefined : await openTunnel(request, route.proxy, ca, track);
   const tls = await import('node:tls');
   const host = bareHost(request.url.hostname);
   return tls.connect({

@@ -135,6 +135,21 @@ describe('HTTPS_PROXY: a CONNECT tunnel, TLS to STS inside it', () => {
     expect(result.stderr).not.toContain('SECRETPASSWORD');
   });
 
+  it('an https:// proxy: TLS to the proxy, checked against the same CA bundle (as urllib3 for botocore), then the tunnel', async () => {
+    const tlsProxy = await startProxyServer({ tls: { key: ca.key, cert: ca.cert } });
+    try {
+      const result = await whoami({ HTTPS_PROXY: tlsProxy.url, AWS_CA_BUNDLE: ca.caFile });
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      expect(tunnelsTo(tlsProxy)).toEqual([`CONNECT ${stsHost()}`]);
+      const untrusted = await whoami({ HTTPS_PROXY: tlsProxy.url });
+      expect(untrusted.code).toBe(6);
+      expect(untrusted.stderr).toContain(`awsrole: the TLS certificate of the proxy ${tlsProxy.url} (HTTPS_PROXY) is not trusted (UNABLE_TO_VERIFY_LEAF_SIGNATURE)`);
+    } finally {
+      await tlsProxy.close();
+    }
+  });
+
   it('a proxy URL without a scheme is http:// (botocore), and HTTP_PROXY is not used for https', async () => {
     proxy.requests.length = 0;
     const bare = await whoami({ HTTPS_PROXY: `127.0.0.1:${proxy.port}`, AWS_CA_BUNDLE: ca.caFile });

@@ -6,6 +6,7 @@
  * connects to loopback (the network guard would stop anything else).
  */
 import * as http from 'node:http';
+import * as https from 'node:https';
 import * as net from 'node:net';
 import type { AddressInfo, Socket } from 'node:net';
 
@@ -24,10 +25,12 @@ export interface ProxyRigOptions {
   credentials?: { user: string; password: string } | undefined;
   /** Answer every CONNECT with 403. */
   refuseTunnels?: boolean | undefined;
+  /** Serve the proxy itself over TLS (an https:// proxy) with this key and certificate. */
+  tls?: { key: string; cert: string } | undefined;
 }
 
 export interface ProxyRig {
-  /** http://127.0.0.1:port */
+  /** http://127.0.0.1:port (https:// with `tls`) */
   url: string;
   port: number;
   requests: ProxiedRequest[];
@@ -83,14 +86,15 @@ export async function startProxyServer(options: ProxyRigOptions = {}): Promise<P
     requests.push({ method, target: request.url ?? '', authorization, refused });
     return refused;
   };
-  const server = http.createServer((request, response) => {
+  const listener: http.RequestListener = (request, response) => {
     const refused = record(request);
     if (refused !== 0) {
       response.writeHead(refused, { 'proxy-authenticate': 'Basic realm="test"', 'content-type': 'text/plain' }).end('proxy says no\n');
       return;
     }
     forward(request, response);
-  });
+  };
+  const server = options.tls === undefined ? http.createServer(listener) : https.createServer(options.tls, listener);
   server.on('connect', (request: http.IncomingMessage, client: Socket, head: Buffer) => {
     sockets.add(client);
     const refused = record(request);
@@ -104,7 +108,7 @@ export async function startProxyServer(options: ProxyRigOptions = {}): Promise<P
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${options.tls === undefined ? 'http' : 'https'}://127.0.0.1:${port}`,
     port,
     requests,
     close: () =>
