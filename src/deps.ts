@@ -89,7 +89,7 @@ export interface Deps {
   stdout: OutStream;
   stderr: OutStream;
   readStdin(): Promise<string>;
-  /** Plain HTTP(S) for IMDS and container credentials (no proxy, one bounded request). */
+  /** Plain HTTP(S) for IMDS and container credentials: one bounded request, through HTTP_PROXY only when the request says so (IMDS). */
   http: HttpClient;
   runProcess(argv: readonly string[], options: RunProcessOptions): Promise<ProcessResult>;
   /** Runs a command attached to this terminal; resolves to the exit code to pass on. */

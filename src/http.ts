@@ -2,7 +2,9 @@
  * The network door. Its types (and HttpFailure) are for every layer; its functions (one
  * request, a loopback server) are what deps.http and deps.listen load when first used, and the
  * STS handler sends through. node:http and node:https are bundled as shims that load on first
- * use (scripts/build.mjs), so importing this file costs start-up nothing.
+ * use (scripts/build.mjs), and node:tls is imported only when a request needs our own TLS
+ * socket (a CA bundle, a tunnel), so importing this file costs start-up nothing. Proxies and
+ * trust follow botocore (docs/networks.md); the rules themselves are in src/net/.
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
