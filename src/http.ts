@@ -10,6 +10,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import type { Duplex } from 'node:stream';
 import type { Env } from './domain/env.js';
+import { oneLine } from './domain/text.js';
 import { inline } from './net/proxy.js';
 import { AwsroleError, ConfigError, NetworkError } from './errors.js';
 import { loadCaBundle, type CaBundleSetting, type Network } from './net/network.js';
@@ -188,7 +189,7 @@ function proxyWantsCredentials(proxy: Proxy): ProxyError {
 
 function proxyRefused(proxy: Proxy, target: string, status: number, reason: string): ProxyError {
   if (status === 407) return proxyWantsCredentials(proxy);
-  return new ProxyError(`the proxy ${inline(proxy.shown)} (${proxy.from}) refused a tunnel to ${inline(target)} (HTTP ${status} ${inline(reason)})`, `ask whoever runs the proxy to allow ${inline(target)}, or list it in NO_PROXY`);
+  return new ProxyError(`the proxy ${inline(proxy.shown)} (${proxy.from}) refused a tunnel to ${inline(target)} (HTTP ${status} ${oneLine(reason, 80)})`, `ask whoever runs the proxy to allow ${inline(target)}, or list it in NO_PROXY`);
 }
 
 /** A certificate that the configured bundle does not vouch for: named after the bundle. */
