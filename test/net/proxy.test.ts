@@ -4,7 +4,7 @@
  * Basic credentials, 407, a refusing and an unreachable proxy, AWS_CA_BUNDLE and ca_bundle.
  */
 import { writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startProxyServer, type ProxyRig } from '../rigs/proxy-server.js';
@@ -147,6 +147,23 @@ describe('HTTPS_PROXY: a CONNECT tunnel, TLS to STS inside it', () => {
       expect(untrusted.stderr).toContain(`awsrole: the TLS certificate of the proxy ${tlsProxy.url} (HTTPS_PROXY) is not trusted (UNABLE_TO_VERIFY_LEAF_SIGNATURE)`);
     } finally {
       await tlsProxy.close();
+    }
+  });
+
+  it('a proxy that accepts and never answers the CONNECT: AWSROLE_STS_TIMEOUT ends it, exit 6', async () => {
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => void sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = silent.address() as AddressInfo;
+      const result = await whoami({ HTTPS_PROXY: `http://127.0.0.1:${port}`, AWS_CA_BUNDLE: ca.caFile, AWSROLE_STS_TIMEOUT: '1', AWSROLE_STS_MAX_ATTEMPTS: '1' });
+      expect(result.stdout).toBe('');
+      expect(result.code).toBe(6);
+      expect(result.stderr).toContain('no answer within 1 s');
+      expect(sockets.length).toBe(1);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
     }
   });
 
