@@ -97,7 +97,7 @@ function decoded(text: string): string {
   }
 }
 
-/** Parses a proxy setting; undefined when it is no URL at all (then the request fails naming the variable). */
+/** Parses a proxy setting; `invalid` says why when it is no http(s) URL (the request then fails naming the variable). */
 export function parseProxy(setting: ProxySetting): Proxy | { invalid: string } {
   let url: URL;
   try {
