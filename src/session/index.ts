@@ -14,6 +14,7 @@ import { UsageError } from '../errors.js';
 import type { Deps } from '../deps.js';
 import { maskKeyId } from '../output/mask.js';
 import { terminalSafe } from '../domain/text.js';
+import { networkFor } from '../net/network.js';
 import { createStsCaller, type StsCaller } from '../sts/client.js';
 import { assumeRoleWithWebIdentity } from '../sts/operations.js';
 import type { HopRecord } from '../sts/role-assumer.js';
@@ -98,7 +99,7 @@ function createSession(deps: Deps, config: SharedConfig, profile: ProfileSelecti
   checkProfileExists(deps, config, profile);
   checkTokenCodeHasDevice(config, profile, options);
   let caller: StsCaller | undefined;
-  const sts = (): StsCaller => (caller ??= createStsCaller(resolveStsSettings(deps.env, config, profile.name, options), deps));
+  const sts = (): StsCaller => (caller ??= createStsCaller(resolveStsSettings(deps.env, config, profile.name, options), deps, networkFor(deps, config, profile.name)));
   const hops: HopRecord[] = [];
   const services: ChainServices = {
     assumeRole: shapedRoleAssumer({
