@@ -39,7 +39,14 @@ export interface ProcessResult {
   stdout: string;
   stderr: string;
   timedOut: boolean;
+  /** stdout passed MAX_PROCESS_STDOUT_BYTES: the child was killed and stdout holds only the start. */
+  stdoutTooLarge?: boolean | undefined;
 }
+
+/** No credential_process answer comes near this (issue 10: every answer awsrole reads is capped). */
+export const MAX_PROCESS_STDOUT_BYTES = 1024 * 1024;
+/** Only stderr's first line is ever shown: the rest is not kept. */
+const MAX_PROCESS_STDERR_CHARS = 64 * 1024;
 
 /** This process's id and a liveness probe for others (lock files name their owner). */
 export interface ProcessTable {
@@ -91,7 +98,7 @@ export interface Deps {
   stdout: OutStream;
   stderr: OutStream;
   readStdin(): Promise<string>;
-  /** Plain HTTP(S) for IMDS and container credentials (no proxy, one bounded request). */
+  /** Plain HTTP(S) for IMDS and container credentials: one bounded request, through HTTP_PROXY only when the request says so (IMDS). */
   http: HttpClient;
   runProcess(argv: readonly string[], options: RunProcessOptions): Promise<ProcessResult>;
   /**
@@ -257,14 +264,22 @@ export function runProcess(argv: readonly string[], options: RunProcessOptions):
       clearTimeout(timer);
       resolve(result);
     };
-    const timer = setTimeout(() => {
+    const stop = (why: Partial<ProcessResult>): void => {
       child.kill('SIGKILL');
       child.stdout.destroy();
       child.stderr.destroy();
-      settle({ exitCode: null, signal: 'SIGKILL', stdout, stderr, timedOut: true });
-    }, options.timeoutMs);
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+      settle({ exitCode: null, signal: 'SIGKILL', stdout, stderr, timedOut: false, ...why });
+    };
+    const timer = setTimeout(() => stop({ timedOut: true }), options.timeoutMs);
+    let stdoutBytes = 0;
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdoutBytes += Buffer.byteLength(chunk);
+      if (stdoutBytes > MAX_PROCESS_STDOUT_BYTES) stop({ stdoutTooLarge: true });
+      else stdout += chunk;
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      if (stderr.length < MAX_PROCESS_STDERR_CHARS) stderr += chunk.slice(0, MAX_PROCESS_STDERR_CHARS - stderr.length);
+    });
     child.on('error', (error) => settle({ exitCode: ChildExitCode.notFound, signal: null, stdout, stderr: error.message, timedOut: false }));
     child.on('close', (exitCode, signal) => settle({ exitCode, signal, stdout, stderr, timedOut: false }));
   });

@@ -24,6 +24,14 @@ export const OUTPUT_OPTIONS = [
   { flags: '--write-profile <name>', description: 'write the credentials as [name] in the credentials file instead of printing them' },
 ] as const satisfies readonly OptionSpec[];
 
+/** AssumeRole's session parameters, for every command that may assume a role (README "Session tags, source identity and policies"). */
+export const SESSION_PARAM_OPTIONS = [
+  { flags: '--source-identity <id>', description: 'source identity of the role session (otherwise AWS_SOURCE_IDENTITY, the profile source_identity)' },
+  { flags: '--tag <key=value>', description: 'session tag (repeatable; otherwise AWS_SESSION_TAGS, the profile session_tags)', repeatable: true },
+  { flags: '--transitive-tag <key>', description: 'make this session tag transitive (repeatable; otherwise AWS_TRANSITIVE_TAGS, the profile transitive_session_tags)', repeatable: true },
+  { flags: '--policy <json>', description: 'inline session policy: JSON text, or @FILE' },
+] as const satisfies readonly OptionSpec[];
+
 /** `exec` hands the region to the child; `assume` to the shell. */
 export const ASSUME_OPTIONS = [
   ...SOURCE_OPTIONS,
@@ -35,6 +43,7 @@ export const ASSUME_OPTIONS = [
   { flags: '--serial-number <serial>', description: 'MFA device (otherwise the profile mfa_serial)' },
   { flags: '--token-code <code>', description: 'MFA code (prompted on the terminal when missing)' },
   { flags: '--policy-arn <arn>', description: 'managed session policy (repeatable)', repeatable: true },
+  ...SESSION_PARAM_OPTIONS,
 ] as const satisfies readonly OptionSpec[];
 
 export const TOKEN_CODE_OPTION = { flags: '--token-code <code>', description: 'MFA code for a role profile with mfa_serial' } as const satisfies OptionSpec;

@@ -4,8 +4,9 @@
  * paths never load node:http). No SDK: both APIs are a handful of plain JSON requests.
  */
 import type { Deps } from '../deps.js';
-import { NetworkError } from '../errors.js';
+import { AwsroleError, NetworkError } from '../errors.js';
 import { shown } from '../domain/text.js';
+import { networkFor, type Network } from '../net/network.js';
 import type { ConfiguredEndpoint } from '../sts/settings.js';
 import { VERSION } from '../version.js';
 
@@ -21,6 +22,8 @@ export interface JsonRequest {
   headers?: Readonly<Record<string, string>> | undefined;
   /** May carry secrets (client secret, refresh token): never shown. */
   body?: Readonly<Record<string, unknown>> | undefined;
+  /** Proxies and CA bundle; default: the environment's (HTTPS_PROXY, NO_PROXY, AWS_CA_BUNDLE), without a profile's ca_bundle. */
+  network?: Network | undefined;
 }
 
 export type JsonAnswer =
@@ -69,7 +72,9 @@ function errorOf(status: number, headers: Record<string, string>, text: string):
   return { ok: false, status, type: type.replace(/^.*#/, ''), message };
 }
 
-function unreachable(request: JsonRequest, url: URL, error: unknown): NetworkError {
+function unreachable(request: JsonRequest, url: URL, error: unknown): AwsroleError {
+  // Already said: a proxy, the CA bundle or an answer too large (src/http.ts).
+  if (error instanceof AwsroleError) return error;
   const code = (error as NodeJS.ErrnoException).code ?? (error as Error).name;
   return new NetworkError(
     `${request.service} at ${shown(url.origin)} did not answer ${request.operation} (${code}: ${(error as Error).message})`,
@@ -86,7 +91,7 @@ export async function callJson(deps: Deps, request: JsonRequest): Promise<JsonAn
   const { sendHttp } = await import('../http.js');
   let response;
   try {
-    response = await sendHttp({ url, method: request.method, headers, body, timeoutMs: TIMEOUT_MS, connectTimeoutMs: CONNECT_TIMEOUT_MS });
+    response = await sendHttp({ url, method: request.method, headers, body, timeoutMs: TIMEOUT_MS, connectTimeoutMs: CONNECT_TIMEOUT_MS, network: request.network ?? networkFor(deps) });
   } catch (error) {
     throw unreachable(request, url, error);
   }
