@@ -50,7 +50,7 @@ async function deviceToken(deps: Deps, oidc: ConfiguredEndpoint, client: Registe
 
 /** Signs in and writes the token cache; `profile` is the selected one (its endpoint settings apply). */
 export async function ssoLogin(deps: Deps, config: SharedConfig, signIn: SsoSignIn, profile: string, options: LoginOptions): Promise<void> {
-  const { oidc } = ssoEndpoints(deps.env, config, profile, signIn.region, 'sso_region');
+  const { oidc } = ssoEndpoints(deps, config, profile, signIn.region, 'sso_region');
   const file = tokenFileOf(deps, signIn);
   const flow = signIn.session !== undefined && !options.useDeviceCode ? 'authorization-code' : 'device-code';
   const client = await clientRegistration(deps, oidc, signIn, flow);

@@ -55,7 +55,7 @@ async function endToken(context: LogoutContext, path: string, token: Record<stri
   const { accessToken, region } = token ?? {};
   if (typeof accessToken === 'string' && typeof region === 'string') {
     try {
-      const { portal } = ssoEndpoints(deps.env, context.config, context.profile, region, `the region in ${displayPath(path, deps.env, deps.homedir)}`);
+      const { portal } = ssoEndpoints(deps, context.config, context.profile, region, `the region in ${displayPath(path, deps.env, deps.homedir)}`);
       const refused = await logout(deps, portal, accessToken);
       if (refused !== undefined) deps.debug?.(`sso: the portal refused Logout (${refused}): the sign-in had already ended`);
     } catch (error) {

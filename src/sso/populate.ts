@@ -67,7 +67,7 @@ function nameOf(template: string, assignment: Assignment, session: string): stri
 async function assignments(deps: Deps, config: SharedConfig, options: PopulateOptions): Promise<Assignment[]> {
   const { signIn } = options;
   const login = `sign in with \`${loginCommand(signIn.session.name, '--sso-session')}\``;
-  const endpoints = ssoEndpoints(deps.env, config, options.profile, signIn.region, `sso_region of [sso-session ${signIn.session.name}]`);
+  const endpoints = ssoEndpoints(deps, config, options.profile, signIn.region, `sso_region of [sso-session ${signIn.session.name}]`);
   const token = await loadAccessToken(deps, { profile: options.profile, ...signIn }, { loginHint: login, oidcEndpoint: () => endpoints.oidc });
   const accounts = await listAccounts(deps, endpoints.portal, token.accessToken, { login });
   const found: Assignment[] = [];

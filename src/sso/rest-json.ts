@@ -14,7 +14,8 @@ export interface JsonRequest {
   /** "the IAM Identity Center portal", for messages. */
   service: string;
   operation: string;
-  endpoint: ConfiguredEndpoint;
+  /** With its network when it carries one (src/sso/endpoints.ts: the profile's ca_bundle). */
+  endpoint: ConfiguredEndpoint & { network?: Network | undefined };
   method: 'GET' | 'POST';
   path: string;
   query?: readonly (readonly [string, string])[] | undefined;
@@ -91,7 +92,7 @@ export async function callJson(deps: Deps, request: JsonRequest): Promise<JsonAn
   const { sendHttp } = await import('../http.js');
   let response;
   try {
-    response = await sendHttp({ url, method: request.method, headers, body, timeoutMs: TIMEOUT_MS, connectTimeoutMs: CONNECT_TIMEOUT_MS, network: request.network ?? networkFor(deps) });
+    response = await sendHttp({ url, method: request.method, headers, body, timeoutMs: TIMEOUT_MS, connectTimeoutMs: CONNECT_TIMEOUT_MS, network: request.network ?? request.endpoint.network ?? networkFor(deps) });
   } catch (error) {
     throw unreachable(request, url, error);
   }

@@ -335,28 +335,39 @@ describe('endpoints', () => {
     credentialsProfiles: new Map(),
     services: new Map(Object.entries(services)),
   });
+  /** The endpoints without their network (tested below), for toEqual. */
+  const endpointsAt = (env: Record<string, string>, ...rest: [SharedConfig, string, string, string]): Record<string, { url: string; from: string }> => {
+    const { portal, oidc } = ssoEndpoints({ env, fs: { readBytes: () => Promise.resolve(undefined) } }, ...rest);
+    return { portal: { url: portal.url, from: portal.from }, oidc: { url: oidc.url, from: oidc.from } };
+  };
 
   it('default to the regional portal and OIDC hosts of sso_region', () => {
-    expect(ssoEndpoints({}, config({}), 'p', 'eu-west-1', 'sso_region')).toEqual({
+    expect(endpointsAt({}, config({}), 'p', 'eu-west-1', 'sso_region')).toEqual({
       portal: { url: 'https://portal.sso.eu-west-1.amazonaws.com', from: 'sso_region eu-west-1' },
       oidc: { url: 'https://oidc.eu-west-1.amazonaws.com', from: 'sso_region eu-west-1' },
     });
-    expect(ssoEndpoints({}, config({}), 'p', 'cn-north-1', 'sso_region').portal.url).toBe('https://portal.sso.cn-north-1.amazonaws.com.cn');
+    expect(endpointsAt({}, config({}), 'p', 'cn-north-1', 'sso_region')['portal']?.url).toBe('https://portal.sso.cn-north-1.amazonaws.com.cn');
   });
 
   it('follow botocore: the service variable, AWS_ENDPOINT_URL, the services section, the profile endpoint_url', () => {
     const services = { s: { sso: { endpoint_url: 'http://127.0.0.1:3' }, sso_oidc: { endpoint_url: 'http://127.0.0.1:4' } } };
     const withAll = config({ services: 's', endpoint_url: 'http://127.0.0.1:5' }, services);
-    expect(ssoEndpoints({ AWS_ENDPOINT_URL_SSO: 'http://127.0.0.1:1', AWS_ENDPOINT_URL: 'http://127.0.0.1:2' }, withAll, 'p', 'eu-west-1', 'r')).toEqual({
+    expect(endpointsAt({ AWS_ENDPOINT_URL_SSO: 'http://127.0.0.1:1', AWS_ENDPOINT_URL: 'http://127.0.0.1:2' }, withAll, 'p', 'eu-west-1', 'r')).toEqual({
       portal: { url: 'http://127.0.0.1:1', from: 'AWS_ENDPOINT_URL_SSO' },
       oidc: { url: 'http://127.0.0.1:2', from: 'AWS_ENDPOINT_URL' },
     });
-    expect(ssoEndpoints({}, withAll, 'p', 'eu-west-1', 'r')).toEqual({
+    expect(endpointsAt({}, withAll, 'p', 'eu-west-1', 'r')).toEqual({
       portal: { url: 'http://127.0.0.1:3', from: '[services s] sso.endpoint_url' },
       oidc: { url: 'http://127.0.0.1:4', from: '[services s] sso_oidc.endpoint_url' },
     });
-    expect(ssoEndpoints({}, config({ endpoint_url: 'http://127.0.0.1:5' }), 'p', 'eu-west-1', 'r').portal).toEqual({ url: 'http://127.0.0.1:5', from: 'endpoint_url of profile p' });
-    expect(ssoEndpoints({ AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true', AWS_ENDPOINT_URL_SSO: 'http://127.0.0.1:1' }, config({}), 'p', 'eu-west-1', 'r').portal.url).toBe('https://portal.sso.eu-west-1.amazonaws.com');
+    expect(endpointsAt({}, config({ endpoint_url: 'http://127.0.0.1:5' }), 'p', 'eu-west-1', 'r')['portal']).toEqual({ url: 'http://127.0.0.1:5', from: 'endpoint_url of profile p' });
+    expect(endpointsAt({ AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true', AWS_ENDPOINT_URL_SSO: 'http://127.0.0.1:1' }, config({}), 'p', 'eu-west-1', 'r')['portal']?.url).toBe('https://portal.sso.eu-west-1.amazonaws.com');
+  });
+
+  it('carry the selected profile\'s ca_bundle (AWS_CA_BUNDLE first), as the STS client does', () => {
+    const deps = (env: Record<string, string>) => ({ env, fs: { readBytes: () => Promise.resolve(undefined) } });
+    expect(ssoEndpoints(deps({}), config({ ca_bundle: '/corp/ca.pem' }), 'p', 'eu-west-1', 'r').portal.network.caBundle).toEqual({ path: '/corp/ca.pem', from: 'ca_bundle of profile p' });
+    expect(ssoEndpoints(deps({ AWS_CA_BUNDLE: '/env/ca.pem' }), config({ ca_bundle: '/corp/ca.pem' }), 'p', 'eu-west-1', 'r').oidc.network.caBundle).toEqual({ path: '/env/ca.pem', from: 'AWS_CA_BUNDLE' });
   });
 
   it('the services section reaches the portal end to end', async () => {
