@@ -9,14 +9,16 @@ import { ASSUME_ROLE_DURATION } from '../../sts/validate.js';
 import { defineCommand } from '../command.js';
 import { checkDeliverOptions, deliverCredentials } from '../deliver.js';
 import { durationFlag, externalIdFlag, policyArnsFlag, roleArnFlag, serialFlag, sessionNameFlag, tokenCodeFlag } from '../flags.js';
-import { ASSUME_OPTIONS, OUTPUT_OPTIONS } from '../option-sets.js';
+import { ASSUME_OPTIONS, eitherFlag, MFA_SYNONYM_OPTIONS, OUTPUT_OPTIONS } from '../option-sets.js';
 import type { ParsedOptions } from '../options.js';
 import { sessionOptions } from '../session-options.js';
 
-export type AssumeOptions = ParsedOptions<typeof ASSUME_OPTIONS>;
+export type AssumeOptions = ParsedOptions<typeof ASSUME_OPTIONS> & ParsedOptions<typeof MFA_SYNONYM_OPTIONS>;
 
 interface CheckedFlags extends HopOverrides {
   roleArn: string | undefined;
+  /** --token-code or --code. */
+  tokenCode: string | undefined;
 }
 
 /** Every flag is checked against STS's rules before anything is read or sent. */
@@ -25,13 +27,15 @@ function checkAssumeFlags(options: AssumeOptions): CheckedFlags {
     throw new UsageError('--source-profile goes with --role-arn', 'for a role profile, use --profile NAME alone');
   }
   const sessionName = sessionNameFlag(options.roleSessionName);
-  tokenCodeFlag('--token-code', options.tokenCode);
+  const code = eitherFlag(['--token-code', options.tokenCode], ['--code', options.code]);
+  const serial = eitherFlag(['--serial-number', options.serialNumber], ['--serial', options.serial]);
   return {
     roleArn: roleArnFlag(options.roleArn),
+    tokenCode: tokenCodeFlag(code.flag, code.value),
     ...(sessionName !== undefined ? { roleSessionName: sessionName, sessionNameGenerated: false } : {}),
     durationSeconds: durationFlag(options.duration, ASSUME_ROLE_DURATION),
     externalId: externalIdFlag(options.externalId),
-    serialNumber: serialFlag('--serial-number', options.serialNumber),
+    serialNumber: serialFlag(serial.flag, serial.value),
     policyArns: policyArnsFlag(options.policyArn),
   };
 }
@@ -55,7 +59,7 @@ export interface ObtainHow {
 async function obtainRoleArn(deps: Deps, options: AssumeOptions, flags: CheckedFlags & { roleArn: string }, how: ObtainHow): Promise<Obtained> {
   const viaSourceProfile = options.sourceProfile !== undefined;
   const session = await openSession(deps, {
-    ...(await sessionOptions(deps, options)),
+    ...(await sessionOptions(deps, { ...options, tokenCode: flags.tokenCode })),
     profile: options.sourceProfile ?? options.profile,
     profileFlag: viaSourceProfile ? '--source-profile' : '--profile',
     overrides: { serialNumber: flags.serialNumber },
@@ -72,7 +76,7 @@ async function obtainRoleArn(deps: Deps, options: AssumeOptions, flags: CheckedF
 export async function obtainCredentials(deps: Deps, options: AssumeOptions, how: ObtainHow): Promise<Obtained> {
   const flags = checkAssumeFlags(options);
   if (flags.roleArn !== undefined) return obtainRoleArn(deps, options, { ...flags, roleArn: flags.roleArn }, how);
-  const session = await openSession(deps, { ...(await sessionOptions(deps, options)), overrides: flags });
+  const session = await openSession(deps, { ...(await sessionOptions(deps, { ...options, tokenCode: flags.tokenCode })), overrides: flags });
   const { profile } = session;
   if (!how.allowPlain && profile.from === 'default' && !profileExists(session.config, profile.name)) {
     throw new UsageError('nothing to assume: no --role-arn, no --profile, and no default profile', 'pass --role-arn ARN, or --profile NAME for a profile with role_arn');
@@ -92,7 +96,8 @@ export async function obtainCredentials(deps: Deps, options: AssumeOptions, how:
 export const assumeCommand = defineCommand({
   name: 'assume',
   description: 'AssumeRole from --role-arn or a role profile; prints credentials for eval',
-  options: [...ASSUME_OPTIONS, ...OUTPUT_OPTIONS],
+  examples: ['eval "$(awsrole assume --profile prod)"', 'awsrole assume --role-arn arn:aws:iam::123456789012:role/Admin --source-profile dev --format json', 'awsrole assume --profile prod --serial arn:aws:iam::123456789012:mfa/me --code 123456'],
+  options: [...ASSUME_OPTIONS, ...MFA_SYNONYM_OPTIONS, ...OUTPUT_OPTIONS],
   async run(deps, options) {
     checkDeliverOptions(deps, options);
     const { credentials, region } = await obtainCredentials(deps, options, { allowPlain: false });

@@ -32,13 +32,14 @@ async function login(deps: Deps, config: SharedConfig, signIn: SsoSignIn, profil
 export const ssoCommand = defineCommand({
   name: 'sso',
   description: 'IAM Identity Center: `sso login` signs in and writes the token cache the AWS CLI shares',
+  examples: ['awsrole sso login --use-device-code --profile my-sso'],
   options: [
     { flags: '--profile <name>', description: 'sign in for this profile (its sso_session, or its sso_start_url)' },
     { flags: '--sso-session <name>', description: 'sign in for this [sso-session NAME]' },
     { flags: '--use-device-code', description: 'sign in with a code shown on another device (the only flow so far)' },
     { flags: '--no-browser', description: 'only print the sign-in URL (awsrole does not open a browser yet)' },
   ],
-  argument: { syntax: '[action]', description: 'login' },
+  argument: { syntax: '[action]', description: 'login', choices: ['login'] },
   async run(deps, options, [action]) {
     if (action !== 'login') throw new UsageError(`awsrole sso ${action ?? ''}`.trimEnd() + ': only `awsrole sso login` is available so far', 'logout and populate are planned; use `aws sso logout` meanwhile');
     if (options.useDeviceCode !== true) throw new UsageError('the browser sign-in (PKCE) is not available yet: pass --use-device-code', 'awsrole sso login --use-device-code --profile NAME');
