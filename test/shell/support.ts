@@ -5,9 +5,10 @@
  */
 import { existsSync, readdirSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { hasCommand } from '../output/harness.js';
 import { tempDir } from '../support/cleanup.js';
-import { AWSROLE_BIN, makeHome, runCommand, type CliResult, type FakeHome } from '../support/cli.js';
+import { AWSROLE_BIN, guardedEnv, makeHome, runCommand, type CliResult, type FakeHome } from '../support/cli.js';
 
 export const SHELLS_HERE = { bash: hasCommand('bash'), zsh: hasCommand('zsh'), fish: hasCommand('fish') };
 
@@ -47,4 +48,32 @@ export type RealShell = 'bash' | 'zsh' | 'fish';
 export function runShell(shell: RealShell, script: string, env: Record<string, string>): Promise<CliResult> {
   const args = { bash: ['--norc', '--noprofile', '-c', script], zsh: ['-f', '-c', script], fish: ['--no-config', '-c', script] }[shell];
   return runCommand(shell, args, env);
+}
+
+export interface PtyStep {
+  /** Keys typed (\t is Tab, \r is Enter). */
+  send?: string;
+  /** A regex that must appear on the terminal after this step's keys. */
+  expect: string;
+}
+
+export interface PtyRun {
+  ok: boolean;
+  failedStep: number | null;
+  transcript: string;
+  exitStatus: number | null;
+}
+
+const PTY_DRIVER = join(dirname(fileURLToPath(import.meta.url)), 'pty_drive.py');
+
+/** Runs argv on a pseudo-terminal (python3's pty module) and types the steps. */
+export async function drivePty(argv: readonly string[], env: Record<string, string>, steps: readonly PtyStep[]): Promise<PtyRun> {
+  const run = await runCommand('python3', [PTY_DRIVER, JSON.stringify({ argv, env: guardedEnv(env), steps, timeoutSeconds: 60 })], env);
+  if (run.code !== 0) throw new Error(`pty driver failed: ${run.stderr}`);
+  return JSON.parse(run.stdout) as PtyRun;
+}
+
+/** The text of a regex that matches `text` literally. */
+export function literally(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
