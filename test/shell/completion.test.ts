@@ -64,7 +64,7 @@ describe.skipIf(!CLI_BUILT)(`completion (${CLI_BUILT ? 'built' : NOT_BUILT})`, (
     const run = await runShell('fish', script, world.env);
     const blocks = new Map(run.stdout.split(/^== /m).slice(1).map((block) => [block.slice(0, block.indexOf('\n')), block.split('\n').slice(1).filter(Boolean)]));
     // fish offers options once the word starts with -.
-    expect(blocks.get("awsrole ''")).toEqual(sorted(declared.keys()));
+    expect(blocks.get("awsrole ''")).toEqual(sorted([...declared.keys()]));
     expect(blocks.get('awsrole --')).toEqual(['--debug', '--help', '--version']);
     expect(blocks.get("awsrole assume --format ''")).toEqual(sorted(OUTPUT_FORMATS));
     expect(blocks.get('awsrole export --profile dev')).toEqual(['dev', 'devops']);
