@@ -2,13 +2,11 @@
  * `awsrole completion SHELL` prints the completion script; `awsrole __complete-profiles` (hidden)
  * is what that script runs to list profile names, at completion time, from the files as they are.
  */
-import { configFilePath, credentialsFilePath } from '../../config/paths.js';
-import type { Deps } from '../../deps.js';
 import { UsageError } from '../../errors.js';
 import { shown } from '../../domain/text.js';
 import { OUTPUT_FORMATS } from '../../output/index.js';
 import { completionScript, SHELLS, type Shell } from '../../shell/index.js';
-import { profileNamesIn } from '../../shell/profile-names.js';
+import { writeProfileNames } from '../../shell/fast-path.js';
 import { PROFILES_HELPER, type CompletedCommand, type CompletedOption, type CompletionSpec } from '../../shell/spec.js';
 import { defineCommand, type CliCommand } from '../command.js';
 import type { OptionSpec } from '../options.js';
@@ -69,27 +67,12 @@ export const completionCommand = defineCommand({
   },
 });
 
-/** Far above any real config; a file this large is not read for completion. */
-const MAX_FILE_BYTES = 64 * 1024 * 1024;
-
-/** A file that cannot be read completes nothing: completion never prints an error. */
-async function readQuietly(deps: Deps, path: string): Promise<string> {
-  try {
-    return (await deps.fs.readRegularFile(path, { noFollow: false, maxBytes: MAX_FILE_BYTES })) ?? '';
-  } catch {
-    return '';
-  }
-}
-
 export const completeProfilesCommand = defineCommand({
   name: PROFILES_HELPER,
   description: 'profile names, one a line (run by the completion scripts)',
   examples: [`awsrole ${PROFILES_HELPER}`],
   hidden: true,
   options: [],
-  async run(deps) {
-    const [config, credentials] = await Promise.all([readQuietly(deps, configFilePath(deps.env, deps.homedir)), readQuietly(deps, credentialsFilePath(deps.env, deps.homedir))]);
-    const names = profileNamesIn(config, credentials);
-    if (names.length > 0) deps.stdout.write(`${names.join('\n')}\n`);
-  },
+  // src/bin.ts answers this before the CLI bundle loads; this is the same code, for run().
+  run: (deps) => writeProfileNames(deps),
 });
