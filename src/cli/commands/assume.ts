@@ -1,6 +1,9 @@
 import { isRoleProfile } from '../../chain/assume-role.js';
 import type { Credentials } from '../../chain/types.js';
+import { loadSharedConfig } from '../../config/load.js';
 import { mergedProfile, profileExists } from '../../config/shared-config.js';
+import { terminalSafe } from '../../domain/text.js';
+import { selectProfile } from '../../session/profile.js';
 import type { Deps } from '../../deps.js';
 import { UsageError } from '../../errors.js';
 import { openSession, type HopOverrides, type Session } from '../../session/index.js';
@@ -92,6 +95,24 @@ export async function obtainCredentials(deps: Deps, options: AssumeOptions, how:
   return { credentials, region: session.region, session, roleSession: fromRole };
 }
 
+/**
+ * With nothing naming a profile (no --role-arn, --profile, AWS_PROFILE or AWS_DEFAULT_PROFILE)
+ * and no default role profile, `assume` would fail; on a terminal the user picks a role
+ * profile instead. Elsewhere (deps.pickOnTerminal answers undefined) it stays that error.
+ */
+async function pickedProfile(deps: Deps, options: AssumeOptions): Promise<string | undefined> {
+  if (options.roleArn !== undefined || deps.pickOnTerminal === undefined || selectProfile(deps.env, options.profile).from !== 'default') return undefined;
+  const config = await loadSharedConfig(deps);
+  if (isRoleProfile(mergedProfile(config, 'default'))) return undefined;
+  const names = [...new Set([...config.configProfiles.keys(), ...config.credentialsProfiles.keys()])];
+  const roles = names.filter((name) => isRoleProfile(mergedProfile(config, name))).sort();
+  if (roles.length === 0) return undefined;
+  const chosen = await deps.pickOnTerminal('awsrole assume: choose a role profile', roles);
+  if (chosen === null) throw new UsageError('no profile chosen', 'pass --profile NAME, or pick one with Enter');
+  if (chosen !== undefined) deps.stderr.write(`awsrole: assuming profile ${terminalSafe(chosen)}\n`);
+  return chosen;
+}
+
 /** `awsrole assume`: AssumeRole from --role-arn or from a role profile (with its whole chain). */
 export const assumeCommand = defineCommand({
   name: 'assume',
@@ -100,7 +121,8 @@ export const assumeCommand = defineCommand({
   options: [...ASSUME_OPTIONS, ...MFA_SYNONYM_OPTIONS, ...OUTPUT_OPTIONS],
   async run(deps, options) {
     checkDeliverOptions(deps, options);
-    const { credentials, region } = await obtainCredentials(deps, options, { allowPlain: false });
+    const picked = await pickedProfile(deps, options);
+    const { credentials, region } = await obtainCredentials(deps, picked === undefined ? options : { ...options, profile: picked }, { allowPlain: false });
     await deliverCredentials(deps, credentials, region, options);
   },
 });
