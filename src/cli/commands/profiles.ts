@@ -34,8 +34,7 @@ export interface ProfileListing extends ShownSettings {
 const has = (section: Section | undefined, key: string): boolean => stringValue(section, key) !== undefined;
 
 /** The link botocore's chain would take for the profile, in the chain's order. */
-export function profileKind(config: SharedConfig, name: string): ProfileKind {
-  const section = mergedProfile(config, name);
+export function profileKind(config: SharedConfig, name: string, section: Section | undefined = mergedProfile(config, name)): ProfileKind {
   if (isRoleProfile(section)) return has(section, 'credential_source') && !has(section, 'source_profile') ? 'credential-source' : 'role';
   if (has(section, 'role_arn') && has(section, 'web_identity_token_file')) return 'web-identity';
   if (isSsoProfile(section)) return 'sso';
@@ -51,7 +50,7 @@ export function listProfiles(deps: Deps, config: SharedConfig): ProfileListing[]
   return names.map((name) => {
     const section = mergedProfile(config, name);
     const files = [...(config.configProfiles.has(name) ? [configFile ?? ''] : []), ...(config.credentialsProfiles.has(name) ? [credentialsFile ?? ''] : [])];
-    const listing: ProfileListing = { name, kind: profileKind(config, name), files };
+    const listing: ProfileListing = { name, kind: profileKind(config, name, section), files };
     for (const [field, key] of Object.entries(SHOWN_SETTINGS) as [keyof ShownSettings, string][]) {
       const value = stringValue(section, key);
       if (value !== undefined) listing[field] = value;
