@@ -43,11 +43,13 @@ export function fishWrapper(): string {
     set -l __awsrole_status $__awsrole_out[-1]
     set -e __awsrole_out[-1]
     if test "$__awsrole_status" -eq 0
+        # Cleared first: without a named profile, the lines may name the one picked on the terminal.
+        set -e ${PROFILE_VARIABLE}
         string join \\n -- $__awsrole_out | source
-        if test "$__awsrole_command" != unset; and test -n "$__awsrole_profile"
-            set -gx ${PROFILE_VARIABLE} $__awsrole_profile
-        else
+        if test "$__awsrole_command" = unset
             set -e ${PROFILE_VARIABLE}
+        else if test -n "$__awsrole_profile"
+            set -gx ${PROFILE_VARIABLE} $__awsrole_profile
         end
     end
     return $__awsrole_status

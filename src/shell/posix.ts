@@ -33,11 +33,13 @@ export function posixWrapper(): string {
   __awsrole_out=$(command awsrole "$__awsrole_command" --format sh "$@")
   __awsrole_status=$?
   if [ "$__awsrole_status" -eq 0 ]; then
+    # Cleared first: without a named profile, the lines may name the one picked on the terminal.
+    unset ${PROFILE_VARIABLE}
     eval "$__awsrole_out"
-    if [ "$__awsrole_command" != unset ] && [ -n "$__awsrole_profile" ]; then
-      export ${PROFILE_VARIABLE}="$__awsrole_profile"
-    else
+    if [ "$__awsrole_command" = unset ]; then
       unset ${PROFILE_VARIABLE}
+    elif [ -n "$__awsrole_profile" ]; then
+      export ${PROFILE_VARIABLE}="$__awsrole_profile"
     fi
   fi
   return "$__awsrole_status"

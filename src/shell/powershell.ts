@@ -25,9 +25,10 @@ export function powershellWrapper(): string {
   $awsroleOut = & $awsroleExe $awsroleCommand --format powershell @awsroleRest
   $awsroleStatus = $LASTEXITCODE
   if ($awsroleStatus -eq 0) {
+    Remove-Item Env:${PROFILE_VARIABLE} -ErrorAction SilentlyContinue
     if ($awsroleOut) { ($awsroleOut -join [Environment]::NewLine) | Invoke-Expression }
-    if ($awsroleCommand -ne 'unset' -and $awsroleProfile) { $Env:${PROFILE_VARIABLE} = $awsroleProfile }
-    else { Remove-Item Env:${PROFILE_VARIABLE} -ErrorAction SilentlyContinue }
+    if ($awsroleCommand -eq 'unset') { Remove-Item Env:${PROFILE_VARIABLE} -ErrorAction SilentlyContinue }
+    elseif ($awsroleProfile) { $Env:${PROFILE_VARIABLE} = $awsroleProfile }
   }
   $global:LASTEXITCODE = $awsroleStatus
 }

@@ -34,7 +34,18 @@ describe.skipIf(!CLI_BUILT)(`the assume picker (${CLI_BUILT ? 'built' : NOT_BUIL
     expect(run.ok, run.transcript).toBe(true);
     expect(run.exitStatus).toBe(0);
     expect(run.transcript).toContain('awsrole: assuming profile deploy');
+    expect(run.transcript).not.toContain('AWSROLE_PROFILE');
     expect(assumedRoles()).toEqual([roles.deploy]);
+  });
+
+  it('for a shell format, the lines name the picked profile in AWSROLE_PROFILE too', async () => {
+    const run = await drivePty([process.execPath, AWSROLE_BIN, 'assume', '--format', 'sh'], t.home.env, [
+      { expect: '2 of 2' },
+      { send: 'admin\r', expect: "export AWSROLE_PROFILE='admin'" },
+    ]);
+    expect(run.ok, run.transcript).toBe(true);
+    expect(run.exitStatus).toBe(0);
+    expect(assumedRoles()).toEqual([roles.deploy, roles.admin]);
   });
 
   it('Esc cancels: a usage error, nothing assumed', async () => {
@@ -59,7 +70,7 @@ describe.skipIf(!CLI_BUILT)(`the assume picker (${CLI_BUILT ? 'built' : NOT_BUIL
       { send: '\x1b[B', expect: '> deploy' },
       { send: '\x1b[B\x1b[A', expect: '> admin' },
       { send: '\x1b[B\r', expect: 'status=0' },
-      { send: 'echo "key=${AWS_ACCESS_KEY_ID:0:4} token=${AWS_SESSION_TOKEN:+set}"\r', expect: 'key=ASIA token=set' },
+      { send: 'echo "key=${AWS_ACCESS_KEY_ID:0:4} token=${AWS_SESSION_TOKEN:+set} profile=$AWSROLE_PROFILE"\r', expect: 'key=ASIA token=set profile=deploy' },
       { send: 'exit\r', expect: '' },
     ]);
     expect(run.ok, run.transcript).toBe(true);

@@ -27,11 +27,13 @@ describe.skipIf(!CLI_BUILT)(`powershell scripts, as text (${CLI_BUILT ? 'built' 
     // The program, never the function itself; its output evaluated only on success; its status returned.
     expect(wrapper).toContain("Get-Command -Name awsrole -CommandType Application");
     expect(wrapper).toContain('$awsroleOut = & $awsroleExe $awsroleCommand --format powershell @awsroleRest');
-    expect(wrapper).toContain("if ($awsroleStatus -eq 0) {\n    if ($awsroleOut) { ($awsroleOut -join [Environment]::NewLine) | Invoke-Expression }");
+    expect(wrapper).toContain(
+      "if ($awsroleStatus -eq 0) {\n    Remove-Item Env:AWSROLE_PROFILE -ErrorAction SilentlyContinue\n    if ($awsroleOut) { ($awsroleOut -join [Environment]::NewLine) | Invoke-Expression }",
+    );
     expect(wrapper).toContain('$global:LASTEXITCODE = $awsroleStatus');
     // The profile name is only ever assigned, never evaluated.
     expect(wrapper.match(/Invoke-Expression/g)).toHaveLength(1);
-    expect(wrapper).toContain('$Env:AWSROLE_PROFILE = $awsroleProfile');
+    expect(wrapper).toContain("if ($awsroleCommand -eq 'unset') { Remove-Item Env:AWSROLE_PROFILE -ErrorAction SilentlyContinue }\n    elseif ($awsroleProfile) { $Env:AWSROLE_PROFILE = $awsroleProfile }");
     expect(wrapper).toContain("$awsrolePass = @('--format', '--write-profile', '--help', '-h')");
     expect(wrapper).toContain("(@('assume', 'mfa', 'export', 'unset') -contains $awsroleCommand)");
   });

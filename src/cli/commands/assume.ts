@@ -3,6 +3,8 @@ import type { Credentials } from '../../chain/types.js';
 import { loadSharedConfig } from '../../config/load.js';
 import { mergedProfile, profileExists } from '../../config/shared-config.js';
 import { terminalSafe } from '../../domain/text.js';
+import { renderEnv, type EnvFormat, type OutputFormat } from '../../output/index.js';
+import { PROFILE_VARIABLE } from '../../shell/spec.js';
 import { selectProfile } from '../../session/profile.js';
 import type { Deps } from '../../deps.js';
 import { UsageError } from '../../errors.js';
@@ -113,6 +115,20 @@ async function pickedProfile(deps: Deps, options: AssumeOptions): Promise<string
   return chosen;
 }
 
+/** The shells' formats: a picked profile is named in AWSROLE_PROFILE too, as the init wrapper does for --profile. */
+const PICKED_PROFILE_FORMATS: readonly EnvFormat[] = ['sh', 'fish', 'powershell'];
+
+function pickedProfileLine(format: OutputFormat, picked: string | undefined): string {
+  const shell = PICKED_PROFILE_FORMATS.find((candidate) => candidate === format);
+  if (picked === undefined || shell === undefined) return '';
+  try {
+    return renderEnv(shell, { set: [[PROFILE_VARIABLE, picked]], unset: [] });
+  } catch {
+    // A name the format cannot carry exactly is left out: the credentials matter, the prompt less.
+    return '';
+  }
+}
+
 /** `awsrole assume`: AssumeRole from --role-arn or from a role profile (with its whole chain). */
 export const assumeCommand = defineCommand({
   name: 'assume',
@@ -120,9 +136,10 @@ export const assumeCommand = defineCommand({
   examples: ['eval "$(awsrole assume --profile prod)"', 'awsrole assume --role-arn arn:aws:iam::123456789012:role/Admin --source-profile dev --format json', 'awsrole assume --profile prod --serial arn:aws:iam::123456789012:mfa/me --code 123456'],
   options: [...ASSUME_OPTIONS, ...MFA_SYNONYM_OPTIONS, ...OUTPUT_OPTIONS],
   async run(deps, options) {
-    checkDeliverOptions(deps, options);
+    const format = checkDeliverOptions(deps, options);
     const picked = await pickedProfile(deps, options);
     const { credentials, region } = await obtainCredentials(deps, picked === undefined ? options : { ...options, profile: picked }, { allowPlain: false });
     await deliverCredentials(deps, credentials, region, options);
+    if (options.writeProfile === undefined) deps.stdout.write(pickedProfileLine(format, picked));
   },
 });
