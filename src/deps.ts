@@ -110,6 +110,8 @@ export interface Deps {
   execChild(argv: readonly string[], env: Record<string, string | undefined>): Promise<number>;
   /** Reads a line from the terminal without echo; undefined when there is no terminal. */
   promptSecret?: ((message: string) => Promise<string>) | undefined;
+  /** Lets the user pick one item on the terminal (src/picker/): undefined without one (stdin and stderr), null when cancelled. */
+  pickOnTerminal?: ((title: string, items: readonly string[]) => Promise<string | null | undefined>) | undefined;
   processes: ProcessTable;
   /** Set under --debug: one line of diagnostics on stderr. Never pass it a secret. */
   debug?: ((line: string) => void) | undefined;
@@ -409,6 +411,13 @@ async function promptSecret(message: string): Promise<string> {
   return promptOnTerminal(message);
 }
 
+/** The picker needs the keyboard (stdin) and a screen that is not stdout (stderr). */
+async function pickOnTerminal(title: string, items: readonly string[]): Promise<string | null | undefined> {
+  if (!isTerminal(0) || !isTerminal(2)) return undefined;
+  const picker = await import('./picker/terminal.js');
+  return picker.pickOnTerminal(title, items, (text) => writeAllSync(2, text));
+}
+
 export function realDeps(): Deps {
   return {
     env: process.env,
@@ -424,6 +433,7 @@ export function realDeps(): Deps {
     spawnDetached,
     execChild,
     promptSecret,
+    pickOnTerminal,
     processes: thisProcess,
     random: Math.random,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),

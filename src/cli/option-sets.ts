@@ -1,4 +1,5 @@
 /** The option groups commands share, declared once (see options.ts for how they are typed). */
+import { UsageError } from '../errors.js';
 import type { OptionSpec } from './options.js';
 
 /** The options that choose and reach the source credentials; `region` says what the region is for in this command. */
@@ -47,3 +48,22 @@ export const ASSUME_OPTIONS = [
 ] as const satisfies readonly OptionSpec[];
 
 export const TOKEN_CODE_OPTION = { flags: '--token-code <code>', description: 'MFA code for a role profile with mfa_serial' } as const satisfies OptionSpec;
+
+/** `mfa`'s words for the MFA device and code, also taken by `assume` (and the commands that share its options). */
+export const MFA_SYNONYM_OPTIONS = [
+  { flags: '--serial <serial>', description: 'same as --serial-number' },
+  { flags: '--code <code>', description: 'same as --token-code' },
+] as const satisfies readonly OptionSpec[];
+
+/** `assume`'s words for the MFA device and code, also taken by `mfa`. */
+export const ASSUME_MFA_WORDS = [
+  { flags: '--serial-number <serial>', description: 'same as --serial' },
+  { flags: '--token-code <code>', description: 'same as --code' },
+] as const satisfies readonly OptionSpec[];
+
+/** A value given under either of a flag's two names; both at once is a usage error. */
+export function eitherFlag(first: readonly [string, string | undefined], second: readonly [string, string | undefined]): { flag: string; value: string | undefined } {
+  if (first[1] !== undefined && second[1] !== undefined) throw new UsageError(`${first[0]} and ${second[0]} are the same option: pass one`);
+  const [flag, value] = second[1] !== undefined ? second : first;
+  return { flag, value };
+}

@@ -9,7 +9,7 @@ import { CONSOLE_DURATION, ROLE_SIGNIN_MAX_SECONDS, roleSessionDuration, signinR
 import type { Session } from '../../session/index.js';
 import { defineCommand } from '../command.js';
 import { durationFlag } from '../flags.js';
-import { ASSUME_OPTIONS } from '../option-sets.js';
+import { ASSUME_OPTIONS, MFA_SYNONYM_OPTIONS } from '../option-sets.js';
 import { obtainCredentials } from './assume.js';
 
 /** What --region and --duration mean here, where they shape the console session too. */
@@ -20,6 +20,7 @@ const CONSOLE_MEANING: Partial<Record<string, string>> = {
 
 const CONSOLE_OPTIONS = [
   ...ASSUME_OPTIONS.map((option) => ({ ...option, description: CONSOLE_MEANING[option.flags] ?? option.description })),
+  ...MFA_SYNONYM_OPTIONS,
   { flags: '--service <name>', description: "open this service's console home (s3, ec2, iam...)" },
   { flags: '--destination <url>', description: 'open this https console page (on the partition console host)' },
   { flags: '--print', description: 'print the sign-in URL (a credential for 15 minutes) instead of opening a browser' },
@@ -52,6 +53,7 @@ function planSignin(deps: Deps, session: Session, flags: SigninFlags): SigninPla
 export const consoleCommand = defineCommand({
   name: 'console',
   description: 'open the AWS console signed in with these credentials (a role, or long-term keys via GetFederationToken)',
+  examples: ['awsrole console --profile prod', 'awsrole console --profile prod --service s3 --print'],
   options: CONSOLE_OPTIONS,
   async run(deps, options) {
     checkDestinationFlags(options);

@@ -3,7 +3,7 @@ import type { Deps } from '../../deps.js';
 import { UsageError } from '../../errors.js';
 import { ALL_CREDENTIAL_VARIABLES, credentialEnv } from '../../output/index.js';
 import { defineCommand } from '../command.js';
-import { ASSUME_OPTIONS } from '../option-sets.js';
+import { ASSUME_OPTIONS, MFA_SYNONYM_OPTIONS } from '../option-sets.js';
 import { obtainCredentials } from './assume.js';
 
 /** Variables that would make the child pick other credentials than the ones given to it. */
@@ -21,7 +21,8 @@ export function childEnv(env: Deps['env'], credentials: Credentials, region: str
 export const execCommand = defineCommand({
   name: 'exec',
   description: 'run a command with the credentials in its environment only',
-  options: ASSUME_OPTIONS,
+  examples: ['awsrole exec --profile prod -- aws s3 ls'],
+  options: [...ASSUME_OPTIONS, ...MFA_SYNONYM_OPTIONS],
   argument: { syntax: '[command...]', description: 'the command and its arguments, after --' },
   passThrough: true,
   async run(deps, options, command) {

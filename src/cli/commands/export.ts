@@ -8,6 +8,7 @@ import { sessionOptions } from '../session-options.js';
 export const exportCommand = defineCommand({
   name: 'export',
   description: "print the chain's credentials (like `aws configure export-credentials`)",
+  examples: ['eval "$(awsrole export --profile dev)"', 'awsrole export --profile dev --format dotenv > .env'],
   options: [...SOURCE_OPTIONS, ...OUTPUT_OPTIONS, TOKEN_CODE_OPTION, ...SESSION_PARAM_OPTIONS],
   async run(deps, options) {
     checkDeliverOptions(deps, options);

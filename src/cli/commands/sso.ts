@@ -75,8 +75,9 @@ async function runPopulate(deps: Deps, options: SsoOptions): Promise<void> {
 export const ssoCommand = defineCommand({
   name: 'sso',
   description: 'IAM Identity Center: `sso login` signs in, `sso logout` signs out, `sso populate` writes a profile per assigned role',
+  examples: ['awsrole sso login --profile my-sso', 'awsrole sso login --use-device-code --no-browser --sso-session corp', 'awsrole sso populate --sso-session corp --prune', 'awsrole sso logout --all'],
   options: SSO_OPTIONS,
-  argument: { syntax: '<action>', description: 'login, logout or populate' },
+  argument: { syntax: '<action>', description: 'login, logout or populate', choices: ACTIONS },
   async run(deps, options, [action]) {
     if (!(ACTIONS as readonly string[]).includes(action ?? '')) throw new UsageError(`unknown action ${shown(action ?? '')}`, 'awsrole sso login | logout | populate');
     checkOptions(action as Action, options);

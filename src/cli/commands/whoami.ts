@@ -71,6 +71,7 @@ async function resolveExplained(deps: Deps, session: Session, explain: boolean):
 export const whoamiCommand = defineCommand({
   name: 'whoami',
   description: 'GetCallerIdentity, and which link of the chain supplied the credentials',
+  examples: ['awsrole whoami --profile prod', 'awsrole whoami --explain'],
   options: [
     ...STS_SOURCE_OPTIONS,
     { flags: '--json', description: 'print JSON' },
