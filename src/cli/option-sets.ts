@@ -22,6 +22,7 @@ export const STS_SOURCE_OPTIONS = sourceOptions('region for STS');
 export const OUTPUT_OPTIONS = [
   { flags: '--format <format>', description: 'sh, fish, powershell, cmd, dotenv, json, process (default from $SHELL)' },
   { flags: '--write-profile <name>', description: 'write the credentials as [name] in the credentials file instead of printing them' },
+  { flags: '--force', description: 'with --write-profile: replace a section holding long-term keys (they are kept as [name-backup-TIME])' },
 ] as const satisfies readonly OptionSpec[];
 
 /** `exec` hands the region to the child; `assume` to the shell. */
