@@ -2,7 +2,7 @@ import type { ChalkInstance } from 'chalk';
 import type { Resolution, TraceEntry } from '../chain/types.js';
 import type { OutStream } from '../deps.js';
 import type { HopRecord } from '../sts/role-assumer.js';
-import { terminalSafe } from '../domain/text.js';
+import { lineSafe, terminalSafe } from '../domain/text.js';
 
 const MARKS: Record<TraceEntry['outcome'], string> = { found: '✔', skipped: '·', failed: '✘', 'not-tried': '–' };
 
@@ -32,7 +32,7 @@ export function renderTrace(trace: readonly TraceEntry[], paint: ChalkInstance):
 
 export function renderProfileLine(resolution: Resolution): string {
   const { profile } = resolution;
-  return profile.from === 'default' ? `profile: default (no --profile, AWS_DEFAULT_PROFILE or AWS_PROFILE)` : `profile: ${profile.name} (from ${profile.from})`;
+  return profile.from === 'default' ? `profile: default (no --profile, AWS_DEFAULT_PROFILE or AWS_PROFILE)` : `profile: ${lineSafe(profile.name)} (from ${lineSafe(profile.from)})`;
 }
 
 const VIA: Record<HopRecord['via'], string> = {

@@ -25,7 +25,7 @@ export {
   type EnvFormat,
   type OutputFormat,
 } from './formats.js';
-export { renderCredentialsJson, renderProcess } from './json.js';
+export { renderCredentialsJson, renderJson, renderProcess } from './json.js';
 export { maskKeyId } from './mask.js';
 
 /** The whole stdout payload for credentials in the chosen format. */

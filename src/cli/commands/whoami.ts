@@ -1,8 +1,8 @@
 import { ChainError } from '../../chain/chain.js';
 import type { Resolution } from '../../chain/types.js';
 import type { Deps } from '../../deps.js';
-import { formatExpiration, maskKeyId } from '../../output/index.js';
-import { terminalSafe } from '../../domain/text.js';
+import { formatExpiration, maskKeyId, renderJson } from '../../output/index.js';
+import { lineSafe } from '../../domain/text.js';
 import { openSession, type Session } from '../../session/index.js';
 import { getCallerIdentity, type CallerIdentity } from '../../sts/operations.js';
 import { defineCommand } from '../command.js';
@@ -26,7 +26,7 @@ function expirationOf(resolution: Resolution): string | undefined {
 }
 
 /** `--json`: STS's own names, plus where the credentials came from. */
-function renderJson({ identity, resolution }: WhoamiView, explain: boolean): string {
+function renderIdentityJson({ identity, resolution }: WhoamiView, explain: boolean): string {
   const payload = {
     ...identity,
     Source: { Link: resolution.source, Detail: sourceDetail(resolution), Profile: resolution.profile.name },
@@ -34,7 +34,7 @@ function renderJson({ identity, resolution }: WhoamiView, explain: boolean): str
     Expiration: expirationOf(resolution) ?? null,
     ...(explain ? { Trace: resolution.trace } : {}),
   };
-  return `${JSON.stringify(payload, null, 2)}\n`;
+  return renderJson(payload);
 }
 
 /** The table a person reads, and under --explain the chain and the role hops. */
@@ -44,12 +44,13 @@ async function renderText({ identity, session, resolution }: WhoamiView, explain
     ['Account', identity.Account],
     ['Arn', identity.Arn],
     ['UserId', identity.UserId],
-    ['Source', `${resolution.source}: ${terminalSafe(sourceDetail(resolution))}`],
+    ['Source', `${resolution.source}: ${sourceDetail(resolution)}`],
     ['Key', maskKeyId(resolution.credentials.accessKeyId)],
     ['Expires', expirationOf(resolution) ?? 'never (long-term keys)'],
     ['STS', `${settings.endpoint} (${settings.endpointFrom})`],
   ];
-  let text = rows.map(([name, value]) => `${name.padEnd(8)} ${value}`).join('\n') + '\n';
+  // Every value may come from STS, a file or the environment: none may reach the terminal raw (a line break included).
+  let text = rows.map(([name, value]) => `${name.padEnd(8)} ${lineSafe(value)}`).join('\n') + '\n';
   if (explain) {
     text += `\n${renderProfileLine(resolution)}\nchain (botocore order):\n${renderTrace(resolution.trace, await painter(deps.stdout, deps.env))}`;
     text += renderHops(session.hops);
@@ -83,6 +84,6 @@ export const whoamiCommand = defineCommand({
     const resolution = await resolveExplained(deps, session, explain);
     const identity = await getCallerIdentity(session.sts(), resolution.credentials);
     const view: WhoamiView = { identity, session, resolution };
-    deps.stdout.write(options.json ? renderJson(view, explain) : await renderText(view, explain, deps));
+    deps.stdout.write(options.json ? renderIdentityJson(view, explain) : await renderText(view, explain, deps));
   },
 });
