@@ -15,7 +15,7 @@ import { defineLink } from './types.js';
 import type { Credentials } from '../domain/credentials.js';
 import type { Env } from '../domain/env.js';
 import { parseIsoTime } from '../domain/time.js';
-import { controlsAsSpaces } from '../domain/text.js';
+import { serviceText } from '../domain/text.js';
 import { documentCredentials, errorBodyValues, missingDocumentFields, requestWithAttempts, type CredentialDocument, type Judged } from './credential-endpoint.js';
 
 export const CONTAINER_HOST = '169.254.170.2';
@@ -157,7 +157,7 @@ function errorSummary(body: string): string {
   }
   const parts = (errorBodyValues(document, ['Code', 'code', 'Message', 'message']) ?? [])
     .filter((value): value is string => typeof value === 'string')
-    .map((value) => controlsAsSpaces(value).slice(0, 200));
+    .map((value) => serviceText(value));
   return parts.length === 0 ? '' : ` (${parts.join(': ')})`;
 }
 

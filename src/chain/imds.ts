@@ -14,7 +14,7 @@ import { imdsSettingsFromContext, type ImdsSettings } from './imds-settings.js';
 import { defineLink } from './types.js';
 import type { Credentials } from '../domain/credentials.js';
 import { isoSeconds, parseIsoTime } from '../domain/time.js';
-import { controlsAsSpaces, plural } from '../domain/text.js';
+import { plural, serviceText } from '../domain/text.js';
 import { documentCredentials, errorBodyValues, missingDocumentFields, requestWithAttempts, type CredentialDocument } from './credential-endpoint.js';
 
 export { imdsSettingsFromContext, resolveImdsSettings, type ImdsSettings } from './imds-settings.js';
@@ -201,9 +201,7 @@ const roleListCheck: Check = (response) => {
 
 /** Error bodies (`{"Code": "...", "Message": "..."}`) are shown, short and on one line. */
 function printable(value: unknown): string {
-  const text = typeof value === 'string' ? value : JSON.stringify(value) ?? '';
-  const clean = controlsAsSpaces(text).trim();
-  return clean.length > 200 ? `${clean.slice(0, 200)}…` : clean;
+  return serviceText(typeof value === 'string' ? value : JSON.stringify(value) ?? '');
 }
 
 function describeErrorBody(document: unknown): string {

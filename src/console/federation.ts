@@ -6,7 +6,7 @@
 import type { Credentials } from '../chain/types.js';
 import type { Deps } from '../deps.js';
 import { ConfigError, NetworkError, RefusedError } from '../errors.js';
-import { shown } from '../domain/text.js';
+import { oneLine, shown } from '../domain/text.js';
 import type { Partition } from './partitions.js';
 
 /** Issuer shown by the console's sign-out page. */
@@ -44,7 +44,7 @@ function signinTokenUrl(endpoint: URL, request: SigninRequest): URL {
 
 function unreachable(endpoint: URL, error: unknown): NetworkError {
   const code = (error as NodeJS.ErrnoException).code;
-  const what = typeof code === 'string' ? code : error instanceof Error ? error.message : String(error);
+  const what = typeof code === 'string' ? code : oneLine(error instanceof Error ? error.message : String(error));
   return new NetworkError(`could not reach the federation endpoint ${endpoint.href}: ${what}`, 'check the network (and AWS_ENDPOINT_URL_SIGNIN when set)');
 }
 

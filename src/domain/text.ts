@@ -60,6 +60,19 @@ export function oneLine(text: string, max = 200): string {
   return clip(controlsAsSpaces(text.split('\n')[0] ?? '').trim(), max);
 }
 
+/** How much of a service's text a message quotes: more is noise (a hostile endpoint may send megabytes). */
+export const SERVICE_TEXT_MAX = 300;
+
+/**
+ * Text a service sent (an error message or code, an error body's field), as a message quotes it:
+ * on one line (control characters and line breaks as spaces), so it cannot forge a line of
+ * its own, and cut to `max` characters, saying how long it was.
+ */
+export function serviceText(text: string, max = SERVICE_TEXT_MAX): string {
+  const line = controlsAsSpaces(text).trim();
+  return line.length > max ? `${line.slice(0, max)}... (cut: ${line.length} characters in all)` : line;
+}
+
 /** `1 attempt`, `3 attempts`. */
 export function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
