@@ -38,7 +38,7 @@ export async function deliverCredentials(deps: Deps, credentials: Credentials, r
     await warnIfShadowed(deps, options.writeProfile);
     return;
   }
-  deps.stdout.write(renderCredentials(format, credentials, region));
+  deps.stdout.write(renderCredentials(format, credentials, region, deps.env));
   // Printed to a terminal, export lines change nothing: the shell must evaluate them.
   if (deps.stdout.isTTY && EVAL_HINTS[format] !== undefined) deps.stderr.write(`awsrole: ${EVAL_HINTS[format]}\n`);
 }
