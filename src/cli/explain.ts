@@ -41,9 +41,18 @@ const VIA: Record<HopRecord['via'], string> = {
   sts: 'from STS',
 };
 
+/**
+ * The session's real name: the last part of STS's AssumedRoleUser.Arn, which a cache hit reads
+ * from the cache file; the name this call would have asked for only when the answer had none.
+ */
+function sessionName(hop: HopRecord): string {
+  const fromArn = /^arn:[^:]+:sts::\d*:assumed-role\/[^/]+\/(.+)$/.exec(hop.assumedRoleArn ?? '')?.[1];
+  return fromArn ?? hop.request.roleSessionName;
+}
+
 /** The AssumeRole hops behind the credentials, innermost first. */
 export function renderHops(hops: readonly HopRecord[]): string {
   if (hops.length === 0) return '';
-  const lines = hops.map((hop, index) => `${String(index + 1).padStart(2)}. ${hop.request.roleArn} (session ${hop.request.roleSessionName}) ${VIA[hop.via]}`);
+  const lines = hops.map((hop, index) => `${String(index + 1).padStart(2)}. ${hop.request.roleArn} (session ${sessionName(hop)}) ${VIA[hop.via]}`);
   return `role hops:\n${terminalSafe(lines.join('\n'))}\n`;
 }

@@ -3,6 +3,8 @@ import type { Resolution } from '../../chain/types.js';
 import type { Deps } from '../../deps.js';
 import { formatExpiration, maskKeyId, renderJson } from '../../output/index.js';
 import { lineSafe } from '../../domain/text.js';
+import { parseIsoTime } from '../../domain/time.js';
+import { stringValue, type Section } from '../../config/shared-config.js';
 import { openSession, type Session } from '../../session/index.js';
 import { getCallerIdentity, type CallerIdentity } from '../../sts/operations.js';
 import { defineCommand } from '../command.js';
@@ -20,18 +22,43 @@ function sourceDetail(resolution: Resolution): string {
   return resolution.trace.find((entry) => entry.outcome === 'found')?.detail ?? '';
 }
 
-function expirationOf(resolution: Resolution): string | undefined {
-  const { expiration } = resolution.credentials;
-  return expiration === undefined ? undefined : formatExpiration(expiration);
+/** The file section static keys came from, for what botocore does not read from it (aws_credential_expiration). */
+function keySection({ session, resolution }: Pick<WhoamiView, 'session' | 'resolution'>): Section | undefined {
+  const { name } = resolution.profile;
+  if (resolution.source === 'shared-credentials-file') return session.config.credentialsProfiles.get(name);
+  if (resolution.source === 'config-file') return session.config.configProfiles.get(name);
+  return undefined;
+}
+
+/**
+ * When the credentials expire: their own expiry, else the aws_credential_expiration of the file
+ * section they came from (--write-profile writes it; botocore does not read it, so it does not
+ * travel with the credentials), else undefined.
+ */
+function expirationOf(view: Pick<WhoamiView, 'session' | 'resolution'>): string | undefined {
+  const { expiration } = view.resolution.credentials;
+  if (expiration !== undefined) return formatExpiration(expiration);
+  const written = stringValue(keySection(view), 'aws_credential_expiration');
+  if (written === undefined) return undefined;
+  const time = parseIsoTime(written);
+  return time === undefined ? `${written} (aws_credential_expiration, not a time awsrole can read)` : formatExpiration(time);
+}
+
+/** The Expires row: "never" only for long-term keys; session keys without a known expiry say so. */
+function expiresText(view: Pick<WhoamiView, 'session' | 'resolution'>): string {
+  const known = expirationOf(view);
+  if (known !== undefined) return known;
+  const { sessionToken } = view.resolution.credentials;
+  return sessionToken === undefined || sessionToken === '' ? 'never (long-term keys)' : 'unknown (session credentials without an expiry)';
 }
 
 /** `--json`: STS's own names, plus where the credentials came from. */
-function renderIdentityJson({ identity, resolution }: WhoamiView, explain: boolean): string {
+function renderIdentityJson({ identity, session, resolution }: WhoamiView, explain: boolean): string {
   const payload = {
     ...identity,
     Source: { Link: resolution.source, Detail: sourceDetail(resolution), Profile: resolution.profile.name },
     AccessKeyId: maskKeyId(resolution.credentials.accessKeyId),
-    Expiration: expirationOf(resolution) ?? null,
+    Expiration: expirationOf({ session, resolution }) ?? null,
     ...(explain ? { Trace: resolution.trace } : {}),
   };
   return renderJson(payload);
@@ -46,7 +73,7 @@ async function renderText({ identity, session, resolution }: WhoamiView, explain
     ['UserId', identity.UserId],
     ['Source', `${resolution.source}: ${sourceDetail(resolution)}`],
     ['Key', maskKeyId(resolution.credentials.accessKeyId)],
-    ['Expires', expirationOf(resolution) ?? 'never (long-term keys)'],
+    ['Expires', expiresText({ session, resolution })],
     ['STS', `${settings.endpoint} (${settings.endpointFrom})`],
   ];
   // Every value may come from STS, a file or the environment: none may reach the terminal raw (a line break included).
