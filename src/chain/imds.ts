@@ -10,10 +10,11 @@
 import type { Deps } from '../deps.js';
 import { HttpFailure, type HttpResponse } from '../http.js';
 import { ChainSkip, CredentialError } from '../errors.js';
-import { imdsSettingsFromContext, type ImdsSettings } from './imds-settings.js';
+import { checkReachable, imdsSettingsFromContext, type ImdsSettings } from './imds-settings.js';
 import { defineLink } from './types.js';
 import type { Credentials } from '../domain/credentials.js';
-import { isoSeconds, parseIsoTime } from '../domain/time.js';
+import { isoSeconds, parseExpiration } from '../domain/time.js';
+import { assertNotExpired } from './expiration.js';
 import { plural, serviceText } from '../domain/text.js';
 import { documentCredentials, errorBodyValues, missingDocumentFields, requestWithAttempts, type CredentialDocument } from './credential-endpoint.js';
 
@@ -223,6 +224,9 @@ export function staticStabilityExpiry(expiration: Date, now: Date, random: () =>
   return new Date(Math.floor((now.getTime() + offsetMs) / 1000) * 1000);
 }
 
+/** The form botocore's static stability parses (strptime "%Y-%m-%dT%H:%M:%SZ" takes 1-digit fields too). */
+const STATIC_STABILITY_FORMAT = /^\d{4}-\d{1,2}-\d{1,2}T\d{1,2}:\d{1,2}:\d{1,2}Z$/;
+
 /**
  * Fetches the instance profile's credentials once (a new token every time). Throws ChainSkip
  * for every "not found" outcome of spec §9; callers that need credentials (credential_source
@@ -232,6 +236,7 @@ export async function fetchInstanceCredentials(deps: Deps, settings: ImdsSetting
   if (settings.disabledBy !== undefined) {
     throw new ChainSkip(`IMDS disabled by AWS_EC2_METADATA_DISABLED=${settings.disabledBy}`);
   }
+  checkReachable(settings);
   const { token, why, silent } = await fetchToken(deps, settings);
   if (token === undefined && settings.v1Disabled) {
     throw new CredentialError(
@@ -247,6 +252,9 @@ export async function fetchInstanceCredentials(deps: Deps, settings: ImdsSetting
   const body = await getWithRetries(deps, getSettings, ROLES_PATH + roleName, token, json200, context);
   const document: unknown = JSON.parse(body);
 
+  // botocore checks that the fields are there, then parses Expiration whatever it is: a number is an error, not a miss.
+  const sent = (document as Record<string, unknown> | null)?.['Expiration'];
+  if (sent !== undefined && typeof sent !== 'string') parseExpiration(sent, `the Expiration IMDS at ${settings.baseUrl} sent for role ${roleName}`);
   const missing = missingDocumentFields(document);
   if (missing.length > 0) {
     const error = describeErrorBody(document);
@@ -258,13 +266,11 @@ export async function fetchInstanceCredentials(deps: Deps, settings: ImdsSetting
   }
   const record = document as CredentialDocument;
   const expirationText = record.Expiration;
-  const reportedExpiration = parseIsoTime(expirationText);
-  if (reportedExpiration === undefined) {
-    throw new CredentialError(
-      `IMDS at ${settings.baseUrl} sent an Expiration for role ${roleName} that is not an ISO 8601 time: ${printable(expirationText)}`,
-    );
-  }
-  const extendedTo = staticStabilityExpiry(reportedExpiration, deps.now(), deps.random);
+  const reportedExpiration = parseExpiration(expirationText, `the Expiration IMDS at ${settings.baseUrl} sent for role ${roleName} (${printable(expirationText)})`);
+  // botocore extends only an expiry in IMDS's own format (strptime "%Y-%m-%dT%H:%M:%SZ"); any
+  // other form is used as sent, and refused when it has passed ("still expired").
+  const extendedTo = STATIC_STABILITY_FORMAT.test(expirationText) ? staticStabilityExpiry(reportedExpiration, deps.now(), deps.random) : undefined;
+  if (extendedTo === undefined) assertNotExpired(reportedExpiration, deps.now(), `IMDS at ${settings.baseUrl} (role ${roleName})`);
   // botocore 1.43 drops the document's AccountId; so do we, so that both print the same credentials.
   const credentials = documentCredentials(record, extendedTo ?? reportedExpiration);
 

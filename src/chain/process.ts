@@ -97,7 +97,8 @@ export function parseProcessOutput(stdout: string, where: string): Credentials {
     accessKeyId,
     secretAccessKey,
     sessionToken: typeof fields['SessionToken'] === 'string' ? fields['SessionToken'] : undefined,
-    expiration: typeof expiration === 'string' ? parseExpiration(expiration, `Expiration from ${where}`) : undefined,
+    // botocore: an absent or null Expiration means static keys; any other value must be a time.
+    expiration: expiration === undefined || expiration === null ? undefined : parseExpiration(expiration, `Expiration from ${where}`),
     accountId: typeof fields['AccountId'] === 'string' ? fields['AccountId'] : undefined,
   };
 }
