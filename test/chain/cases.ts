@@ -2095,6 +2095,14 @@ export const cases: ChainCase[] = [
     role: { calls: [{ roleArn: ROLES.deploy, signer: ALICE.accessKeyId }] },
   },
   {
+    name: 'role: an empty duration_seconds is dropped (int() refuses it)',
+    spec: '§7',
+    files: { config: roleProfile('r', 'source_profile = src\nduration_seconds =\n'), credentials: `[src]\n${aliceKeys}` },
+    profile: 'r',
+    want: ASSUMED,
+    role: { calls: [{ roleArn: ROLES.deploy, signer: ALICE.accessKeyId }] },
+  },
+  {
     name: 'web identity: an empty web_identity_token_file in the profile is unset',
     spec: '§10',
     files: { config: '[default]\nweb_identity_token_file =\n', credentials: `[default]\n${keys(CRED)}` },
