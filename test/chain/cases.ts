@@ -2147,6 +2147,31 @@ export const cases: ChainCase[] = [
       want: found(ENV, 'env'),
     }),
   ),
+  // Other settings botocore reads only when a later link needs them: env keys answer first.
+  ...(
+    [
+      ['an AWS_CONTAINER_CREDENTIALS_FULL_URI host that is not allowed', { AWS_CONTAINER_CREDENTIALS_FULL_URI: 'http://192.0.2.1/creds' }],
+      ['an AWS_CONTAINER_CREDENTIALS_RELATIVE_URI without a leading /', { AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: 'creds' }],
+      ['AWS_STS_REGIONAL_ENDPOINTS=bogus', { AWS_STS_REGIONAL_ENDPOINTS: 'bogus' }],
+      ['AWS_DEFAULT_REGION with a space', { AWS_DEFAULT_REGION: 'eu west 1' }],
+      ['AWS_MAX_ATTEMPTS=abc', { AWS_MAX_ATTEMPTS: 'abc' }],
+      ['AWS_RETRY_MODE=bogus', { AWS_RETRY_MODE: 'bogus' }],
+    ] as const
+  ).map(
+    ([what, env]): ChainCase => ({
+      name: `settings: ${what} does not matter when env keys answer first`,
+      spec: '§4',
+      env: { ...envKeys(), ...env },
+      want: found(ENV, 'env'),
+    }),
+  ),
+  {
+    name: 'settings: a broken credential_process in the profile does not matter when env keys answer first',
+    spec: '§4',
+    files: { config: `[default]\ncredential_process = sh -c 'echo\n` },
+    env: envKeys(),
+    want: found(ENV, 'env'),
+  },
   {
     name: 'IMDS: AWS_METADATA_SERVICE_TIMEOUT=0 is FATAL when the chain reaches IMDS',
     spec: '§9',
