@@ -15,7 +15,6 @@ import { defineLink } from './types.js';
 import type { Credentials } from '../domain/credentials.js';
 import type { Env } from '../domain/env.js';
 import { parseExpiration } from '../domain/time.js';
-import { assertNotExpired } from './expiration.js';
 import { serviceText } from '../domain/text.js';
 import { documentCredentials, errorBodyValues, missingDocumentFields, requestWithAttempts, type CredentialDocument, type Judged } from './credential-endpoint.js';
 
@@ -162,12 +161,8 @@ function errorSummary(body: string): string {
   return parts.length === 0 ? '' : ` (${parts.join(': ')})`;
 }
 
-/**
- * botocore parses whatever Expiration the endpoint sent (a number is an error, not "no
- * expiry"), and refuses credentials that are already expired ("refreshed credentials are still
- * expired"): asking again would get the same.
- */
-function toCredentials(document: unknown, url: string, now: Date): Credentials {
+/** botocore parses whatever Expiration the endpoint sent: a number is an error, not "no expiry". */
+function toCredentials(document: unknown, url: string): Credentials {
   const sent = (document as Record<string, unknown> | null)?.['Expiration'];
   if (sent !== undefined && typeof sent !== 'string') parseExpiration(sent, `the Expiration from the container credentials endpoint ${url}`);
   const missing = missingDocumentFields(document);
@@ -179,7 +174,6 @@ function toCredentials(document: unknown, url: string, now: Date): Credentials {
   }
   const record = document as CredentialDocument;
   const expiration = parseExpiration(record.Expiration, `the Expiration from the container credentials endpoint ${url}`);
-  assertNotExpired(expiration, now, `the container credentials endpoint ${url}`);
   const credentials = documentCredentials(record, expiration);
   const accountId = record['AccountId'];
   if (typeof accountId === 'string' && accountId !== '') credentials.accountId = accountId;
@@ -201,7 +195,7 @@ export async function fetchContainerCredentials(deps: Deps): Promise<ContainerCr
   const request = { method: 'GET', url: endpoint.url, headers, timeoutMs: CONTAINER_TIMEOUT_MS } as const;
   const answer = await requestWithAttempts(deps, request, { attempts: CONTAINER_ATTEMPTS, pauseMs: CONTAINER_RETRY_DELAY_MS }, judge);
   if ('value' in answer) {
-    const credentials = toCredentials(answer.value, endpoint.url, deps.now());
+    const credentials = toCredentials(answer.value, endpoint.url);
     return { credentials, url: endpoint.url, detail: `container credentials from ${endpoint.url} (${endpoint.from})` };
   }
   const last = failureOf(answer.failure);

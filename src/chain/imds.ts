@@ -14,7 +14,6 @@ import { checkReachable, imdsSettingsFromContext, type ImdsSettings } from './im
 import { defineLink } from './types.js';
 import type { Credentials } from '../domain/credentials.js';
 import { isoSeconds, parseExpiration } from '../domain/time.js';
-import { assertNotExpired } from './expiration.js';
 import { plural, serviceText } from '../domain/text.js';
 import { documentCredentials, errorBodyValues, missingDocumentFields, requestWithAttempts, type CredentialDocument } from './credential-endpoint.js';
 
@@ -268,9 +267,8 @@ export async function fetchInstanceCredentials(deps: Deps, settings: ImdsSetting
   const expirationText = record.Expiration;
   const reportedExpiration = parseExpiration(expirationText, `the Expiration IMDS at ${settings.baseUrl} sent for role ${roleName} (${printable(expirationText)})`);
   // botocore extends only an expiry in IMDS's own format (strptime "%Y-%m-%dT%H:%M:%SZ"); any
-  // other form is used as sent, and refused when it has passed ("still expired").
+  // other form is used as sent (and the chain refuses it when it has passed).
   const extendedTo = STATIC_STABILITY_FORMAT.test(expirationText) ? staticStabilityExpiry(reportedExpiration, deps.now(), deps.random) : undefined;
-  if (extendedTo === undefined) assertNotExpired(reportedExpiration, deps.now(), `IMDS at ${settings.baseUrl} (role ${roleName})`);
   // botocore 1.43 drops the document's AccountId; so do we, so that both print the same credentials.
   const credentials = documentCredentials(record, extendedTo ?? reportedExpiration);
 
