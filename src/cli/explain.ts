@@ -46,13 +46,15 @@ const VIA: Record<HopRecord['via'], string> = {
  * from the cache file; the name this call would have asked for only when the answer had none.
  */
 function sessionName(hop: HopRecord): string {
-  const fromArn = /^arn:[^:]+:sts::\d*:assumed-role\/[^/]+\/(.+)$/.exec(hop.assumedRoleArn ?? '')?.[1];
+  // Only a name STS could have issued (its session-name pattern): a cache file is not trusted to hold one.
+  const fromArn = /^arn:[^:]+:sts::\d*:assumed-role\/[^/]+\/([\w+=,.@-]{2,64})$/.exec(hop.assumedRoleArn ?? '')?.[1];
   return fromArn ?? hop.request.roleSessionName;
 }
 
 /** The AssumeRole hops behind the credentials, innermost first. */
 export function renderHops(hops: readonly HopRecord[]): string {
   if (hops.length === 0) return '';
-  const lines = hops.map((hop, index) => `${String(index + 1).padStart(2)}. ${hop.request.roleArn} (session ${sessionName(hop)}) ${VIA[hop.via]}`);
-  return `role hops:\n${terminalSafe(lines.join('\n'))}\n`;
+  // The session name may come from a cache file: nothing in it may start a line of its own.
+  const lines = hops.map((hop, index) => `${String(index + 1).padStart(2)}. ${lineSafe(hop.request.roleArn)} (session ${lineSafe(sessionName(hop))}) ${VIA[hop.via]}`);
+  return `role hops:\n${lines.join('\n')}\n`;
 }

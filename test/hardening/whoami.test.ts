@@ -2,7 +2,7 @@
  * Issue 10 item 10: whoami says when session keys written by --write-profile expire, and
  * --explain names a cached hop's session as STS named it.
  */
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { parseIni } from '../../src/config/ini.js';
 import { FIXTURE } from '../rigs/sts-server.js';
@@ -50,5 +50,20 @@ describe('whoami --explain over a cached hop', () => {
     expect(later.code).toBe(0);
     expect(t.rig.count('AssumeRole')).toBe(1);
     expect(later.stdout).toContain(`role hops:\n 1. ${roles.deploy} (session ${realName}) from the session cache (no STS call)\n`);
+  });
+
+  it('a session name in the cache file that STS could not have issued is not shown', async () => {
+    expect((await runInProcess(['assume', '--profile', 'deploy', '--format', 'json'], t.home.env)).code).toBe(0);
+    const folder = t.home.path('.aws/cli/cache');
+    const [file] = await readdir(folder);
+    const path = `${folder}/${String(file)}`;
+    const cached = JSON.parse(await readFile(path, 'utf8')) as { AssumedRoleUser: { Arn: string } };
+    cached.AssumedRoleUser.Arn = 'arn:aws:sts::111122223333:assumed-role/deploy/x\nexport AWS_ACCESS_KEY_ID=AKIAFORGED\u009b2J';
+    await writeFile(path, JSON.stringify(cached));
+    const result = await runInProcess(['whoami', '--explain', '--profile', 'deploy'], t.home.env);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/\(session awsrole-tester-\d+\) from the session cache \(no STS call\)\n/);
+    expect(result.stdout).not.toContain('AKIAFORGED');
+    expect(result.stdout.split('\n').some((line) => line.startsWith('export'))).toBe(false);
   });
 });
