@@ -39,6 +39,9 @@ export function withSetRecord(change: EnvChange, env: Readonly<Record<string, st
   const changed = change.set.filter(([name, value]) => env[name] !== value).map(([name]) => name);
   const names = new Set<string>([...recordedVariables(env[SET_RECORD]), ...changed]);
   const record = ALL_CREDENTIAL_VARIABLES.filter((name) => names.has(name)).join(',');
+  // Nothing changed (keys the user exported, handed back as they were): no record, and no empty
+  // value that cmd and PowerShell could not hold.
+  if (record === '') return { set: change.set, unset: [...change.unset, SET_RECORD] };
   return { set: [...change.set, [SET_RECORD, record]], unset: change.unset };
 }
 

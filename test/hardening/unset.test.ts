@@ -53,4 +53,12 @@ describe('unset removes what awsrole set', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toBe(`${expected}\n`);
   });
+
+  it.each(['powershell', 'cmd', 'sh'])('%s: keys the user exported, handed back unchanged, leave no record (and no empty value)', async (format) => {
+    const env = { ...t.home.env, AWS_ACCESS_KEY_ID: alice.accessKeyId, AWS_SECRET_ACCESS_KEY: alice.secretAccessKey };
+    const result = await runInProcess(['export', '--format', format], env);
+    expect(result.code).toBe(0);
+    expect(result.stdout).not.toMatch(/(export |\$Env:|set ")AWSROLE_SET/);
+    expect(result.stdout.trim().split(/\r?\n/).at(-1)).toContain('AWSROLE_SET');
+  });
 });
