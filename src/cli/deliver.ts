@@ -5,7 +5,7 @@ import { loadSharedConfig } from '../config/load.js';
 import type { SharedConfig } from '../config/shared-config.js';
 import type { Deps } from '../deps.js';
 import { UsageError } from '../errors.js';
-import { writeCredentialsProfile } from '../config/profile-writer.js';
+import { checkProfileWritable, writeCredentialsProfile } from '../config/profile-writer.js';
 import { defaultFormat, parseFormat, renderCredentials, type OutputFormat } from '../output/index.js';
 import { terminalSafe } from '../domain/text.js';
 
@@ -15,8 +15,17 @@ export interface DeliverOptions {
   force?: boolean | undefined;
 }
 
-/** Checks --format and --write-profile before any work, so a typo costs no STS call. */
-export function checkDeliverOptions(deps: Deps, options: DeliverOptions): OutputFormat {
+/**
+ * Checks --format and --write-profile before any work, so a typo, or a profile that holds
+ * long-term keys without --force, costs no STS call and no MFA prompt.
+ */
+export async function checkDeliverOptions(deps: Deps, options: DeliverOptions): Promise<OutputFormat> {
+  const format = checkFlags(deps, options);
+  if (options.writeProfile !== undefined) await checkProfileWritable(deps, options.writeProfile, options.force === true);
+  return format;
+}
+
+function checkFlags(deps: Deps, options: DeliverOptions): OutputFormat {
   if (options.writeProfile !== undefined && options.format !== undefined) {
     throw new UsageError('--write-profile and --format do not go together', 'pick one: print for a shell, or write a profile');
   }
@@ -31,7 +40,7 @@ export function checkDeliverOptions(deps: Deps, options: DeliverOptions): Output
 
 /** Prints the credentials for the chosen format, or writes them as a profile (stdout then stays empty). */
 export async function deliverCredentials(deps: Deps, credentials: Credentials, region: string | undefined, options: DeliverOptions): Promise<void> {
-  const format = checkDeliverOptions(deps, options);
+  const format = checkFlags(deps, options);
   if (options.writeProfile !== undefined) {
     const confirmation = await writeCredentialsProfile(deps, options.writeProfile, credentials, { force: options.force });
     deps.stderr.write(`awsrole: ${terminalSafe(confirmation)}\n`);

@@ -262,6 +262,33 @@ function backupName(name: string, now: Date, taken: (candidate: string) => boole
   return candidate;
 }
 
+function longTermRefusal(name: string, shown: string, section: Section | undefined): UsageError {
+  const keyId = maskKeyId(stringValue(section, 'aws_access_key_id') ?? '');
+  return new UsageError(
+    `refusing to overwrite [${name}] in ${shown}: it holds long-term keys (key ${keyId}), which may be your only copy; nothing was written`,
+    `write the session under another name (e.g. --write-profile ${name}-session), or pass --force to replace them (the old keys are kept as a [${name}-backup-...] section)`,
+  );
+}
+
+/**
+ * The same refusal before any work (no STS call, no MFA prompt for credentials that could not
+ * be written). Read without the lock: the write checks again under it. A file that cannot be
+ * read or parsed is left for the write to report.
+ */
+export async function checkProfileWritable(deps: Deps, name: string, force: boolean): Promise<void> {
+  if (force) return;
+  const path = credentialsFilePath(deps.env, deps.homedir);
+  const shown = displayPath(path, deps.env, deps.homedir);
+  let section: Section | undefined;
+  try {
+    const old = await readCredentialsFile(deps, path, shown);
+    section = old === undefined ? undefined : parseIni(old.text).get(name);
+  } catch {
+    return;
+  }
+  if (holdsLongTermKeys(section)) throw longTermRefusal(name, shown, section);
+}
+
 interface Replacement {
   text: string;
   /** The backup section that now holds the old long-term keys. */
@@ -279,13 +306,7 @@ function replaceSection(deps: Deps, old: string, name: string, entries: readonly
   const sections = parseIni(old);
   const existing = sections.get(name);
   if (!holdsLongTermKeys(existing)) return { text: replaced };
-  const keyId = maskKeyId(stringValue(existing, 'aws_access_key_id') ?? '');
-  if (options.force !== true) {
-    throw new UsageError(
-      `refusing to overwrite [${name}] in ${shown}: it holds long-term keys (key ${keyId}), which may be your only copy; nothing was written`,
-      `write the session under another name (e.g. --write-profile ${name}-session), or pass --force to replace them (the old keys are kept as a [${name}-backup-...] section)`,
-    );
-  }
+  if (options.force !== true) throw longTermRefusal(name, shown, existing);
   const backup = backupName(name, deps.now(), (candidate) => sections.has(candidate));
   const withBackup = copySection(old, name, backup);
   const copied = parseIni(withBackup).get(backup);

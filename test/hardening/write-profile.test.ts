@@ -21,7 +21,7 @@ function assume(...flags: string[]) {
 }
 
 describe('--write-profile over long-term keys', () => {
-  it('refuses to replace [alice] (AKIA keys) without --force: exit 2, file unchanged, stdout empty', async () => {
+  it('refuses to replace [alice] (AKIA keys) without --force before any STS call: exit 2, file unchanged, stdout empty', async () => {
     const result = await assume('--write-profile', 'alice');
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
@@ -30,6 +30,7 @@ describe('--write-profile over long-term keys', () => {
         '  hint: write the session under another name (e.g. --write-profile alice-session), or pass --force to replace them (the old keys are kept as a [alice-backup-...] section)\n',
     );
     expect(await readFile(t.home.path('.aws/credentials'), 'utf8')).toBe(CREDENTIALS);
+    expect(t.rig.count()).toBe(0); // refused before any call (and before any MFA prompt)
   });
 
   it('with --force, replaces them and keeps the old keys as [alice-backup-TIME], which still works', async () => {

@@ -94,7 +94,7 @@ export const assumeCommand = defineCommand({
   description: 'AssumeRole from --role-arn or a role profile; prints credentials for eval',
   options: [...ASSUME_OPTIONS, ...OUTPUT_OPTIONS],
   async run(deps, options) {
-    checkDeliverOptions(deps, options);
+    await checkDeliverOptions(deps, options);
     const { credentials, region } = await obtainCredentials(deps, options, { allowPlain: false });
     await deliverCredentials(deps, credentials, region, options);
   },

@@ -10,7 +10,7 @@ export const exportCommand = defineCommand({
   description: "print the chain's credentials (like `aws configure export-credentials`)",
   options: [...SOURCE_OPTIONS, ...OUTPUT_OPTIONS, TOKEN_CODE_OPTION],
   async run(deps, options) {
-    checkDeliverOptions(deps, options);
+    await checkDeliverOptions(deps, options);
     const session = await openSession(deps, await sessionOptions(deps, options));
     const { credentials } = await session.resolveCredentials();
     await deliverCredentials(deps, credentials, session.region, options);

@@ -43,7 +43,7 @@ export const mfaCommand = defineCommand({
     { flags: '--duration <duration>', description: 'session length: seconds, or 12h (900 s to 36 h)' },
   ],
   async run(deps, options) {
-    checkDeliverOptions(deps, options);
+    await checkDeliverOptions(deps, options);
     const duration = durationFlag(options.duration, SESSION_TOKEN_DURATION);
     const code = tokenCodeFlag('--code', options.code);
     const session = await openSession(deps, await sessionOptions(deps, options));
