@@ -61,8 +61,24 @@ export function credentialsFromCacheText(text: string, now: Date): Credentials |
 }
 
 export async function readCachedSession(deps: Deps, folder: string, key: string): Promise<Credentials | undefined> {
+  return (await readCachedRoleSession(deps, folder, key))?.credentials;
+}
+
+/** A cached AssumeRole answer: the credentials, and whose session they are (AssumedRoleUser.Arn, when the file says). */
+export interface CachedRoleSession {
+  credentials: Credentials;
+  assumedRoleArn?: string | undefined;
+}
+
+export async function readCachedRoleSession(deps: Deps, folder: string, key: string): Promise<CachedRoleSession | undefined> {
   const text = await readCacheFile(deps, folder, `${key}.json`);
-  return text === undefined ? undefined : credentialsFromCacheText(text, deps.now());
+  const credentials = text === undefined ? undefined : credentialsFromCacheText(text, deps.now());
+  return text === undefined || credentials === undefined ? undefined : { credentials, assumedRoleArn: assumedRoleArnOf(text) };
+}
+
+function assumedRoleArnOf(text: string): string | undefined {
+  const arn = (JSON.parse(text) as { AssumedRoleUser?: { Arn?: unknown } }).AssumedRoleUser?.Arn;
+  return typeof arn === 'string' ? arn : undefined;
 }
 
 /** The AWS CLI writes the whole response with the expiry as `…UTC`; we write the same shape. */

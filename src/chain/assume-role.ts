@@ -5,7 +5,7 @@ import { checkCredentialSource, credentialsFromSource } from './credential-sourc
 import { hasStaticKeys } from './static-keys.js';
 import { pythonInt } from '../config/python-int.js';
 import { defineLink, type AssumeRoleRequest, type ChainContext, type Credentials, type LinkResult } from './types.js';
-import { defaultSessionName } from './session-name.js';
+import { configuredSessionName, defaultSessionName } from './session-name.js';
 import { explainExpiredSource } from '../sts/teach.js';
 
 export function isRoleProfile(section: Section | undefined): boolean {
@@ -67,7 +67,7 @@ function roleConfig(context: ChainContext, profile: string, visited: string[]): 
   }
   if (credentialSource !== undefined) checkCredentialSource(credentialSource, profile);
   if (sourceProfile !== undefined) checkSourceProfile(context, profile, sourceProfile, visited);
-  const sessionName = fileValue(profile, 'role_session_name', stringValue(section, 'role_session_name'), sessionNameProblem);
+  const sessionName = fileValue(profile, 'role_session_name', configuredSessionName(stringValue(section, 'role_session_name')), sessionNameProblem);
   return {
     roleArn,
     sourceProfile,

@@ -2,6 +2,7 @@ import { AwsroleError, ChainSkip, CredentialError, ExitCode } from '../errors.js
 import type { ChainContext, Link, Resolution, TraceEntry } from './types.js';
 import type { LinkName } from './links.js';
 import { unsupportedSource } from './unsupported.js';
+import { assertNotExpired } from './expiration.js';
 
 /** An error that stopped the chain, with the trace up to that point; the link's own error is its cause. */
 export class ChainError extends AwsroleError {
@@ -29,6 +30,8 @@ export async function runChain(context: ChainContext, links: readonly Link<LinkN
   for (const [index, link] of links.entries()) {
     try {
       const result = await link.resolve(context);
+      // botocore refreshes credentials that expired already, gets the same and fails ("still expired"), whatever the source.
+      assertNotExpired(result.credentials.expiration, context.deps.now(), result.detail);
       trace.push(...found(context, link, result.detail, links.slice(index + 1)));
       return { credentials: result.credentials, source: link.name, fromRole: link.givesRoleSession === true, profile: context.profile, trace };
     } catch (error) {

@@ -14,8 +14,8 @@ import { ChainSkip, ConfigError, CredentialError, NetworkError } from '../errors
 import { defineLink } from './types.js';
 import type { Credentials } from '../domain/credentials.js';
 import type { Env } from '../domain/env.js';
-import { parseIsoTime } from '../domain/time.js';
-import { controlsAsSpaces } from '../domain/text.js';
+import { parseExpiration } from '../domain/time.js';
+import { serviceText } from '../domain/text.js';
 import { documentCredentials, errorBodyValues, missingDocumentFields, requestWithAttempts, type CredentialDocument, type Judged } from './credential-endpoint.js';
 
 export const CONTAINER_HOST = '169.254.170.2';
@@ -157,11 +157,14 @@ function errorSummary(body: string): string {
   }
   const parts = (errorBodyValues(document, ['Code', 'code', 'Message', 'message']) ?? [])
     .filter((value): value is string => typeof value === 'string')
-    .map((value) => controlsAsSpaces(value).slice(0, 200));
+    .map((value) => serviceText(value));
   return parts.length === 0 ? '' : ` (${parts.join(': ')})`;
 }
 
+/** botocore parses whatever Expiration the endpoint sent: a number is an error, not "no expiry". */
 function toCredentials(document: unknown, url: string): Credentials {
+  const sent = (document as Record<string, unknown> | null)?.['Expiration'];
+  if (sent !== undefined && typeof sent !== 'string') parseExpiration(sent, `the Expiration from the container credentials endpoint ${url}`);
   const missing = missingDocumentFields(document);
   if (missing.length > 0) {
     throw new CredentialError(
@@ -170,10 +173,7 @@ function toCredentials(document: unknown, url: string): Credentials {
     );
   }
   const record = document as CredentialDocument;
-  const expiration = parseIsoTime(record.Expiration);
-  if (expiration === undefined) {
-    throw new CredentialError(`the container credentials endpoint ${url} sent an Expiration that is not an ISO 8601 time`);
-  }
+  const expiration = parseExpiration(record.Expiration, `the Expiration from the container credentials endpoint ${url}`);
   const credentials = documentCredentials(record, expiration);
   const accountId = record['AccountId'];
   if (typeof accountId === 'string' && accountId !== '') credentials.accountId = accountId;

@@ -3,9 +3,11 @@
  * first, then the selected profile's key (botocore's merged view, where the credentials
  * file wins key by key), then the default.
  *
- * botocore checks these when it builds the credential resolver, before any link runs: an
- * invalid endpoint, endpoint mode or timeout is fatal even when env keys would have won.
- * The chain can call `imdsSettingsFromContext` up front to get the same behaviour.
+ * botocore checks some of these when it builds the credential resolver, before any link runs:
+ * a timeout or attempt count Python's int() rejects, an endpoint with an invalid host, an
+ * unknown endpoint mode is fatal even when env keys would have won (`imdsSettingsFromContext`
+ * up front does the same). The rest fails only when the chain reaches IMDS
+ * (`checkReachable`): a timeout out of range, an endpoint whose port or scheme cannot be used.
  */
 import { isIPv6 } from 'node:net';
 import { displayPath } from '../config/paths.js';
@@ -45,6 +47,8 @@ export interface ImdsSettings {
   v1DisabledFrom: string;
   /** Where timeout and attempts came from (for "set X" hints). */
   timeoutFrom: string;
+  /** The timeout as written, for the message when it is out of range. */
+  timeoutText: string;
   attemptsFrom: string;
 }
 
@@ -91,7 +95,7 @@ export function resolveImdsSettings(env: Env, profile?: ProfileKeys): ImdsSettin
   const disabled = env['AWS_EC2_METADATA_DISABLED'];
   const timeout = lookup(env, 'AWS_METADATA_SERVICE_TIMEOUT', profile, 'metadata_service_timeout');
   const attempts = lookup(env, 'AWS_METADATA_SERVICE_NUM_ATTEMPTS', profile, 'metadata_service_num_attempts');
-  const timeoutSeconds = timeout === undefined ? DEFAULT_TIMEOUT_SECONDS : parseTimeout(timeout);
+  const timeoutSeconds = timeout === undefined ? DEFAULT_TIMEOUT_SECONDS : parsePythonInt(timeout, 'a whole number of seconds');
   const endpoint = resolveEndpoint(env, profile);
   const v1 = lookup(env, 'AWS_EC2_METADATA_V1_DISABLED', profile, 'ec2_metadata_v1_disabled');
   return {
@@ -103,6 +107,7 @@ export function resolveImdsSettings(env: Env, profile?: ProfileKeys): ImdsSettin
     v1Disabled: v1 !== undefined && isTrue(v1.value),
     v1DisabledFrom: v1 === undefined ? 'default' : `${v1.from}=${v1.value}`,
     timeoutFrom: timeout?.from ?? 'default',
+    timeoutText: timeout?.value ?? String(DEFAULT_TIMEOUT_SECONDS),
     attemptsFrom: attempts?.from ?? 'default',
   };
 }
@@ -119,15 +124,37 @@ function parsePythonInt(setting: SettingValue, what: string): number {
   return value;
 }
 
-function parseTimeout(setting: SettingValue): number {
-  const seconds = parsePythonInt(setting, 'a whole number of seconds');
+/**
+ * What botocore finds wrong only when it reaches IMDS (an HTTPClientError or
+ * InvalidIMDSEndpointError then): a timeout out of range, an endpoint whose port or scheme
+ * cannot be used. Called by the link before its first request.
+ */
+export function checkReachable(settings: ImdsSettings): void {
+  const seconds = settings.timeoutMs / 1000;
   if (seconds <= 0 || seconds > MAX_TIMEOUT_SECONDS) {
     throw new ConfigError(
-      `${setting.from} = ${JSON.stringify(setting.value)} is out of range: the timeout must be 1 to ${MAX_TIMEOUT_SECONDS} seconds`,
+      `${settings.timeoutFrom} = ${JSON.stringify(settings.timeoutText)} is out of range: the timeout must be 1 to ${MAX_TIMEOUT_SECONDS} seconds`,
       'the default is 1 (second)',
     );
   }
-  return seconds;
+  const problem = reachProblem(settings.baseUrl);
+  if (problem !== undefined) {
+    throw new ConfigError(
+      `${settings.endpointFrom} = ${JSON.stringify(settings.baseUrl)} is not a usable IMDS endpoint: ${problem}`,
+      'write a base URL such as http://169.254.169.254/ or http://[fd00:ec2::254]/',
+    );
+  }
+}
+
+function reachProblem(url: string): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return 'it is not a URL (is the port a number from 0 to 65535?)';
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return 'awsrole reaches IMDS over http or https only';
+  return undefined;
 }
 
 interface Endpoint {
@@ -177,19 +204,12 @@ function validateEndpoint(endpoint: SettingValue): void {
   }
 }
 
-/** botocore's is_valid_uri (hostname rules on Python's urlsplit), plus: awsrole speaks only http(s). */
+/** botocore's is_valid_uri (hostname rules on Python's urlsplit): checked up front; the port and scheme only when IMDS is reached (checkReachable). */
 export function endpointProblem(url: string): string | undefined {
   if (/[\t\r\n]/.test(url)) return 'it contains a tab or line break';
   const hostname = pythonHostname(url);
   if (hostname === undefined) return 'it has no host (write scheme://host/)';
   if (!isValidHostname(hostname) && !isIPv6(hostname)) return `"${hostname}" is not a valid host name`;
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return 'it is not a URL';
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return 'awsrole reaches IMDS over http or https only';
   return undefined;
 }
 

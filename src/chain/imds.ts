@@ -11,11 +11,11 @@
 import type { Deps } from '../deps.js';
 import { HttpFailure, type HttpResponse } from '../http.js';
 import { ChainSkip, CredentialError } from '../errors.js';
-import { imdsSettingsFromContext, type ImdsSettings } from './imds-settings.js';
+import { checkReachable, imdsSettingsFromContext, type ImdsSettings } from './imds-settings.js';
 import { defineLink } from './types.js';
 import type { Credentials } from '../domain/credentials.js';
-import { isoSeconds, parseIsoTime } from '../domain/time.js';
-import { controlsAsSpaces, plural } from '../domain/text.js';
+import { isoSeconds, parseExpiration } from '../domain/time.js';
+import { plural, serviceText } from '../domain/text.js';
 import { documentCredentials, errorBodyValues, missingDocumentFields, requestWithAttempts, type CredentialDocument } from './credential-endpoint.js';
 
 export { imdsSettingsFromContext, resolveImdsSettings, type ImdsSettings } from './imds-settings.js';
@@ -203,9 +203,7 @@ const roleListCheck: Check = (response) => {
 
 /** Error bodies (`{"Code": "...", "Message": "..."}`) are shown, short and on one line. */
 function printable(value: unknown): string {
-  const text = typeof value === 'string' ? value : JSON.stringify(value) ?? '';
-  const clean = controlsAsSpaces(text).trim();
-  return clean.length > 200 ? `${clean.slice(0, 200)}…` : clean;
+  return serviceText(typeof value === 'string' ? value : JSON.stringify(value) ?? '');
 }
 
 function describeErrorBody(document: unknown): string {
@@ -227,6 +225,9 @@ export function staticStabilityExpiry(expiration: Date, now: Date, random: () =>
   return new Date(Math.floor((now.getTime() + offsetMs) / 1000) * 1000);
 }
 
+/** The form botocore's static stability parses (strptime "%Y-%m-%dT%H:%M:%SZ" takes 1-digit fields too). */
+const STATIC_STABILITY_FORMAT = /^\d{4}-\d{1,2}-\d{1,2}T\d{1,2}:\d{1,2}:\d{1,2}Z$/;
+
 /**
  * Fetches the instance profile's credentials once (a new token every time). Throws ChainSkip
  * for every "not found" outcome of spec §9; callers that need credentials (credential_source
@@ -236,6 +237,7 @@ export async function fetchInstanceCredentials(deps: Deps, settings: ImdsSetting
   if (settings.disabledBy !== undefined) {
     throw new ChainSkip(`IMDS disabled by AWS_EC2_METADATA_DISABLED=${settings.disabledBy}`);
   }
+  checkReachable(settings);
   const { token, why, silent } = await fetchToken(deps, settings);
   if (token === undefined && settings.v1Disabled) {
     throw new CredentialError(
@@ -251,6 +253,9 @@ export async function fetchInstanceCredentials(deps: Deps, settings: ImdsSetting
   const body = await getWithRetries(deps, getSettings, ROLES_PATH + roleName, token, json200, context);
   const document: unknown = JSON.parse(body);
 
+  // botocore checks that the fields are there, then parses Expiration whatever it is: a number is an error, not a miss.
+  const sent = (document as Record<string, unknown> | null)?.['Expiration'];
+  if (sent !== undefined && typeof sent !== 'string') parseExpiration(sent, `the Expiration IMDS at ${settings.baseUrl} sent for role ${roleName}`);
   const missing = missingDocumentFields(document);
   if (missing.length > 0) {
     const error = describeErrorBody(document);
@@ -262,13 +267,10 @@ export async function fetchInstanceCredentials(deps: Deps, settings: ImdsSetting
   }
   const record = document as CredentialDocument;
   const expirationText = record.Expiration;
-  const reportedExpiration = parseIsoTime(expirationText);
-  if (reportedExpiration === undefined) {
-    throw new CredentialError(
-      `IMDS at ${settings.baseUrl} sent an Expiration for role ${roleName} that is not an ISO 8601 time: ${printable(expirationText)}`,
-    );
-  }
-  const extendedTo = staticStabilityExpiry(reportedExpiration, deps.now(), deps.random);
+  const reportedExpiration = parseExpiration(expirationText, `the Expiration IMDS at ${settings.baseUrl} sent for role ${roleName} (${printable(expirationText)})`);
+  // botocore extends only an expiry in IMDS's own format (strptime "%Y-%m-%dT%H:%M:%SZ"); any
+  // other form is used as sent (and the chain refuses it when it has passed).
+  const extendedTo = STATIC_STABILITY_FORMAT.test(expirationText) ? staticStabilityExpiry(reportedExpiration, deps.now(), deps.random) : undefined;
   // botocore 1.43 drops the document's AccountId; so do we, so that both print the same credentials.
   const credentials = documentCredentials(record, extendedTo ?? reportedExpiration);
 

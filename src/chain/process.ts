@@ -1,4 +1,5 @@
-import { ChainSkip, CredentialError } from '../errors.js';
+import { ChainSkip, ChildExitCode, CredentialError } from '../errors.js';
+import { lineSafe } from '../domain/text.js';
 import { shlexSplit } from '../config/ini.js';
 import { mergedProfile, stringValue } from '../config/shared-config.js';
 import { assertNotExpired } from './expiration.js';
@@ -32,6 +33,8 @@ export async function fromProcess(context: ChainContext, profile: string): Promi
   if (result.timedOut) {
     throw new CredentialError(`${where} did not finish within ${limit / 1000} s and was stopped`, 'run the command by hand to see why it hangs, or raise AWSROLE_PROCESS_TIMEOUT (seconds)');
   }
+  const notRun = couldNotStart(context, argv[0] ?? '', result.stderr);
+  if (result.exitCode === ChildExitCode.notFound && notRun !== undefined) throw new CredentialError(`${where} could not be started: ${notRun.why}`, notRun.hint);
   if (result.exitCode !== 0) {
     const how = result.exitCode === null ? `was killed by ${result.signal ?? 'a signal'}` : `exited with code ${result.exitCode}`;
     throw new CredentialError(`${where} ${how}: ${firstLine(result.stderr)}`, `run \`${argv[0] ?? ''}\` by hand to see why`);
@@ -40,6 +43,24 @@ export async function fromProcess(context: ChainContext, profile: string): Promi
   credentials.accountId ??= stringValue(mergedProfile(context.config, profile), 'aws_account_id');
   assertNotExpired(credentials.expiration, context.deps.now(), where);
   return { credentials, detail: where };
+}
+
+/**
+ * Why the helper did not start (spawn's ENOENT or EACCES), said so that a helper that works in
+ * the user's own shell is understood: awsrole looks a bare name up on the PATH it was given.
+ */
+function couldNotStart(context: ChainContext, command: string, stderr: string): { why: string; hint: string } | undefined {
+  const shownCommand = `\`${command}\``;
+  if (/\bEACCES\b/.test(stderr)) return { why: `${shownCommand} is not executable`, hint: `check its permissions (chmod +x) and its folder's` };
+  if (!/\bENOENT\b/.test(stderr)) return undefined;
+  if (command.includes('/')) return { why: `${shownCommand} does not exist`, hint: 'check the path in credential_process' };
+  const path = context.deps.env['PATH'];
+  return {
+    why: `${shownCommand} was not found on PATH`,
+    hint:
+      `PATH is ${path === undefined || path === '' ? 'empty' : `"${lineSafe(path)}"`} here; a shell or an IDE with another PATH may find it where awsrole does not: ` +
+      'write its full path in credential_process, or add its folder to the PATH awsrole runs with',
+  };
 }
 
 /**
@@ -79,7 +100,8 @@ export function parseProcessOutput(stdout: string, where: string): Credentials {
     accessKeyId,
     secretAccessKey,
     sessionToken: typeof fields['SessionToken'] === 'string' ? fields['SessionToken'] : undefined,
-    expiration: typeof expiration === 'string' ? parseExpiration(expiration, `Expiration from ${where}`) : undefined,
+    // botocore: an absent or null Expiration means static keys; any other value must be a time.
+    expiration: expiration === undefined || expiration === null ? undefined : parseExpiration(expiration, `Expiration from ${where}`),
     accountId: typeof fields['AccountId'] === 'string' ? fields['AccountId'] : undefined,
   };
 }

@@ -9,3 +9,11 @@ export function defaultSessionName(deps: Pick<Deps, 'env' | 'now'>): string {
   const seconds = Math.floor(deps.now().getTime() / 1000);
   return (user ? `awsrole-${user}-${seconds}` : `awsrole-${seconds}`).slice(0, 64);
 }
+
+/**
+ * A configured session name (role_session_name, AWS_ROLE_SESSION_NAME): botocore generates one
+ * when it is empty (`if not self._role_session_name`), so an empty value counts as unset.
+ */
+export function configuredSessionName(value: string | undefined): string | undefined {
+  return value === '' ? undefined : value;
+}

@@ -3,7 +3,7 @@ import { AwsroleError, ChainSkip, ConfigError, CredentialError, ExitCode } from 
 import { displayPath } from '../config/paths.js';
 import { mergedProfile, stringValue } from '../config/shared-config.js';
 import { roleArnProblem, sessionNameProblem } from '../sts/validate.js';
-import { defaultSessionName } from './session-name.js';
+import { configuredSessionName, defaultSessionName } from './session-name.js';
 import { defineLink, isProfileFlag, type ChainContext, type LinkResult } from './types.js';
 
 /** botocore's AssumeRoleWithWebIdentityProvider._CONFIG_TO_ENV_VAR */
@@ -74,7 +74,8 @@ export async function fromWebIdentity(context: ChainContext, profile: string, en
     );
   }
   const roleArn = checked(roleArnSetting, roleArnProblem) ?? '';
-  const sessionName = checked(setting(context, profile, 'role_session_name', envAllowed), sessionNameProblem);
+  const sessionNameSetting = setting(context, profile, 'role_session_name', envAllowed);
+  const sessionName = configuredSessionName(sessionNameSetting?.value) === undefined ? undefined : checked(sessionNameSetting, sessionNameProblem);
   const webIdentityToken = await readToken(context, tokenFile);
   const assume = context.services.assumeRoleWithWebIdentity;
   if (assume === undefined) throw new AwsroleError('web identity: no STS client is available here', ExitCode.internal);

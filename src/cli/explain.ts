@@ -2,7 +2,7 @@ import type { ChalkInstance } from 'chalk';
 import type { Resolution, TraceEntry } from '../chain/types.js';
 import type { OutStream } from '../deps.js';
 import type { HopRecord } from '../sts/role-assumer.js';
-import { terminalSafe } from '../domain/text.js';
+import { lineSafe, terminalSafe } from '../domain/text.js';
 import { describeSessionParams } from '../session/session-params.js';
 
 const MARKS: Record<TraceEntry['outcome'], string> = { found: '✔', skipped: '·', failed: '✘', 'not-tried': '–' };
@@ -33,7 +33,7 @@ export function renderTrace(trace: readonly TraceEntry[], paint: ChalkInstance):
 
 export function renderProfileLine(resolution: Resolution): string {
   const { profile } = resolution;
-  return profile.from === 'default' ? `profile: default (no --profile, AWS_DEFAULT_PROFILE or AWS_PROFILE)` : `profile: ${profile.name} (from ${profile.from})`;
+  return profile.from === 'default' ? `profile: default (no --profile, AWS_DEFAULT_PROFILE or AWS_PROFILE)` : `profile: ${lineSafe(profile.name)} (from ${lineSafe(profile.from)})`;
 }
 
 const VIA: Record<HopRecord['via'], string> = {
@@ -42,9 +42,20 @@ const VIA: Record<HopRecord['via'], string> = {
   sts: 'from STS',
 };
 
+/**
+ * The session's real name: the last part of STS's AssumedRoleUser.Arn, which a cache hit reads
+ * from the cache file; the name this call would have asked for only when the answer had none.
+ */
+function sessionName(hop: HopRecord): string {
+  // Only a name STS could have issued (its session-name pattern): a cache file is not trusted to hold one.
+  const fromArn = /^arn:[^:]+:sts::\d*:assumed-role\/[^/]+\/([\w+=,.@-]{2,64})$/.exec(hop.assumedRoleArn ?? '')?.[1];
+  return fromArn ?? hop.request.roleSessionName;
+}
+
 /** The AssumeRole hops behind the credentials, innermost first. */
 export function renderHops(hops: readonly HopRecord[]): string {
   if (hops.length === 0) return '';
-  const lines = hops.map((hop, index) => `${String(index + 1).padStart(2)}. ${hop.request.roleArn} (session ${hop.request.roleSessionName}${describeSessionParams(hop.request)}) ${VIA[hop.via]}`);
-  return `role hops:\n${terminalSafe(lines.join('\n'))}\n`;
+  // The session name may come from a cache file: nothing in it may start a line of its own.
+  const lines = hops.map((hop, index) => `${String(index + 1).padStart(2)}. ${lineSafe(hop.request.roleArn)} (session ${lineSafe(sessionName(hop))}${lineSafe(describeSessionParams(hop.request))}) ${VIA[hop.via]}`);
+  return `role hops:\n${lines.join('\n')}\n`;
 }

@@ -23,6 +23,7 @@ export const STS_SOURCE_OPTIONS = sourceOptions('region for STS');
 export const OUTPUT_OPTIONS = [
   { flags: '--format <format>', description: 'sh, fish, powershell, cmd, dotenv, json, process (default from $SHELL)' },
   { flags: '--write-profile <name>', description: 'write the credentials as [name] in the credentials file instead of printing them' },
+  { flags: '--force', description: 'with --write-profile: replace a section holding long-term keys (they are kept as [name-backup-TIME])' },
 ] as const satisfies readonly OptionSpec[];
 
 /** AssumeRole's session parameters, for every command that may assume a role (README "Session tags, source identity and policies"). */

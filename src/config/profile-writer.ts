@@ -5,6 +5,8 @@ import { credentialsFilePath, displayPath } from './paths.js';
 import type { Deps } from '../deps.js';
 import { AwsroleError, ConfigError, ExitCode, UsageError } from '../errors.js';
 import { formatExpiration } from '../output/expiration.js';
+import { isoSeconds } from '../domain/time.js';
+import { stringValue, type Section } from './shared-config.js';
 import { maskKeyId } from '../output/mask.js';
 import { writeFileAtomic } from '../files/atomic-write.js';
 import { isOpenToOthers, openToOthersWarning, PRIVATE_FOLDER_MODE } from '../files/file-mode.js';
@@ -78,21 +80,49 @@ export function upsertSection(text: string, name: string, entries: readonly (rea
   const start = starts[0];
   let out: Line[];
   if (start === undefined) {
-    out = [...lines];
-    const last = lines[lines.length - 1];
-    if (last !== undefined && last.kind !== 'blank') out.push({ text: '', eol: '' });
-    out.push({ text: `[${name}]`, eol: '' }, ...keyLines(entries, ''));
+    out = appended(lines, name, keyLines(entries, ''));
   } else {
-    let end = start + 1;
-    while (end < lines.length && lines[end]?.kind !== 'header') end++;
-    let keepFrom = end;
-    while (keepFrom > start + 1 && isCommentOrBlank(lines[keepFrom - 1])) keepFrom--;
+    const { end, keepFrom } = sectionBody(lines, start);
     // Under an indented next header, keys at column 0 would turn that header into a
     // continuation line of the last key: indent them like the header.
     const indent = lines[end]?.indent ?? '';
     out = [...lines.slice(0, start + 1), ...keyLines(entries, indent), ...lines.slice(keepFrom)];
   }
   return bom + joinLines(out, eol, endsWithBreak);
+}
+
+/** A new `[name]` with `body` at the end of the file, after a blank line. */
+function appended(lines: readonly ReadLine[], name: string, body: readonly Line[]): Line[] {
+  const out: Line[] = [...lines];
+  const last = lines[lines.length - 1];
+  if (last !== undefined && last.kind !== 'blank') out.push({ text: '', eol: '' });
+  out.push({ text: `[${name}]`, eol: '' }, ...body);
+  return out;
+}
+
+/** Where the section whose header is line `start` ends, and where its trailing comments and blank lines begin. */
+function sectionBody(lines: readonly ReadLine[], start: number): { end: number; keepFrom: number } {
+  let end = start + 1;
+  while (end < lines.length && lines[end]?.kind !== 'header') end++;
+  let keepFrom = end;
+  while (keepFrom > start + 1 && isCommentOrBlank(lines[keepFrom - 1])) keepFrom--;
+  return { end, keepFrom };
+}
+
+/**
+ * Appends a copy of section `[name]` as `[copyName]`: its key lines byte for byte (comments
+ * above the next header stay with that header). The text is returned unchanged when there is no `[name]`.
+ */
+export function copySection(text: string, name: string, copyName: string): string {
+  checkSection(copyName, []);
+  const bom = text.startsWith(BOM) ? BOM : '';
+  const lines = readLines(text.slice(bom.length));
+  const start = lines.findIndex((line) => line.kind === 'header' && line.name === name);
+  if (start < 0) return text;
+  const { keepFrom } = sectionBody(lines, start);
+  const body = lines.slice(start + 1, keepFrom).map((line, index, all) => (index === all.length - 1 ? { text: line.text, eol: '' } : line));
+  const endsWithBreak = lines[lines.length - 1]?.eol !== '';
+  return bom + joinLines(appended(lines, copyName, body), dominantLineEnding(lines), endsWithBreak);
 }
 
 /**
@@ -108,10 +138,7 @@ export function removeSection(text: string, name: string): string {
   const start = lines.findIndex((line) => line.kind === 'header' && line.name === name);
   if (start < 0) return text;
   const endsWithBreak = body === '' || lines[lines.length - 1]?.eol !== '';
-  let end = start + 1;
-  while (end < lines.length && lines[end]?.kind !== 'header') end++;
-  let keepFrom = end;
-  while (keepFrom > start + 1 && isCommentOrBlank(lines[keepFrom - 1])) keepFrom--;
+  const { keepFrom } = sectionBody(lines, start);
   const from = start > 0 && lines[start - 1]?.kind === 'blank' ? start - 1 : start;
   const out = [...lines.slice(0, from), ...lines.slice(keepFrom)];
   return bom + joinLines(out, dominantLineEnding(lines), endsWithBreak);
@@ -235,6 +262,77 @@ export function credentialEntries(credentials: Credentials): [string, string][] 
 
 export interface WriteProfileOptions {
   lock?: LockOptions | undefined;
+  /** Replace a section that holds long-term keys; its old keys are kept as a backup section. */
+  force?: boolean | undefined;
+}
+
+/** Long-term keys: an AKIA key id, or a key id with no session token beside it (never a session awsrole wrote). */
+export function holdsLongTermKeys(section: Section | undefined): boolean {
+  const keyId = stringValue(section, 'aws_access_key_id');
+  if (keyId === undefined) return false;
+  return keyId.startsWith('AKIA') || (stringValue(section, 'aws_session_token') ?? stringValue(section, 'aws_security_token')) === undefined;
+}
+
+/** `[alice-backup-20261203T124200Z]`, with `-2`, `-3`... when the file has that name already. */
+function backupName(name: string, now: Date, taken: (candidate: string) => boolean): string {
+  const base = `${name}-backup-${isoSeconds(now).replace(/[-:]/g, '')}`;
+  let candidate = base;
+  for (let count = 2; taken(candidate); count++) candidate = `${base}-${count}`;
+  return candidate;
+}
+
+function longTermRefusal(name: string, shown: string, section: Section | undefined): UsageError {
+  const keyId = maskKeyId(stringValue(section, 'aws_access_key_id') ?? '');
+  return new UsageError(
+    `refusing to overwrite [${name}] in ${shown}: it holds long-term keys (key ${keyId}), which may be your only copy; nothing was written`,
+    `write the session under another name (e.g. --write-profile ${name}-session), or pass --force to replace them (the old keys are kept as a [${name}-backup-...] section)`,
+  );
+}
+
+/**
+ * The same refusal before any work (no STS call, no MFA prompt for credentials that could not
+ * be written). Read without the lock: the write checks again under it. A file that cannot be
+ * read or parsed is left for the write to report.
+ */
+export async function checkProfileWritable(deps: Deps, name: string, force: boolean): Promise<void> {
+  if (force) return;
+  const path = credentialsFilePath(deps.env, deps.homedir);
+  const shown = displayPath(path, deps.env, deps.homedir);
+  let section: Section | undefined;
+  try {
+    const old = await readCredentialsFile(deps, path, shown);
+    section = old === undefined ? undefined : parseIni(old.text).get(name);
+  } catch {
+    return;
+  }
+  if (holdsLongTermKeys(section)) throw longTermRefusal(name, shown, section);
+}
+
+interface Replacement {
+  text: string;
+  /** The backup section that now holds the old long-term keys. */
+  backup?: string | undefined;
+}
+
+/**
+ * The file with `[name]` replaced. A section holding long-term keys is replaced only with
+ * `force`, and then its lines are first copied into a backup section of the same file, so the
+ * one atomic write that replaces them also keeps them: the user's only copy is never lost.
+ */
+function replaceSection(deps: Deps, old: string, name: string, entries: readonly (readonly [string, string])[], options: WriteProfileOptions, shown: string): Replacement {
+  const replaced = upsertSection(old, name, entries);
+  checkParses(old, shown);
+  const sections = parseIni(old);
+  const existing = sections.get(name);
+  if (!holdsLongTermKeys(existing)) return { text: replaced };
+  if (options.force !== true) throw longTermRefusal(name, shown, existing);
+  const backup = backupName(name, deps.now(), (candidate) => sections.has(candidate));
+  const withBackup = copySection(old, name, backup);
+  const copied = parseIni(withBackup).get(backup);
+  if (JSON.stringify(copied) !== JSON.stringify(existing)) {
+    throw new AwsroleError(`the backup of [${name}] would not read back as the old section; nothing was written`, ExitCode.internal);
+  }
+  return { text: upsertSection(withBackup, name, entries), backup };
 }
 
 /**
@@ -252,27 +350,28 @@ export async function writeCredentialsProfile(deps: Deps, name: string, credenti
   const shown = displayPath(path, deps.env, deps.homedir);
   await makeFolder(deps, dirname(path), shown);
   const target = await resolveTarget(deps, path, shown);
-  const oldMode = await withFileLock(
+  const written = await withFileLock(
     deps,
     lockPathFor(target),
     async () => {
       const old = await readCredentialsFile(deps, path, shown);
-      const updated = upsertSection(old?.text ?? '', name, entries);
-      checkReadsBack(old?.text, updated, name, entries, shown);
+      const updated = replaceSection(deps, old?.text ?? '', name, entries, options, shown);
+      checkReadsBack(updated.text, name, entries, shown);
       try {
-        await writeFileAtomic(deps, path, updated);
+        await writeFileAtomic(deps, path, updated.text);
       } catch (error) {
         throw new ConfigError(`cannot write ${shown}: ${errorCode(error) ?? String(error)}`, 'check the file, its folder and their permissions');
       }
-      return old?.mode;
+      return { mode: old?.mode, backup: updated.backup };
     },
     { label: shown, ...options.lock },
   );
-  if (oldMode !== undefined && isOpenToOthers(oldMode)) {
-    deps.stderr.write(`awsrole: warning: ${terminalSafe(openToOthersWarning(shown, oldMode))}\n`);
+  if (written.mode !== undefined && isOpenToOthers(written.mode)) {
+    deps.stderr.write(`awsrole: warning: ${terminalSafe(openToOthersWarning(shown, written.mode))}\n`);
   }
   const expiry = credentials.expiration === undefined ? '' : `, expires ${formatExpiration(credentials.expiration)}`;
-  return `wrote [${name}] to ${shown} (key ${maskKeyId(credentials.accessKeyId)}${expiry})`;
+  const backup = written.backup === undefined ? '' : `; its long-term keys were kept as [${written.backup}]`;
+  return `wrote [${name}] to ${shown} (key ${maskKeyId(credentials.accessKeyId)}${expiry})${backup}`;
 }
 
 async function makeFolder(deps: Deps, folder: string, shown: string): Promise<void> {
@@ -326,27 +425,19 @@ async function readCredentialsFile(deps: Deps, path: string, shown: string): Pro
   }
 }
 
-/**
- * Refuses to touch a file that the AWS CLI (and awsrole's own reader) cannot parse: the new
- * profile would be unreadable too. Then checks that the result reads back as intended, which
- * also catches a [DEFAULT] section lending the profile credential keys it should not have.
- */
-function checkReadsBack(
-  old: string | undefined,
-  updated: string,
-  name: string,
-  entries: readonly (readonly [string, string])[],
-  shown: string,
-): void {
-  if (old !== undefined) {
-    try {
-      parseIni(old);
-    } catch (error) {
-      if (!(error instanceof IniParseError)) throw error;
-      const bom = old.startsWith(BOM) ? ' (it starts with a UTF-8 byte order mark, which the AWS CLI cannot read either)' : '';
-      throw new ConfigError(`cannot update ${shown}: ${error.message}${bom}; nothing was written`, 'fix the file (the AWS CLI refuses it too) and try again');
-    }
+/** Refuses to touch a file that the AWS CLI (and awsrole's own reader) cannot parse: the new profile would be unreadable too. */
+function checkParses(old: string, shown: string): void {
+  try {
+    parseIni(old);
+  } catch (error) {
+    if (!(error instanceof IniParseError)) throw error;
+    const bom = old.startsWith(BOM) ? ' (it starts with a UTF-8 byte order mark, which the AWS CLI cannot read either)' : '';
+    throw new ConfigError(`cannot update ${shown}: ${error.message}${bom}; nothing was written`, 'fix the file (the AWS CLI refuses it too) and try again');
   }
+}
+
+/** Checks that the result reads back as intended, which also catches a [DEFAULT] section lending the profile credential keys it should not have. */
+function checkReadsBack(updated: string, name: string, entries: readonly (readonly [string, string])[], shown: string): void {
   let section: Record<string, unknown> | undefined;
   try {
     section = parseIni(updated).get(name);

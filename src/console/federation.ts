@@ -6,7 +6,7 @@
 import type { Credentials } from '../chain/types.js';
 import type { Deps } from '../deps.js';
 import { AwsroleError, ConfigError, NetworkError, RefusedError } from '../errors.js';
-import { shown } from '../domain/text.js';
+import { oneLine, shown } from '../domain/text.js';
 import { networkFor, type Network } from '../net/network.js';
 import type { Partition } from './partitions.js';
 
@@ -49,7 +49,7 @@ function unreachable(endpoint: URL, error: unknown): AwsroleError {
   // Already said: a proxy, the CA bundle or an answer too large (src/http.ts).
   if (error instanceof AwsroleError) return error;
   const code = (error as NodeJS.ErrnoException).code;
-  const what = typeof code === 'string' ? code : error instanceof Error ? error.message : String(error);
+  const what = typeof code === 'string' ? code : oneLine(error instanceof Error ? error.message : String(error));
   return new NetworkError(`could not reach the federation endpoint ${endpoint.href}: ${what}`, 'check the network (and AWS_ENDPOINT_URL_SIGNIN when set)');
 }
 

@@ -13,10 +13,17 @@ function hexEscape(char: string): string {
   return `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`;
 }
 
+/** What JSON.stringify leaves raw but a terminal or a line-based reader may act on: DEL, C1 (U+009B is CSI), U+2028/U+2029. */
+const JSON_RAW = /[\u007f-\u009f\u2028\u2029]/g;
+
+/** JSON text with every control character escaped as \\uXXXX (JSON.stringify escapes only C0), still the same JSON value. */
+export function jsonSafe(json: string): string {
+  return json.replace(JSON_RAW, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 /** A value quoted for a one-line message: control characters escaped, long values cut. */
 export function shown(value: string): string {
-  const quoted = JSON.stringify(clip(value, 64));
-  return quoted.replace(CONTROL, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return jsonSafe(JSON.stringify(clip(value, 64)));
 }
 
 /**
@@ -26,6 +33,11 @@ export function shown(value: string): string {
  */
 export function terminalSafe(text: string): string {
   return text.replace(CONTROL, (char) => (char === '\n' ? char : hexEscape(char)));
+}
+
+/** terminalSafe for a value inside one line: a line break becomes \\x0a too, so it cannot start a line of its own. */
+export function lineSafe(text: string): string {
+  return text.replace(CONTROL, hexEscape);
 }
 
 /** Each run of C0 control characters (line breaks included) and DEL becomes one space. */
@@ -46,6 +58,19 @@ export function clip(text: string, max: number): string {
 /** The first line of a message, short, control characters out: SDK messages can be long or multi-line. */
 export function oneLine(text: string, max = 200): string {
   return clip(controlsAsSpaces(text.split('\n')[0] ?? '').trim(), max);
+}
+
+/** How much of a service's text a message quotes: more is noise (a hostile endpoint may send megabytes). */
+export const SERVICE_TEXT_MAX = 300;
+
+/**
+ * Text a service sent (an error message or code, an error body's field), as a message quotes it:
+ * on one line (control characters and line breaks as spaces), so it cannot forge a line of
+ * its own, and cut to `max` characters, saying how long it was.
+ */
+export function serviceText(text: string, max = SERVICE_TEXT_MAX): string {
+  const line = controlsAsSpaces(text).trim();
+  return line.length > max ? `${line.slice(0, max)}... (cut: ${line.length} characters in all)` : line;
 }
 
 /** `1 attempt`, `3 attempts`. */

@@ -1,6 +1,50 @@
 import { CredentialError } from '../errors.js';
 
-const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i;
+/**
+ * The times botocore reads (dateutil's parser, as it reads every Expiration): a date (`-` or `/`
+ * between its parts, or none), `T`, `t` or a space, a time with optional seconds and fraction
+ * (`.` or `,`), then a zone: `Z`, `UTC`, `GMT` or an offset (`+01:00`, `+0100`, `+01`), spaces
+ * allowed before it. Python's str(datetime) (`2099-01-02 03:04:05+00:00`) is one of them.
+ */
+const ZONE = String.raw`\s*(?<zone>Z|z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?$`;
+const FRACTION = String.raw`(?:[.,](?<fraction>\d+))?`;
+const AWS_TIMES = [
+  new RegExp(String.raw`^(?<year>\d{4})([-/])(?<month>\d{1,2})\2(?<day>\d{1,2})(?:[Tt ](?<hour>\d{1,2})(?::(?<minute>\d{1,2})(?::(?<second>\d{1,2})${FRACTION})?)?)?${ZONE}`),
+  new RegExp(String.raw`^(?<year>\d{4})(?<month>\d{2})(?<day>\d{2})[Tt](?<hour>\d{2})(?:(?<minute>\d{2})(?<second>\d{2})?${FRACTION})?${ZONE}`),
+];
+/** The HTTP date form (`Sat, 02 Jan 2099 03:04:05 GMT`), which dateutil reads too. */
+const HTTP_DATE = /^[A-Za-z]{3}, \d{1,2} [A-Za-z]{3} \d{4} \d{2}:\d{2}:\d{2} GMT$/;
+
+/** A time as botocore reads it: the instant, `'no zone'` (botocore then fails comparing it with an aware now), or undefined. */
+export type ParsedTime = Date | 'no zone' | undefined;
+
+function offsetMinutes(zone: string): number | undefined {
+  if (/^(Z|z|UTC|GMT)$/.test(zone)) return 0;
+  const [, sign, hours, minutes] = /^([+-])(\d{2}):?(\d{2})?$/.exec(zone) ?? [];
+  const total = Number(hours) * 60 + Number(minutes ?? 0);
+  if (Number(hours) > 23 || Number(minutes ?? 0) > 59) return undefined;
+  return sign === '-' ? -total : total;
+}
+
+export function parseAwsTime(text: string): ParsedTime {
+  const trimmed = text.trim();
+  if (HTTP_DATE.test(trimmed)) return new Date(Date.parse(trimmed));
+  const groups = AWS_TIMES.map((pattern) => pattern.exec(trimmed)?.groups).find((found) => found !== undefined);
+  if (groups === undefined) return undefined;
+  const { year, month, day, hour, minute = '0', second = '0', fraction = '0', zone } = groups;
+  // A date alone is midnight without a zone; dateutil refuses a zone after a date alone.
+  if (hour === undefined && zone !== undefined) return undefined;
+  const fields = [Number(year), Number(month) - 1, Number(day), Number(hour ?? 0), Number(minute), Number(second)] as const;
+  const ms = Number(`0.${fraction}`) * 1000;
+  const local = Date.UTC(...fields, Math.floor(ms));
+  const check = new Date(local);
+  const valid = check.getUTCMonth() === fields[1] && check.getUTCDate() === fields[2] && fields[3] < 24 && fields[4] < 60 && fields[5] < 60;
+  if (!valid) return undefined;
+  if (zone === undefined) return 'no zone';
+  const offset = offsetMinutes(zone);
+  return offset === undefined ? undefined : new Date(local - offset * 60_000);
+}
+
 
 /**
  * ISO 8601 in UTC with whole seconds: `2030-01-01T00:00:00Z` as STS, IMDS and the AWS CLI print
@@ -11,18 +55,33 @@ export function isoSeconds(date: Date, zone: 'Z' | 'UTC' = 'Z'): string {
 }
 
 /**
- * An ISO-8601 time as AWS tools write it: `Z`, an offset, or the AWS CLI cache's `UTC`.
- * Undefined for anything else (Date.parse alone would take "Tuesday").
+ * A time with a zone as botocore reads one (parseAwsTime), `2030-01-01T00:00:00UTC` of the AWS
+ * CLI's cache included. Undefined for anything else (Date.parse alone would take "Tuesday").
  */
 export function parseIsoTime(text: string): Date | undefined {
-  const normalized = text.trim().replace(/UTC$/, 'Z');
-  const time = ISO_TIME.test(normalized) ? Date.parse(normalized) : NaN;
-  return Number.isNaN(time) ? undefined : new Date(time);
+  const time = parseAwsTime(text);
+  return time instanceof Date ? time : undefined;
 }
 
-/** An expiry that must be a time: anything else is an error naming where it came from. */
-export function parseExpiration(text: string, where: string): Date {
-  const time = parseIsoTime(text);
+/** Python's name for a JSON value's type, as botocore's TypeError would say it. */
+function jsonType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+/**
+ * An expiry that must be a time with a zone, as botocore requires of every Expiration: a value
+ * that is not a string, has no zone, or is not a time is an error naming where it came from.
+ */
+export function parseExpiration(value: unknown, where: string): Date {
+  if (typeof value !== 'string') {
+    throw new CredentialError(`${where} is ${jsonType(value)}, not a time`, 'write it as a string, like "2030-01-02T03:04:05Z"');
+  }
+  const time = parseAwsTime(value);
+  if (time === 'no zone') {
+    throw new CredentialError(`${where} has no time zone`, 'add one, like 2030-01-02T03:04:05Z or 2030-01-02T03:04:05+00:00');
+  }
   if (time === undefined) throw new CredentialError(`${where} is not an ISO 8601 time`, 'write it like 2030-01-02T03:04:05Z');
   return time;
 }

@@ -18,6 +18,39 @@ export const ALL_CREDENTIAL_VARIABLES = [
 ] as const;
 export type CredentialVariable = (typeof ALL_CREDENTIAL_VARIABLES)[number];
 
+/** The variable in which export lines record what awsrole set, so that `unset` removes only that. */
+export const SET_RECORD = 'AWSROLE_SET';
+
+/** What `unset` removes when nothing was recorded: the credentials, never the user's own region. */
+export const CREDENTIAL_ONLY_VARIABLES: readonly CredentialVariable[] = ALL_CREDENTIAL_VARIABLES.filter((name) => name !== 'AWS_REGION' && name !== 'AWS_DEFAULT_REGION');
+
+/** The names a record holds that awsrole could have set: anything else in it is ignored (never PATH). */
+export function recordedVariables(record: string | undefined): CredentialVariable[] {
+  const names = new Set((record ?? '').split(','));
+  return ALL_CREDENTIAL_VARIABLES.filter((name) => names.has(name));
+}
+
+/**
+ * `change` plus the record of what it changes: the variables it sets to a value they do not
+ * already have in `env` (a region the user exported and awsrole hands on unchanged stays the
+ * user's), together with what an earlier export recorded there.
+ */
+export function withSetRecord(change: EnvChange, env: Readonly<Record<string, string | undefined>> = {}): EnvChange {
+  const changed = change.set.filter(([name, value]) => env[name] !== value).map(([name]) => name);
+  const names = new Set<string>([...recordedVariables(env[SET_RECORD]), ...changed]);
+  const record = ALL_CREDENTIAL_VARIABLES.filter((name) => names.has(name)).join(',');
+  // Nothing changed (keys the user exported, handed back as they were): no record, and no empty
+  // value that cmd and PowerShell could not hold.
+  if (record === '') return { set: change.set, unset: [...change.unset, SET_RECORD] };
+  return { set: [...change.set, [SET_RECORD, record]], unset: change.unset };
+}
+
+/** What `unset` removes: the recorded variables and the record; without a usable record, the credential variables. */
+export function unsetEnv(record: string | undefined): EnvChange {
+  const recorded = recordedVariables(record);
+  return { set: [], unset: [...(recorded.length > 0 ? recorded : CREDENTIAL_ONLY_VARIABLES), SET_RECORD] };
+}
+
 /** What to do to the environment: assignments in order, then removals. */
 export interface EnvChange {
   readonly set: ReadonlyArray<readonly [name: string, value: string]>;

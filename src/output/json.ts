@@ -1,5 +1,11 @@
 import type { Credentials } from '../domain/credentials.js';
+import { jsonSafe } from '../domain/text.js';
 import { formatExpiration } from './expiration.js';
+
+/** Every JSON awsrole prints: pretty, a trailing newline, and no raw control character (C1 included) in it. */
+export function renderJson(value: unknown): string {
+  return `${jsonSafe(JSON.stringify(value, null, 2))}\n`;
+}
 
 /** `--format json`: STS's names, absent fields left out, pretty, with a trailing newline. */
 export function renderCredentialsJson(credentials: Credentials, region?: string): string {
@@ -12,7 +18,7 @@ export function renderCredentialsJson(credentials: Credentials, region?: string)
   }
   if (credentials.expiration !== undefined) out['Expiration'] = formatExpiration(credentials.expiration);
   if (region !== undefined && region !== '') out['Region'] = region;
-  return `${JSON.stringify(out, null, 2)}\n`;
+  return renderJson(out);
 }
 
 /**
@@ -30,5 +36,5 @@ export function renderProcess(credentials: Credentials): string {
   }
   if (credentials.expiration !== undefined) out['Expiration'] = formatExpiration(credentials.expiration);
   if (credentials.accountId !== undefined && credentials.accountId !== '') out['AccountId'] = credentials.accountId;
-  return `${JSON.stringify(out, null, 2)}\n`;
+  return renderJson(out);
 }

@@ -5,7 +5,7 @@
  */
 import type { Deps } from '../deps.js';
 import { AwsroleError, NetworkError } from '../errors.js';
-import { shown } from '../domain/text.js';
+import { oneLine, serviceText, shown } from '../domain/text.js';
 import { networkFor, type Network } from '../net/network.js';
 import type { ConfiguredEndpoint } from '../sts/settings.js';
 import { VERSION } from '../version.js';
@@ -69,8 +69,9 @@ function textField(body: Record<string, unknown> | undefined, ...names: string[]
 function errorOf(status: number, headers: Record<string, string>, text: string): JsonAnswer {
   const body = objectOf(text);
   const type = (headers['x-amzn-errortype'] ?? textField(body, '__type', 'code', 'error')).split(':')[0] ?? '';
-  const message = textField(body, 'message', 'Message', 'error_description');
-  return { ok: false, status, type: type.replace(/^.*#/, ''), message };
+  // Shown in messages: one line, cut (a hostile portal's line breaks cannot forge lines).
+  const message = serviceText(textField(body, 'message', 'Message', 'error_description'));
+  return { ok: false, status, type: serviceText(type.replace(/^.*#/, ''), 100), message };
 }
 
 function unreachable(request: JsonRequest, url: URL, error: unknown): AwsroleError {
@@ -78,7 +79,7 @@ function unreachable(request: JsonRequest, url: URL, error: unknown): AwsroleErr
   if (error instanceof AwsroleError) return error;
   const code = (error as NodeJS.ErrnoException).code ?? (error as Error).name;
   return new NetworkError(
-    `${request.service} at ${shown(url.origin)} did not answer ${request.operation} (${code}: ${(error as Error).message})`,
+    `${request.service} at ${shown(url.origin)} did not answer ${request.operation} (${code}: ${oneLine((error as Error).message)})`,
     `check the network, and ${request.endpoint.from}`,
   );
 }

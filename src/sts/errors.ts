@@ -1,6 +1,6 @@
 import { AwsroleError, ExitCode, NetworkError, RefusedError } from '../errors.js';
 import type { StsSettings } from './settings.js';
-import { oneLine, plural } from '../domain/text.js';
+import { oneLine, plural, serviceText } from '../domain/text.js';
 
 /** What we know about a failed call, for messages. */
 export interface CallContext {
@@ -109,6 +109,20 @@ function timeoutText(error: SdkError, call: CallContext): string {
   return `no answer within ${call.settings.timeoutMs / 1000} s`;
 }
 
+/** An encoded authorization message: decode-message needs all of it, and STS decodes at most 10240 characters. */
+const ENCODED_MESSAGE = /Encoded authorization failure message: ?([A-Za-z0-9_-]{1,10240})(?![A-Za-z0-9_-])/;
+
+/**
+ * STS's message on one line and cut like any service's text (a hostile endpoint's line breaks
+ * cannot forge lines, megabytes do not reach the terminal), but an encoded authorization
+ * message is kept whole, for decode-message.
+ */
+function refusalText(message: string): string {
+  const encoded = ENCODED_MESSAGE.exec(message);
+  if (encoded === null) return serviceText(message);
+  return `${serviceText(message.slice(0, encoded.index))} Encoded authorization failure message: ${encoded[1]}`.trim();
+}
+
 /** Maps an SDK error to an exit code and a message that says what to do. */
 export function mapStsError(raw: unknown, call: CallContext): AwsroleError {
   if (raw instanceof AwsroleError) return raw;
@@ -125,8 +139,7 @@ export function mapStsError(raw: unknown, call: CallContext): AwsroleError {
     return new NetworkError(`${where} failed after ${tries}: ${what}`, 'check the network and the endpoint; AWSROLE_STS_TIMEOUT sets the timeout per attempt in seconds');
   }
   if (REFUSED.has(code)) {
-    // STS's own message, whole: an AccessDenied may carry an encoded message for decode-message.
-    const message = error.message ?? '';
+    const message = refusalText(error.message ?? '');
     const hint = code === 'ValidationError' && /chaining/i.test(message) ? CHAINING_HINT : HINTS[code];
     return new StsRefusedError(code, call.operation, `STS refused ${call.operation} (${code}) for key ${call.caller}: ${message}`.trim(), hint);
   }
@@ -141,5 +154,5 @@ export function mapStsError(raw: unknown, call: CallContext): AwsroleError {
     // Not retried by the SDK, and not a refusal: whatever answered is not STS (a proxy, a portal, a wrong URL).
     return notStsAnswerError(call, `HTTP ${status ?? '?'} ${NO_WIRE_CODE.has(code) ? 'without an STS error code' : `with a body that is not STS's XML (${oneLine(error.message ?? 'unreadable')})`}`);
   }
-  return new AwsroleError(`${where} failed: ${code}: ${oneLine(error.message ?? 'unknown error')}`, status !== undefined && status < 500 ? ExitCode.refused : ExitCode.internal);
+  return new AwsroleError(`${where} failed: ${serviceText(code, 100)}: ${oneLine(error.message ?? 'unknown error')}`, status !== undefined && status < 500 ? ExitCode.refused : ExitCode.internal);
 }

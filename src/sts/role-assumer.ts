@@ -2,7 +2,7 @@ import type { AssumeRoleRequest, RoleAssumer } from '../chain/types.js';
 import type { Credentials } from '../domain/credentials.js';
 import type { Deps } from '../deps.js';
 import { UsageError } from '../errors.js';
-import { cacheTextFor, cliCacheFolder, cliCacheKey, readCachedSession, writeCachedSession } from '../cache/cli-cache.js';
+import { cacheTextFor, cliCacheFolder, cliCacheKey, readCachedRoleSession, writeCachedSession } from '../cache/cli-cache.js';
 import { readMfaSession } from '../cache/mfa-cache.js';
 import type { StsCaller } from './client.js';
 import { assumeRole } from './operations.js';
@@ -24,6 +24,7 @@ export interface RoleAssumerOptions {
 export interface HopRecord {
   request: AssumeRoleRequest;
   via: 'cache' | 'mfa-session' | 'sts';
+  /** STS's AssumedRoleUser.Arn (`arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION`), from the answer or the cache file. */
   assumedRoleArn?: string | undefined;
 }
 
@@ -92,10 +93,10 @@ export function createRoleAssumer(options: RoleAssumerOptions): RoleAssumer {
     const folder = cliCacheFolder(deps);
     const key = cacheKeyFor(request, source);
     if (!options.refresh) {
-      const cached = await readCachedSession(deps, folder, key);
+      const cached = await readCachedRoleSession(deps, folder, key);
       if (cached !== undefined) {
-        options.onHop?.({ request, via: 'cache' });
-        return cached;
+        options.onHop?.({ request, via: 'cache', assumedRoleArn: cached.assumedRoleArn });
+        return cached.credentials;
       }
     }
     const signing = await signingFor(options, source, request);

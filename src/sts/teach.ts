@@ -4,11 +4,12 @@ import { RefusedError } from '../errors.js';
 import type { StsCaller } from './client.js';
 import { StsRefusedError } from './errors.js';
 import { getCallerIdentity } from './operations.js';
+import { serviceText } from '../domain/text.js';
 
 async function callerArn(caller: StsCaller, source: Credentials): Promise<string> {
   try {
     // GetCallerIdentity needs no permission, so it works even for a caller that was just denied.
-    return (await getCallerIdentity(caller, source)).Arn;
+    return serviceText((await getCallerIdentity(caller, source)).Arn, 200);
   } catch {
     return 'the caller (unknown: GetCallerIdentity failed too)';
   }

@@ -13,7 +13,7 @@
  */
 import { FIXTURE } from '../rigs/sts-model.js';
 import { fixtureContainerCredentials, fixtureCredentials } from '../rigs/imds-server.js';
-import type { ImdsOptions, ImdsPath, PathMode } from '../rigs/imds-server.js';
+import type { ImdsCredentialDocument, ImdsOptions, ImdsPath, PathMode } from '../rigs/imds-server.js';
 import type { LinkName } from '../../src/chain/types.js';
 
 /** botocore's `Credentials.method` of the provider that answered. */
@@ -36,6 +36,7 @@ export type BotocoreError =
   | 'EndpointConnectionError'
   | 'NoRegionError'
   | 'MetadataRetrievalError'
+  | 'HTTPClientError'
   // Uncaught Python errors botocore lets escape (still FATAL: the chain stops).
   | 'KeyError'
   | 'JSONDecodeError'
@@ -146,6 +147,8 @@ export interface ChainCase {
   imds?: ImdsSpec;
   /** Start the container-credentials rig ({CONTAINER}). */
   container?: boolean;
+  /** Fields of the container rig's credential document that differ from the fixture's (any JSON value). */
+  containerCredentials?: Record<string, unknown>;
   /**
    * awsrole deliberately differs from botocore here: why, what awsrole does instead and, when
    * that is an assumed role, the AssumeRole calls it makes.
@@ -1973,5 +1976,213 @@ export const cases: ChainCase[] = [
     spec: '§9',
     imds: { modes: { roles: 404 } },
     want: NONE,
+  },
+
+  // ----- issue 10: the fidelity classes the held-out botocore comparison found ---------------------
+  // Times botocore accepts: dateutil's parser reads every Expiration (env, credential_process,
+  // container, IMDS); a time without a zone or a value that is not a string fails (TypeError).
+  ...(
+    [
+      ["Python's str(datetime)", '2099-01-02 03:04:05+00:00'],
+      ['a space before UTC', '2099-01-02T03:04:05 UTC'],
+      ['the basic form', '20990102T030405Z'],
+      ['an offset without a colon', '2099-01-02T04:04:05+0100'],
+      ['a fraction of a second, lower-case t and z', '2099-01-02t03:04:05.000z'],
+    ] as const
+  ).map(
+    ([what, time]): ChainCase => ({
+      name: `env: AWS_CREDENTIAL_EXPIRATION as ${what} is a time`,
+      spec: '§4',
+      env: { ...envKeys(), AWS_CREDENTIAL_EXPIRATION: time },
+      want: found(ENV, 'env', { expiration: FUTURE }),
+    }),
+  ),
+  {
+    name: 'env: AWS_CREDENTIAL_EXPIRATION as a date alone is FATAL (no time zone)',
+    spec: '§4',
+    env: { ...envKeys(), AWS_CREDENTIAL_EXPIRATION: '2099-01-02' },
+    want: fail('TypeError', 3),
+  },
+  {
+    name: "process: Expiration as Python's str(datetime) is a time",
+    spec: '§10',
+    files: withProcess(processJson(PROC, { SessionToken: token(PROC), Expiration: '2099-01-02 03:04:05+00:00' })),
+    want: found(PROC, 'custom-process', { token: token(PROC), expiration: FUTURE }),
+  },
+  {
+    name: 'process: a number for Expiration is FATAL',
+    spec: '§10',
+    files: withProcess(processJson(PROC, { Expiration: 4070919845 })),
+    want: fail('TypeError', 3),
+  },
+  {
+    name: 'process: Expiration without a time zone is FATAL',
+    spec: '§10',
+    files: withProcess(processJson(PROC, { Expiration: '2099-01-02T03:04:05' })),
+    want: fail('TypeError', 3),
+  },
+  {
+    name: 'process: a null Expiration means static keys',
+    spec: '§10',
+    files: withProcess(processJson(PROC, { Expiration: null })),
+    want: found(PROC, 'custom-process'),
+  },
+  {
+    name: "container: Expiration as Python's str(datetime) is a time",
+    spec: '§10',
+    env: { AWS_CONTAINER_CREDENTIALS_FULL_URI: '{CONTAINER}/creds' },
+    container: true,
+    containerCredentials: { Expiration: '2030-01-01 06:00:00+00:00' },
+    want: CONTAINER_FOUND,
+  },
+  {
+    name: 'container: a number for Expiration is FATAL',
+    spec: '§10',
+    env: { AWS_CONTAINER_CREDENTIALS_FULL_URI: '{CONTAINER}/creds' },
+    container: true,
+    containerCredentials: { Expiration: 4070919845 },
+    want: fail('TypeError', 3),
+  },
+  {
+    name: "IMDS: Expiration as Python's str(datetime) is a time (not extended: static stability reads only IMDS's own format)",
+    spec: '§9',
+    imds: { credentials: fixtureCredentials({ Expiration: '2030-01-01 06:00:00+00:00' }) },
+    want: IMDS_FOUND,
+  },
+  {
+    name: 'IMDS: a number for Expiration is FATAL',
+    spec: '§9',
+    imds: { credentials: fixtureCredentials({ Expiration: 4070919845 as unknown as ImdsCredentialDocument['Expiration'] }) },
+    want: fail('TypeError', 3),
+  },
+  // Expired credentials from a source: botocore refreshes them at once, gets the same, and fails ("still expired").
+  {
+    name: 'container: credentials that expired already are FATAL ("still expired")',
+    spec: '§10',
+    env: { AWS_CONTAINER_CREDENTIALS_FULL_URI: '{CONTAINER}/creds' },
+    container: true,
+    containerCredentials: { Expiration: PAST },
+    want: fail('RuntimeError', 3),
+  },
+  {
+    name: 'IMDS: an expired Expiration not in IMDS\'s own format is FATAL ("still expired": not extended)',
+    spec: '§9',
+    imds: { credentials: fixtureCredentials({ Expiration: '2001-01-02 03:04:05+00:00' }) },
+    want: fail('RuntimeError', 3),
+  },
+  // Empty values botocore treats as unset.
+  {
+    name: 'web identity: an empty AWS_ROLE_SESSION_NAME gets a generated name',
+    spec: '§10',
+    files: { other: { token: WEB.token } },
+    env: { AWS_WEB_IDENTITY_TOKEN_FILE: '{HOME}/token', AWS_ROLE_ARN: ROLES.web, AWS_ROLE_SESSION_NAME: '' },
+    want: ASSUMED,
+    role: { calls: [WEB_CALL] },
+  },
+  {
+    name: 'web identity: an empty role_session_name in the profile gets a generated name',
+    spec: '§10',
+    files: { config: `[default]\n${webProfileBody}role_session_name =\n`, other: { token: WEB.token } },
+    want: ASSUMED,
+    role: { calls: [WEB_CALL] },
+  },
+  {
+    name: 'role: an empty role_session_name gets a generated name',
+    spec: '§7',
+    files: { config: roleProfile('r', 'source_profile = src\nrole_session_name =\n'), credentials: `[src]\n${aliceKeys}` },
+    profile: 'r',
+    want: ASSUMED,
+    role: { calls: [{ roleArn: ROLES.deploy, signer: ALICE.accessKeyId }] },
+  },
+  {
+    name: 'role: an empty duration_seconds is dropped (int() refuses it)',
+    spec: '§7',
+    files: { config: roleProfile('r', 'source_profile = src\nduration_seconds =\n'), credentials: `[src]\n${aliceKeys}` },
+    profile: 'r',
+    want: ASSUMED,
+    role: { calls: [{ roleArn: ROLES.deploy, signer: ALICE.accessKeyId }] },
+  },
+  {
+    name: 'web identity: an empty web_identity_token_file in the profile is unset',
+    spec: '§10',
+    files: { config: '[default]\nweb_identity_token_file =\n', credentials: `[default]\n${keys(CRED)}` },
+    want: found(CRED, 'shared-credentials-file'),
+  },
+  {
+    name: 'files: an empty AWS_CONFIG_FILE reads no config file',
+    spec: '§1',
+    files: { config: `[default]\n${keys(CONF)}`, credentials: `[default]\n${keys(CRED)}` },
+    env: { AWS_CONFIG_FILE: '' },
+    want: found(CRED, 'shared-credentials-file'),
+  },
+  {
+    name: 'files: an empty AWS_SHARED_CREDENTIALS_FILE reads no credentials file',
+    spec: '§1',
+    files: { credentials: `[default]\n${keys(CRED)}` },
+    env: { AWS_SHARED_CREDENTIALS_FILE: '' },
+    want: NONE,
+  },
+  {
+    name: 'env: an empty AWS_ACCOUNT_ID is unset',
+    spec: '§4',
+    env: { ...envKeys(), AWS_ACCOUNT_ID: '' },
+    want: found(ENV, 'env'),
+  },
+  // Settings checked only when the chain reaches IMDS (botocore int()-parses the timeout and
+  // checks the endpoint's host and mode up front; the rest fails at the first request).
+  ...(
+    [
+      ['AWS_METADATA_SERVICE_TIMEOUT=0', { AWS_METADATA_SERVICE_TIMEOUT: '0' }],
+      ['AWS_METADATA_SERVICE_TIMEOUT=-1', { AWS_METADATA_SERVICE_TIMEOUT: '-1' }],
+      ['a huge AWS_METADATA_SERVICE_TIMEOUT', { AWS_METADATA_SERVICE_TIMEOUT: '99999999999' }],
+      ['an endpoint with an out-of-range port', { AWS_EC2_METADATA_SERVICE_ENDPOINT: 'http://127.0.0.1:99999/' }],
+      ['an endpoint with a port that is not a number', { AWS_EC2_METADATA_SERVICE_ENDPOINT: 'http://127.0.0.1:abc/' }],
+      ['an ftp endpoint', { AWS_EC2_METADATA_SERVICE_ENDPOINT: 'ftp://127.0.0.1/' }],
+    ] as const
+  ).map(
+    ([what, env]): ChainCase => ({
+      name: `IMDS: ${what} does not matter when env keys answer first`,
+      spec: '§9',
+      env: { ...envKeys(), ...env },
+      want: found(ENV, 'env'),
+    }),
+  ),
+  // Other settings botocore reads only when a later link needs them: env keys answer first.
+  ...(
+    [
+      ['an AWS_CONTAINER_CREDENTIALS_FULL_URI host that is not allowed', { AWS_CONTAINER_CREDENTIALS_FULL_URI: 'http://192.0.2.1/creds' }],
+      ['an AWS_CONTAINER_CREDENTIALS_RELATIVE_URI without a leading /', { AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: 'creds' }],
+      ['AWS_STS_REGIONAL_ENDPOINTS=bogus', { AWS_STS_REGIONAL_ENDPOINTS: 'bogus' }],
+      ['AWS_DEFAULT_REGION with a space', { AWS_DEFAULT_REGION: 'eu west 1' }],
+      ['AWS_MAX_ATTEMPTS=abc', { AWS_MAX_ATTEMPTS: 'abc' }],
+      ['AWS_RETRY_MODE=bogus', { AWS_RETRY_MODE: 'bogus' }],
+    ] as const
+  ).map(
+    ([what, env]): ChainCase => ({
+      name: `settings: ${what} does not matter when env keys answer first`,
+      spec: '§4',
+      env: { ...envKeys(), ...env },
+      want: found(ENV, 'env'),
+    }),
+  ),
+  {
+    name: 'settings: a broken credential_process in the profile does not matter when env keys answer first',
+    spec: '§4',
+    files: { config: `[default]\ncredential_process = sh -c 'echo\n` },
+    env: envKeys(),
+    want: found(ENV, 'env'),
+  },
+  {
+    name: 'IMDS: AWS_METADATA_SERVICE_TIMEOUT=0 is FATAL when the chain reaches IMDS',
+    spec: '§9',
+    env: { AWS_METADATA_SERVICE_TIMEOUT: '0' },
+    imds: {},
+    want: fail('HTTPClientError', 5),
+  },
+  {
+    name: 'IMDS: a timeout Python cannot int() is FATAL up front, even when env keys answer',
+    spec: '§9',
+    env: { ...envKeys(), AWS_METADATA_SERVICE_TIMEOUT: '1.5' },
+    want: fail('ValueError', 5),
   },
 ];

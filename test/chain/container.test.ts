@@ -300,7 +300,19 @@ const rows: Row[] = [
     name: 'a bad Expiration → CredentialError',
     env: { AWS_CONTAINER_CREDENTIALS_FULL_URI: '{server}/creds' },
     credentials: fixtureContainerCredentials({ Expiration: 'soon' }),
-    want: { error: CredentialError, message: /Expiration that is not an ISO 8601 time/ },
+    want: { error: CredentialError, message: /the Expiration from the container credentials endpoint \S+ is not an ISO 8601 time/ },
+  },
+  {
+    name: 'a number for Expiration → CredentialError (botocore: TypeError)',
+    env: { AWS_CONTAINER_CREDENTIALS_FULL_URI: '{server}/creds' },
+    credentials: fixtureContainerCredentials({ Expiration: 4070919845 as unknown as string }),
+    want: { error: CredentialError, message: /the Expiration from the container credentials endpoint \S+ is a number, not a time/ },
+  },
+  {
+    name: "Python's str(datetime) for Expiration is a time",
+    env: { AWS_CONTAINER_CREDENTIALS_FULL_URI: '{server}/creds' },
+    credentials: fixtureContainerCredentials({ Expiration: '2030-01-01 06:00:00+00:00' }),
+    want: { found: { url: /\/creds$/ } },
   },
 ];
 

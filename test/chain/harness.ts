@@ -127,7 +127,7 @@ async function startRigs(c: ChainCase): Promise<Rigs> {
         })
       : undefined;
   const container = c.container === true ? await startContainerServer() : undefined;
-  if (container !== undefined) container.credentials = containerCredentials;
+  if (container !== undefined) container.credentials = c.containerCredentials === undefined ? containerCredentials : { ...containerCredentials, ...c.containerCredentials };
   return { sts, imds, container, refusedUrl, sourceSessionKey };
 }
 

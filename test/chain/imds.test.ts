@@ -345,7 +345,7 @@ const rows: Row[] = [
   {
     name: 'an Expiration that is not a time → error',
     server: { credentials: fixtureCredentials({ Expiration: 'tomorrow' }) },
-    want: { error: CredentialError, message: /Expiration .* not an ISO 8601 time: tomorrow/ },
+    want: { error: CredentialError, message: /Expiration IMDS at \S+ sent for role \S+ \(tomorrow\) is not an ISO 8601 time/ },
   },
 
   // static stability
@@ -380,7 +380,15 @@ const rows: Row[] = [
   },
 
   // settings errors: fatal before any request
-  ...['http://bad_host/', 'not a url', 'localhost:1234', 'http://', 'ftp://127.0.0.1/', 'http://127.0.0.1:99999/'].map(
+  ...['ftp://127.0.0.1/', 'http://127.0.0.1:99999/'].map(
+    (endpoint): Row => ({
+      name: `endpoint ${JSON.stringify(endpoint)} → ConfigError when IMDS is reached (botocore: HTTPClientError, InvalidIMDSEndpointError)`,
+      endpoint: () => endpoint,
+      want: { error: ConfigError, message: /AWS_EC2_METADATA_SERVICE_ENDPOINT = .* is not a usable IMDS endpoint/ },
+      counts: { token: 0 },
+    }),
+  ),
+  ...['http://bad_host/', 'not a url', 'localhost:1234', 'http://'].map(
     (endpoint): Row => ({
       name: `invalid endpoint ${JSON.stringify(endpoint)} → ConfigError`,
       endpoint: () => endpoint,

@@ -244,6 +244,7 @@ aws_secret_access_key = ${alice.secretAccessKey}
 [old]
 aws_access_key_id = AKIDOLDEXAMPLE000001
 aws_secret_access_key = oldSECRETCANARY
+aws_session_token = an-old-session
 
 [tail]   
 region=eu-west-1

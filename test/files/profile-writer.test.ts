@@ -19,7 +19,7 @@ const CREDS = {
 /** Comments, blank lines, odd spacing, CRLF, other profiles, no final newline. */
 const EXISTING =
   '# my keys\r\n; by hand\r\n\r\n[default]\r\naws_access_key_id = AKIADEFAULT0000\r\naws_secret_access_key=default-secret\r\n\r\n' +
-  '[alice-mfa]  \r\n# old\r\naws_access_key_id = OLDOLD\r\naws_secret_access_key = old\r\n\r\n# about prod\r\n' +
+  '[alice-mfa]  \r\n# old\r\naws_access_key_id = OLDOLD\r\naws_secret_access_key = old\r\naws_session_token = old\r\n\r\n# about prod\r\n' +
   '[prod]\r\n  aws_access_key_id = AKIAPROD\r\naws_secret_access_key = prod';
 
 function mode(path: string): number {
@@ -37,6 +37,58 @@ function writeExisting(home: string, text: string | Buffer, fileMode = 0o600): s
   chmodSync(path, fileMode);
   return path;
 }
+
+describe('writeCredentialsProfile over long-term keys', () => {
+  const LONG_TERM = '# mine\n[alice]\n# the keys\naws_access_key_id = AKIAALICE0000001\naws_secret_access_key = alice/secret\nregion = eu-west-1\n\n# next\n[other]\nx = 1\n';
+  const at = new Date('2026-12-03T12:42:00Z');
+
+  it.each([
+    ['an AKIA key id, even beside a session token', '[alice]\naws_access_key_id = AKIAALICE0000001\naws_secret_access_key = s\naws_session_token = t\n'],
+    ['a key id with no session token', '[alice]\naws_access_key_id = ASIAOLD000000001\naws_secret_access_key = s\n'],
+  ])('refuses to replace %s without force, and writes nothing', async (_what, text) => {
+    const home = (await makeHome()).dir;
+    const path = writeExisting(home, text);
+    const error = await writeCredentialsProfile(testDeps(home), 'alice', CREDS).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as UsageError).message).toBe(
+      `refusing to overwrite [alice] in ~/.aws/credentials: it holds long-term keys (key ****0001), which may be your only copy; nothing was written`,
+    );
+    expect((error as UsageError).hint).toContain('--force');
+    expect(readFileSync(path, 'utf8')).toBe(text);
+  });
+
+  it('with force, keeps the old lines byte for byte as [NAME-backup-TIME] in the same file, written in one go', async () => {
+    const home = (await makeHome()).dir;
+    const path = writeExisting(home, LONG_TERM);
+    const line = await writeCredentialsProfile(testDeps(home, { now: () => at }), 'alice', CREDS, { force: true });
+    expect(line).toBe('wrote [alice] to ~/.aws/credentials (key ****ABCD, expires 2030-01-01T01:00:00Z); its long-term keys were kept as [alice-backup-20261203T124200Z]');
+    expect(readFileSync(path, 'utf8')).toBe(
+      '# mine\n[alice]\n' + credentialEntries(CREDS).map(([key, value]) => `${key} = ${value}\n`).join('') + '\n# next\n[other]\nx = 1\n' +
+        '\n[alice-backup-20261203T124200Z]\n# the keys\naws_access_key_id = AKIAALICE0000001\naws_secret_access_key = alice/secret\nregion = eu-west-1\n',
+    );
+    expect(mode(path)).toBe(0o600);
+  });
+
+  it('with force twice in the same second, the second backup gets its own name', async () => {
+    const home = (await makeHome()).dir;
+    const path = writeExisting(home, LONG_TERM);
+    const deps = testDeps(home, { now: () => at });
+    await writeCredentialsProfile(deps, 'alice', { accessKeyId: 'AKIANEW000000002', secretAccessKey: 'n' }, { force: true });
+    const line = await writeCredentialsProfile(deps, 'alice', CREDS, { force: true });
+    expect(line).toContain('kept as [alice-backup-20261203T124200Z-2]');
+    const parsed = parseIni(readFileSync(path, 'utf8'));
+    expect(parsed.get('alice-backup-20261203T124200Z')).toEqual({ aws_access_key_id: 'AKIAALICE0000001', aws_secret_access_key: 'alice/secret', region: 'eu-west-1' });
+    expect(parsed.get('alice-backup-20261203T124200Z-2')).toEqual({ aws_access_key_id: 'AKIANEW000000002', aws_secret_access_key: 'n' });
+  });
+
+  it('replaces a session it wrote before (ASIA key id with a token) without force or backup', async () => {
+    const home = (await makeHome()).dir;
+    const path = writeExisting(home, '[alice]\naws_access_key_id = ASIAOLD000000001\naws_secret_access_key = s\naws_session_token = t\n');
+    const line = await writeCredentialsProfile(testDeps(home), 'alice', CREDS);
+    expect(line).not.toContain('backup');
+    expect(parseIni(readFileSync(path, 'utf8')).get('alice')).toEqual(Object.fromEntries(credentialEntries(CREDS)));
+  });
+});
 
 describe('writeCredentialsProfile', () => {
   it('creates ~/.aws (0700) and the file (0600), and confirms with the key masked', async () => {
@@ -100,7 +152,7 @@ describe('writeCredentialsProfile', () => {
 
   it('never shows the secret or the token, on stderr or in the confirmation', async () => {
     const home = (await makeHome()).dir;
-    writeExisting(home, '[x]\naws_access_key_id = A\n', 0o644);
+    writeExisting(home, '[x]\naws_access_key_id = A\naws_session_token = old\n', 0o644);
     const deps = testDeps(home);
     const line = await writeCredentialsProfile(deps, 'x', CREDS);
     for (const text of [line, deps.stderr.text()]) {

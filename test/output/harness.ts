@@ -28,7 +28,7 @@ export const STALE_ENV: Readonly<Record<string, string>> = {
 };
 
 /** Variables pwsh reports (it cannot list its environment as exactly as `env -0`). */
-const PWSH_WATCHED = [...Object.keys(STALE_ENV), 'INJECTED'];
+const PWSH_WATCHED = [...Object.keys(STALE_ENV), 'INJECTED', 'AWSROLE_SET'];
 
 export interface BatchOptions {
   /** Exported before every script; values must be plain [A-Za-z0-9._:-]. */

@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Credentials } from '../../src/chain/types.js';
 import { UsageError } from '../../src/errors.js';
-import { credentialEnv, renderCredentials, renderEnv, type EnvChange } from '../../src/output/index.js';
+import { credentialEnv, renderCredentials, renderEnv, withSetRecord, type EnvChange } from '../../src/output/index.js';
 import { tempDir } from '../support/cleanup.js';
 import { applyChange, diffEnv, hasPythonDotenv, parseWithPythonDotenv, runBatch, type Shell } from './harness.js';
 
@@ -77,7 +77,7 @@ const caseArb: fc.Arbitrary<Case> = fc.record({
 
 function check(shell: Shell, cases: readonly Case[], locale: string): void {
   const format = shell === 'fish' ? 'fish' : 'sh';
-  const changes: EnvChange[] = cases.map(({ credentials, region }) => credentialEnv(credentials, region));
+  const changes: EnvChange[] = cases.map(({ credentials, region }) => withSetRecord(credentialEnv(credentials, region)));
   const scripts = cases.map(({ credentials, region }) => renderCredentials(format, credentials, region));
   const result = runBatch(shell, scripts, { locale });
   expect(result.stderr, `${shell} wrote to stderr`).toBe('');

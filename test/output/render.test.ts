@@ -3,6 +3,7 @@ import type { Credentials } from '../../src/chain/types.js';
 import { AwsroleError, UsageError } from '../../src/errors.js';
 import {
   ALL_CREDENTIAL_VARIABLES,
+  CREDENTIAL_ONLY_VARIABLES,
   credentialEnv,
   formatExpiration,
   renderCredentials,
@@ -99,6 +100,7 @@ describe('renderCredentials: exact output', () => {
         "export AWS_CREDENTIAL_EXPIRATION='2030-01-02T03:04:05Z'",
         "export AWS_REGION='eu-west-1'",
         "export AWS_DEFAULT_REGION='eu-west-1'",
+        "export AWSROLE_SET='AWS_ACCESS_KEY_ID,AWS_SECRET_ACCESS_KEY,AWS_SESSION_TOKEN,AWS_CREDENTIAL_EXPIRATION,AWS_REGION,AWS_DEFAULT_REGION'",
         'unset AWS_SECURITY_TOKEN',
         '',
       ].join('\n'),
@@ -107,6 +109,7 @@ describe('renderCredentials: exact output', () => {
       [
         "export AWS_ACCESS_KEY_ID='AKIAIOSFODNN7EXAMPLE'",
         "export AWS_SECRET_ACCESS_KEY='wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'",
+        "export AWSROLE_SET='AWS_ACCESS_KEY_ID,AWS_SECRET_ACCESS_KEY'",
         'unset AWS_SESSION_TOKEN',
         'unset AWS_SECURITY_TOKEN',
         'unset AWS_CREDENTIAL_EXPIRATION',
@@ -124,6 +127,7 @@ describe('renderCredentials: exact output', () => {
         "set -gx AWS_CREDENTIAL_EXPIRATION '2030-01-02T03:04:05Z'",
         "set -gx AWS_REGION 'eu-west-1'",
         "set -gx AWS_DEFAULT_REGION 'eu-west-1'",
+        "set -gx AWSROLE_SET 'AWS_ACCESS_KEY_ID,AWS_SECRET_ACCESS_KEY,AWS_SESSION_TOKEN,AWS_CREDENTIAL_EXPIRATION,AWS_REGION,AWS_DEFAULT_REGION'",
         'set -e AWS_SECURITY_TOKEN',
         '',
       ].join('\n'),
@@ -132,6 +136,7 @@ describe('renderCredentials: exact output', () => {
       [
         "set -gx AWS_ACCESS_KEY_ID 'AKIAIOSFODNN7EXAMPLE'",
         "set -gx AWS_SECRET_ACCESS_KEY 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'",
+        "set -gx AWSROLE_SET 'AWS_ACCESS_KEY_ID,AWS_SECRET_ACCESS_KEY'",
         'set -e AWS_SESSION_TOKEN',
         'set -e AWS_SECURITY_TOKEN',
         'set -e AWS_CREDENTIAL_EXPIRATION',
@@ -149,6 +154,7 @@ describe('renderCredentials: exact output', () => {
         "$Env:AWS_CREDENTIAL_EXPIRATION = '2030-01-02T03:04:05Z'",
         "$Env:AWS_REGION = 'eu-west-1'",
         "$Env:AWS_DEFAULT_REGION = 'eu-west-1'",
+        "$Env:AWSROLE_SET = 'AWS_ACCESS_KEY_ID,AWS_SECRET_ACCESS_KEY,AWS_SESSION_TOKEN,AWS_CREDENTIAL_EXPIRATION,AWS_REGION,AWS_DEFAULT_REGION'",
         'Remove-Item Env:AWS_SECURITY_TOKEN -ErrorAction SilentlyContinue',
         '',
       ].join('\n'),
@@ -157,6 +163,7 @@ describe('renderCredentials: exact output', () => {
       [
         "$Env:AWS_ACCESS_KEY_ID = 'AKIAIOSFODNN7EXAMPLE'",
         "$Env:AWS_SECRET_ACCESS_KEY = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'",
+        "$Env:AWSROLE_SET = 'AWS_ACCESS_KEY_ID,AWS_SECRET_ACCESS_KEY'",
         'Remove-Item Env:AWS_SESSION_TOKEN -ErrorAction SilentlyContinue',
         'Remove-Item Env:AWS_SECURITY_TOKEN -ErrorAction SilentlyContinue',
         'Remove-Item Env:AWS_CREDENTIAL_EXPIRATION -ErrorAction SilentlyContinue',
@@ -174,6 +181,7 @@ describe('renderCredentials: exact output', () => {
         'set "AWS_CREDENTIAL_EXPIRATION=2030-01-02T03:04:05Z"',
         'set "AWS_REGION=eu-west-1"',
         'set "AWS_DEFAULT_REGION=eu-west-1"',
+        'set "AWSROLE_SET=AWS_ACCESS_KEY_ID,AWS_SECRET_ACCESS_KEY,AWS_SESSION_TOKEN,AWS_CREDENTIAL_EXPIRATION,AWS_REGION,AWS_DEFAULT_REGION"',
         'set AWS_SECURITY_TOKEN=',
         '',
       ].join('\n'),
@@ -182,6 +190,7 @@ describe('renderCredentials: exact output', () => {
       [
         'set "AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE"',
         'set "AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"',
+        'set "AWSROLE_SET=AWS_ACCESS_KEY_ID,AWS_SECRET_ACCESS_KEY"',
         'set AWS_SESSION_TOKEN=',
         'set AWS_SECURITY_TOKEN=',
         'set AWS_CREDENTIAL_EXPIRATION=',
@@ -370,8 +379,9 @@ describe('refusals', () => {
 });
 
 describe('renderUnset', () => {
-  it('sh', () => {
-    expect(renderUnset('sh')).toBe(ALL_CREDENTIAL_VARIABLES.map((name) => `unset ${name}\n`).join(''));
+  const UNRECORDED = [...CREDENTIAL_ONLY_VARIABLES, 'AWSROLE_SET'];
+
+  it('sh, no record: the credential variables and the record, never the region', () => {
     expect(renderUnset('sh')).toBe(
       [
         'unset AWS_ACCESS_KEY_ID',
@@ -379,11 +389,16 @@ describe('renderUnset', () => {
         'unset AWS_SESSION_TOKEN',
         'unset AWS_SECURITY_TOKEN',
         'unset AWS_CREDENTIAL_EXPIRATION',
-        'unset AWS_REGION',
-        'unset AWS_DEFAULT_REGION',
+        'unset AWSROLE_SET',
         '',
       ].join('\n'),
     );
+  });
+
+  it('sh, with a record: what it names, and only names awsrole could have set', () => {
+    expect(renderUnset('sh', 'AWS_ACCESS_KEY_ID,AWS_REGION,PATH,HOME')).toBe('unset AWS_ACCESS_KEY_ID\nunset AWS_REGION\nunset AWSROLE_SET\n');
+    expect(renderUnset('sh', 'PATH')).toBe(UNRECORDED.map((name) => `unset ${name}\n`).join(''));
+    expect(renderUnset('sh', '')).toBe(UNRECORDED.map((name) => `unset ${name}\n`).join(''));
   });
 
   it.each([
@@ -391,7 +406,7 @@ describe('renderUnset', () => {
     ['powershell', (name: string) => `Remove-Item Env:${name} -ErrorAction SilentlyContinue`],
     ['cmd', (name: string) => `set ${name}=`],
   ] as const)('%s', (format, line) => {
-    expect(renderUnset(format)).toBe(ALL_CREDENTIAL_VARIABLES.map((name) => `${line(name)}\n`).join(''));
+    expect(renderUnset(format)).toBe(UNRECORDED.map((name) => `${line(name)}\n`).join(''));
   });
 
   it.each(['json', 'process', 'dotenv'] as const)('%s cannot unset', (format) => {

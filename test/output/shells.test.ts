@@ -8,11 +8,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Credentials } from '../../src/chain/types.js';
 import {
-  ALL_CREDENTIAL_VARIABLES,
+  CREDENTIAL_ONLY_VARIABLES,
   credentialEnv,
   renderCredentials,
   renderEnv,
   renderUnset,
+  SET_RECORD,
+  withSetRecord,
   type EnvChange,
   type EnvFormat,
 } from '../../src/output/index.js';
@@ -103,7 +105,7 @@ for (const shell of SHELLS) {
       // PowerShell (like cmd) cannot hold an empty variable: renderEnv refuses it there.
       const entries = Object.entries(NASTY).filter(([, value]) => value !== '' || format !== 'powershell');
       const changes = entries.map(([, value]) => caseChange(value));
-      const viaCredentials = entries.map(([, value]) => credentialEnv(credentialsFrom(value), value));
+      const viaCredentials = entries.map(([, value]) => withSetRecord(credentialEnv(credentialsFrom(value), value)));
       const scripts = [
         ...changes.map((change) => renderEnv(format, change)),
         ...entries.map(([, value]) => renderCredentials(format, credentialsFrom(value), value)),
@@ -121,17 +123,33 @@ for (const shell of SHELLS) {
       }
     });
 
-    it('renderUnset removes exactly ALL_CREDENTIAL_VARIABLES, whether or not they are set', () => {
+    it('renderUnset with no record removes the credential variables and AWSROLE_SET, never the region', () => {
       const unset = renderUnset(format);
       const partial = { AWS_PROFILE: 'keep-me', AWS_REGION: 'us-east-1', OTHER: 'x' };
       for (const baseline of [STALE_ENV, partial]) {
         const result = runBatch(shell, [unset], { baseline });
         expect(result.stderr).toBe('');
         const got = result.envs[0] ?? new Map<string, string>();
-        expect(diffEnv(applyChange(result.baseline, { set: [], unset: ALL_CREDENTIAL_VARIABLES }), got)).toEqual([]);
+        expect(diffEnv(applyChange(result.baseline, { set: [], unset: [...CREDENTIAL_ONLY_VARIABLES, SET_RECORD] }), got)).toEqual([]);
         expect(got.get('AWS_PROFILE')).toBe('keep-me');
-        for (const name of ALL_CREDENTIAL_VARIABLES) expect(got.has(name)).toBe(false);
+        expect(got.get('AWS_REGION')).toBe(baseline.AWS_REGION);
+        for (const name of CREDENTIAL_ONLY_VARIABLES) expect(got.has(name)).toBe(false);
       }
+    });
+
+    it.each([
+      ['without a region, the user\'s own AWS_REGION survives export then unset', undefined],
+      ['with a region, unset removes the AWS_REGION awsrole set', 'eu-west-1'],
+    ])('%s', (_what, region) => {
+      const baseline = { AWS_PROFILE: 'keep-me', AWS_REGION: 'us-east-1', AWS_DEFAULT_REGION: 'us-east-2', OTHER: 'x' };
+      const credentials = credentialsFrom('round-trip');
+      const exported = withSetRecord(credentialEnv(credentials, region));
+      const record = exported.set.find(([name]) => name === SET_RECORD)?.[1];
+      const result = runBatch(shell, [renderCredentials(format, credentials, region) + renderUnset(format, record)], { baseline });
+      expect(result.stderr).toBe('');
+      const got = result.envs[0] ?? new Map<string, string>();
+      const removed = region === undefined ? [] : ['AWS_REGION', 'AWS_DEFAULT_REGION'];
+      expect(diffEnv(applyChange(result.baseline, { set: [], unset: removed }), got)).toEqual([]);
     });
   });
 }

@@ -136,7 +136,7 @@ export const assumeCommand = defineCommand({
   examples: ['eval "$(awsrole assume --profile prod)"', 'awsrole assume --role-arn arn:aws:iam::123456789012:role/Admin --source-profile dev --format json', 'awsrole assume --profile prod --serial arn:aws:iam::123456789012:mfa/me --code 123456'],
   options: [...ASSUME_OPTIONS, ...MFA_SYNONYM_OPTIONS, ...OUTPUT_OPTIONS],
   async run(deps, options) {
-    const format = checkDeliverOptions(deps, options);
+    const format = await checkDeliverOptions(deps, options);
     const picked = await pickedProfile(deps, options);
     const { credentials, region } = await obtainCredentials(deps, picked === undefined ? options : { ...options, profile: picked }, { allowPlain: false });
     await deliverCredentials(deps, credentials, region, options);

@@ -1,4 +1,5 @@
 import { UsageError } from '../../errors.js';
+import { renderJson } from '../../output/json.js';
 import { openSession } from '../../session/index.js';
 import { decodeAuthorizationMessage } from '../../sts/operations.js';
 import { defineCommand } from '../command.js';
@@ -26,12 +27,12 @@ export const decodeMessageCommand = defineCommand({
     const session = await openSession(deps, await sessionOptions(deps, options));
     const { credentials } = await session.resolveCredentials();
     const decoded = await decodeAuthorizationMessage(session.sts(), credentials, encoded);
-    let pretty: string;
+    let value: unknown;
     try {
-      pretty = JSON.stringify(JSON.parse(decoded), null, 2);
+      value = JSON.parse(decoded);
     } catch {
-      pretty = JSON.stringify(decoded);
+      value = decoded;
     }
-    deps.stdout.write(`${pretty}\n`);
+    deps.stdout.write(renderJson(value));
   },
 });

@@ -11,7 +11,7 @@ export const exportCommand = defineCommand({
   examples: ['eval "$(awsrole export --profile dev)"', 'awsrole export --profile dev --format dotenv > .env'],
   options: [...SOURCE_OPTIONS, ...OUTPUT_OPTIONS, TOKEN_CODE_OPTION, ...SESSION_PARAM_OPTIONS],
   async run(deps, options) {
-    checkDeliverOptions(deps, options);
+    await checkDeliverOptions(deps, options);
     const session = await openSession(deps, await sessionOptions(deps, options));
     const { credentials } = await session.resolveCredentials();
     await deliverCredentials(deps, credentials, session.region, options);

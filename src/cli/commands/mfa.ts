@@ -45,7 +45,7 @@ export const mfaCommand = defineCommand({
     ...ASSUME_MFA_WORDS,
   ],
   async run(deps, options) {
-    checkDeliverOptions(deps, options);
+    await checkDeliverOptions(deps, options);
     const duration = durationFlag(options.duration, SESSION_TOKEN_DURATION);
     const codeFlag = eitherFlag(['--code', options.code], ['--token-code', options.tokenCode]);
     const serialGiven = eitherFlag(['--serial', options.serial], ['--serial-number', options.serialNumber]);

@@ -1,8 +1,10 @@
 import { ChainError } from '../../chain/chain.js';
 import type { Resolution } from '../../chain/types.js';
 import type { Deps } from '../../deps.js';
-import { formatExpiration, maskKeyId } from '../../output/index.js';
-import { terminalSafe } from '../../domain/text.js';
+import { formatExpiration, maskKeyId, renderJson } from '../../output/index.js';
+import { lineSafe } from '../../domain/text.js';
+import { parseIsoTime } from '../../domain/time.js';
+import { stringValue, type Section } from '../../config/shared-config.js';
 import { openSession, type Session } from '../../session/index.js';
 import { getCallerIdentity, type CallerIdentity } from '../../sts/operations.js';
 import { defineCommand } from '../command.js';
@@ -20,21 +22,46 @@ function sourceDetail(resolution: Resolution): string {
   return resolution.trace.find((entry) => entry.outcome === 'found')?.detail ?? '';
 }
 
-function expirationOf(resolution: Resolution): string | undefined {
-  const { expiration } = resolution.credentials;
-  return expiration === undefined ? undefined : formatExpiration(expiration);
+/** The file section static keys came from, for what botocore does not read from it (aws_credential_expiration). */
+function keySection({ session, resolution }: Pick<WhoamiView, 'session' | 'resolution'>): Section | undefined {
+  const { name } = resolution.profile;
+  if (resolution.source === 'shared-credentials-file') return session.config.credentialsProfiles.get(name);
+  if (resolution.source === 'config-file') return session.config.configProfiles.get(name);
+  return undefined;
+}
+
+/**
+ * When the credentials expire: their own expiry, else the aws_credential_expiration of the file
+ * section they came from (--write-profile writes it; botocore does not read it, so it does not
+ * travel with the credentials), else undefined.
+ */
+function expirationOf(view: Pick<WhoamiView, 'session' | 'resolution'>): string | undefined {
+  const { expiration } = view.resolution.credentials;
+  if (expiration !== undefined) return formatExpiration(expiration);
+  const written = stringValue(keySection(view), 'aws_credential_expiration');
+  if (written === undefined) return undefined;
+  const time = parseIsoTime(written);
+  return time === undefined ? `${written} (aws_credential_expiration, not a time awsrole can read)` : formatExpiration(time);
+}
+
+/** The Expires row: "never" only for long-term keys; session keys without a known expiry say so. */
+function expiresText(view: Pick<WhoamiView, 'session' | 'resolution'>): string {
+  const known = expirationOf(view);
+  if (known !== undefined) return known;
+  const { sessionToken } = view.resolution.credentials;
+  return sessionToken === undefined || sessionToken === '' ? 'never (long-term keys)' : 'unknown (session credentials without an expiry)';
 }
 
 /** `--json`: STS's own names, plus where the credentials came from. */
-function renderJson({ identity, resolution }: WhoamiView, explain: boolean): string {
+function renderIdentityJson({ identity, session, resolution }: WhoamiView, explain: boolean): string {
   const payload = {
     ...identity,
     Source: { Link: resolution.source, Detail: sourceDetail(resolution), Profile: resolution.profile.name },
     AccessKeyId: maskKeyId(resolution.credentials.accessKeyId),
-    Expiration: expirationOf(resolution) ?? null,
+    Expiration: expirationOf({ session, resolution }) ?? null,
     ...(explain ? { Trace: resolution.trace } : {}),
   };
-  return `${JSON.stringify(payload, null, 2)}\n`;
+  return renderJson(payload);
 }
 
 /** The table a person reads, and under --explain the chain and the role hops. */
@@ -44,12 +71,13 @@ async function renderText({ identity, session, resolution }: WhoamiView, explain
     ['Account', identity.Account],
     ['Arn', identity.Arn],
     ['UserId', identity.UserId],
-    ['Source', `${resolution.source}: ${terminalSafe(sourceDetail(resolution))}`],
+    ['Source', `${resolution.source}: ${sourceDetail(resolution)}`],
     ['Key', maskKeyId(resolution.credentials.accessKeyId)],
-    ['Expires', expirationOf(resolution) ?? 'never (long-term keys)'],
+    ['Expires', expiresText({ session, resolution })],
     ['STS', `${settings.endpoint} (${settings.endpointFrom})`],
   ];
-  let text = rows.map(([name, value]) => `${name.padEnd(8)} ${value}`).join('\n') + '\n';
+  // Every value may come from STS, a file or the environment: none may reach the terminal raw (a line break included).
+  let text = rows.map(([name, value]) => `${name.padEnd(8)} ${lineSafe(value)}`).join('\n') + '\n';
   if (explain) {
     text += `\n${renderProfileLine(resolution)}\nchain (botocore order):\n${renderTrace(resolution.trace, await painter(deps.stdout, deps.env))}`;
     text += renderHops(session.hops);
@@ -85,6 +113,6 @@ export const whoamiCommand = defineCommand({
     const resolution = await resolveExplained(deps, session, explain);
     const identity = await getCallerIdentity(session.sts(), resolution.credentials);
     const view: WhoamiView = { identity, session, resolution };
-    deps.stdout.write(options.json ? renderJson(view, explain) : await renderText(view, explain, deps));
+    deps.stdout.write(options.json ? renderIdentityJson(view, explain) : await renderText(view, explain, deps));
   },
 });
