@@ -25,6 +25,7 @@
  */
 import { closeSync, fstatSync, lstatSync, mkdirSync, openSync, constants as fsConstants, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { NOT_PRIVATE, userCacheFolder as awsroleCacheFolder } from './files/user-cache.js';
 import { Script } from 'node:vm';
 
 type CommonJsWrapper = (exports: unknown, require: (id: string) => never, module: { exports: unknown }, filename: string, dirname: string) => void;
@@ -87,15 +88,13 @@ function dataAfterHeader(bytes: Buffer, header: string): Buffer | 'from another 
 // The per-user cache, for a Node other than the build's
 
 /** The user's uid; undefined where there are no POSIX owners (Windows), where no user cache is kept. */
-const uid = process.getuid?.();
+const uid = process.geteuid?.();
 
 /** The folder for this user's code caches, or undefined without a HOME (or on Windows). */
 function userCacheFolder(): string | undefined {
   if (uid === undefined) return undefined;
-  const xdg = process.env['XDG_CACHE_HOME'];
-  const home = process.env['HOME'];
-  const base = xdg !== undefined && xdg.startsWith('/') ? xdg : home !== undefined && home.startsWith('/') ? join(home, '.cache') : undefined;
-  return base === undefined ? undefined : join(base, 'awsrole', 'code-cache');
+  const base = awsroleCacheFolder(process.env, process.env['HOME']);
+  return base === undefined ? undefined : join(base, 'code-cache');
 }
 
 /** One file per bundle, build, Node version and architecture: an upgrade of either writes a new one. */
@@ -107,7 +106,7 @@ function userCacheFile(folder: string, bundle: string, buildId: string): string 
 function isPrivateFolder(folder: string): boolean {
   try {
     const stats = lstatSync(folder);
-    return stats.isDirectory() && stats.uid === uid && (stats.mode & 0o077) === 0;
+    return stats.isDirectory() && stats.uid === uid && (stats.mode & NOT_PRIVATE) === 0;
   } catch {
     return false;
   }

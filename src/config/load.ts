@@ -1,6 +1,7 @@
 import type { Deps } from '../deps.js';
 import { ConfigError } from '../errors.js';
 import { IniParseError, type IniSections, parseIni, shlexSplit } from './ini.js';
+import { type FileStats, parseIniIndexed } from './ini-index.js';
 import { configFilePath, credentialsFilePath, displayPath } from './paths.js';
 import type { SharedConfig } from './shared-config.js';
 import { strictUtf8 } from './utf8.js';
@@ -8,9 +9,9 @@ import { strictUtf8 } from './utf8.js';
 
 /** Reads and parses one INI file; a missing file (or a directory) reads as empty, as in botocore. */
 export async function readIniFile(deps: Deps, path: string): Promise<IniSections> {
-  const text = await readFileText(deps, path);
+  const read = await readFileText(deps, path);
   try {
-    return parseIni(text ?? '');
+    return read === undefined ? parseIni('') : await parseIniIndexed(deps, path, read.text, read.stats, () => deps.fs.stat(path));
   } catch (error) {
     if (error instanceof IniParseError) {
       throw new ConfigError(
@@ -26,22 +27,24 @@ export async function readIniFile(deps: Deps, path: string): Promise<IniSections
  * botocore reads only regular files (os.path.isfile): a missing path or a directory reads as
  * empty. A FIFO, socket or device would block or mislead, so awsrole refuses it by name.
  */
-async function isRegularFile(deps: Deps, path: string): Promise<boolean> {
+async function regularFileStats(deps: Deps, path: string): Promise<FileStats | undefined> {
   let stats;
   try {
     stats = await deps.fs.stat(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return false;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
     throw new ConfigError(`cannot read ${displayPath(path, deps.env, deps.homedir)}: ${code ?? 'error'}`, 'check the file and its permissions');
   }
-  if (stats.isFile()) return true;
-  if (stats.isDirectory()) return false;
+  if (stats.isFile()) return stats;
+  if (stats.isDirectory()) return undefined;
   throw new ConfigError(`${displayPath(path, deps.env, deps.homedir)} is not a regular file (a FIFO, socket or device)`, 'point the setting at a regular file');
 }
 
-async function readFileText(deps: Deps, path: string): Promise<string | undefined> {
-  if (!(await isRegularFile(deps, path))) return undefined;
+/** The file's text, and its stats from before it was read. */
+async function readFileText(deps: Deps, path: string): Promise<{ text: string; stats: FileStats } | undefined> {
+  const stats = await regularFileStats(deps, path);
+  if (stats === undefined) return undefined;
   let bytes: Uint8Array | undefined;
   try {
     bytes = await deps.fs.readBytes(path);
@@ -52,7 +55,7 @@ async function readFileText(deps: Deps, path: string): Promise<string | undefine
   }
   if (bytes === undefined) return undefined;
   try {
-    return strictUtf8.decode(bytes);
+    return { text: strictUtf8.decode(bytes), stats };
   } catch {
     throw new ConfigError(`cannot parse ${displayPath(path, deps.env, deps.homedir)}: it is not UTF-8 text`, 'fix or remove the file');
   }
