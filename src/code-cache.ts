@@ -149,13 +149,14 @@ function storeInUserCache(bundle: string, buildId: string, header: string, scrip
     return;
   }
   if (!isPrivateFolder(folder)) return;
-  writeAtomically(userCacheFile(folder, bundle, buildId), header, script);
+  writeAtomically(userCacheFile(folder, bundle, buildId), header, script, 0o600);
 }
 
-function writeAtomically(cacheFile: string, header: string, script: Script): void {
+/** `mode`: the user cache's files are the user's alone; the build's are read by whoever runs the installed package. */
+function writeAtomically(cacheFile: string, header: string, script: Script, mode = 0o644): void {
   const temp = `${cacheFile}.${process.pid}.tmp`;
   try {
-    writeFileSync(temp, Buffer.concat([Buffer.from(header, 'latin1'), script.createCachedData()]), { mode: 0o600, flag: 'wx' });
+    writeFileSync(temp, Buffer.concat([Buffer.from(header, 'latin1'), script.createCachedData()]), { mode, flag: 'wx' });
     renameSync(temp, cacheFile);
   } catch {
     rmSync(temp, { force: true });

@@ -123,6 +123,13 @@ describe('npm install -g of the tarball, registry unreachable', () => {
     expect(readdirSync(join(prefix, 'lib', 'node_modules'))).toEqual(['awsrole']);
   });
 
+  it('installed files every user can read (a global install serves every account on the machine)', () => {
+    const unreadable = readdirSync(installed, { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile() && (statSync(join(entry.parentPath, entry.name)).mode & 0o444) !== 0o444)
+      .map((entry) => join(entry.parentPath, entry.name));
+    expect(unreadable).toEqual([]);
+  });
+
   it('the installed CLI answers --version, export from the files, and whoami through the bundled SDK', async () => {
     const version = await runInstalled(process.execPath, ['--version']);
     expect(version.stdout).toBe(`${VERSION}\n`);
