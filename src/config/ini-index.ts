@@ -2,7 +2,8 @@
  * Big config files (`sso populate` writes thousands of profiles) are read for one or two
  * profiles, yet every run checked all of their lines the way botocore does: ~15–20 ms for
  * 10,000 profiles. The checking pass of a file that passed it is kept in the user's cache
- * folder as an index (each section's name and where its lines start), under the file's
+ * folder as an index (where each section's lines start, by its name in each view the caller
+ * asks for: botocore's profile maps), under the awsrole version and the file's
  * identity: path, device, inode, size, and modification and change times. While the identity
  * is the same, the text is the same, and the index stands for the pass; any write changes the
  * change time (which no tool can set back), and the next run checks the file again.
@@ -17,7 +18,8 @@ import { join } from 'node:path';
 import type { Deps } from '../deps.js';
 import { writeFileAtomic } from '../files/atomic-write.js';
 import { NOT_PRIVATE, userCacheFolder } from '../files/user-cache.js';
-import { type IniIndex, type IniSections, parseIni, sectionsFromIndex } from './ini.js';
+import { VERSION } from '../version.js';
+import { type IniSections, parseIni, viewsFromIndex } from './ini.js';
 
 export type FileStats = Awaited<ReturnType<Deps['fs']['stat']>>;
 
@@ -25,13 +27,20 @@ export type FileStats = Awaited<ReturnType<Deps['fs']['stat']>>;
 export const INDEX_MIN_BYTES = 64 * 1024;
 /** How long since the last write before a file is indexed: well past any filesystem's timestamp tick. */
 export const SETTLED_MS = 2000;
-const FORMAT = 'awsrole-ini-index 1';
+const FORMAT = 'awsrole-ini-index 2';
 /** An index is ~40 bytes a section; anything larger is not one of ours. */
 const MAX_INDEX_BYTES = 64 * 1024 * 1024;
 
-/** The first line of an index: what the file was when it was indexed. */
+/**
+ * A view of a file's sections: a section's name in the view, or undefined to leave it out
+ * (IniSections.renamed). At most 10; an index is valid only for the views of the awsrole
+ * version that wrote it.
+ */
+export type SectionView = (section: string) => string | undefined;
+
+/** The first line of an index: what the file was when it was indexed, and by which awsrole. */
 export function fileIdentity(path: string, stats: FileStats): string {
-  return JSON.stringify([FORMAT, path, stats.dev, stats.ino, stats.size, stats.mtimeMs, stats.ctimeMs]);
+  return JSON.stringify([FORMAT, VERSION, path, stats.dev, stats.ino, stats.size, stats.mtimeMs, stats.ctimeMs]);
 }
 
 /** The index file of a config file: one per path (a hash names it; the identity line holds the path itself). */
@@ -53,50 +62,64 @@ async function isPrivateFolder(deps: Deps, folder: string): Promise<boolean> {
   return stats !== undefined && stats.isDirectory() && stats.uid === deps.processes.uid && (stats.mode & NOT_PRIVATE) === 0;
 }
 
-/** The index text: the identity, then `START NAME` per section (a section name holds no line break). */
-export function indexText(identity: string, index: IniIndex): string {
+/** The index text: the identity, then `VIEW START NAME` per section of each view (a section name holds no line break). */
+export function indexText(identity: string, views: readonly IniSections[]): string {
   const lines = [identity];
-  for (const [name, start] of index.starts) lines.push(`${start} ${name}`);
+  views.forEach((view, number) => {
+    for (const [name, start] of view.index.starts) lines.push(`${number} ${start} ${name}`);
+  });
   return `${lines.join('\n')}\n`;
 }
 
-/** The index in `content` if it is whole and of the file `identity` names; else undefined. */
-export function readIndexText(content: string, identity: string, textLength: number): IniIndex | undefined {
+/** The views in `content` if it is whole, of the file `identity` names, with `count` views; else undefined. */
+export function readIndexText(content: string, identity: string, textLength: number, count: number): Map<string, number>[] | undefined {
   const firstEnd = content.indexOf('\n');
   if (firstEnd < 0 || content.slice(0, firstEnd) !== identity) return undefined;
-  const starts = new Map<string, number>();
+  const views = Array.from({ length: count }, () => new Map<string, number>());
   for (let at = firstEnd + 1; at < content.length; ) {
     const end = content.indexOf('\n', at);
-    const space = content.indexOf(' ', at);
-    if (end < 0 || space < 0 || space > end) return undefined;
-    const start = Number(content.slice(at, space));
+    const space = content.indexOf(' ', at + 2);
+    const view = views[content.charCodeAt(at) - 0x30];
+    if (end < 0 || space < 0 || space > end || view === undefined || content.charCodeAt(at + 1) !== 0x20) return undefined;
+    const start = Number(content.slice(at + 2, space));
     if (!Number.isSafeInteger(start) || start < 0 || start > textLength) return undefined;
-    starts.set(content.slice(space + 1, end), start);
+    view.set(content.slice(space + 1, end), start);
     at = end + 1;
   }
-  return { defaults: undefined, starts };
+  return views;
 }
 
 /**
- * parseIni, through the index for a big file. `stats` are the file's before its text was read,
- * `restat` gives them after: a file that changed in between is parsed, never indexed.
+ * parseIni's sections in each of `views`, through the index for a big file. `stats` are the
+ * file's before its text was read, `restat` gives them after: a file that changed in between is
+ * parsed, never indexed.
  */
-export async function parseIniIndexed(deps: Deps, path: string, text: string, stats: FileStats, restat: () => Promise<FileStats>): Promise<IniSections> {
+export async function parseIniIndexed(
+  deps: Deps,
+  file: { path: string; text: string; stats: FileStats; restat: () => Promise<FileStats> },
+  views: readonly SectionView[],
+): Promise<IniSections[]> {
+  const { path, text, stats, restat } = file;
   const folder = indexFolder(deps);
-  if (!(stats.size >= INDEX_MIN_BYTES) || folder === undefined || deps.processes.uid === undefined) return parseIni(text);
+  if (!(stats.size >= INDEX_MIN_BYTES) || folder === undefined || deps.processes.uid === undefined) return viewsOf(parseIni(text), views);
   const identity = fileIdentity(path, stats);
   const unchanged = async (): Promise<boolean> => fileIdentity(path, await restat()) === identity;
-  const file = indexFile(folder, path);
+  const indexPath = indexFile(folder, path);
   if (await isPrivateFolder(deps, folder)) {
-    const content = await deps.fs.readRegularFile(file, { noFollow: true, maxBytes: MAX_INDEX_BYTES }).catch(() => undefined);
-    const index = content === undefined ? undefined : readIndexText(content, identity, text.length);
-    if (index !== undefined && (await unchanged())) return sectionsFromIndex(text, index);
+    const content = await deps.fs.readRegularFile(indexPath, { noFollow: true, maxBytes: MAX_INDEX_BYTES }).catch(() => undefined);
+    const starts = content === undefined ? undefined : readIndexText(content, identity, text.length, views.length);
+    if (starts !== undefined && (await unchanged())) return viewsFromIndex(text, starts);
   }
   const sections = parseIni(text);
+  const result = viewsOf(sections, views);
   const settled = deps.now().getTime() - Math.max(stats.mtimeMs, stats.ctimeMs) >= SETTLED_MS;
   // An index holds no [DEFAULT] keys: a file with them (rare in AWS configs) is checked every time.
-  if (settled && sections.index.defaults === undefined && (await unchanged())) await writeIndex(deps, folder, file, indexText(identity, sections.index));
-  return sections;
+  if (settled && sections.index.defaults === undefined && (await unchanged())) await writeIndex(deps, folder, indexPath, indexText(identity, result));
+  return result;
+}
+
+function viewsOf(sections: IniSections, views: readonly SectionView[]): IniSections[] {
+  return views.map((view) => sections.renamed(view));
 }
 
 async function writeIndex(deps: Deps, folder: string, file: string, content: string): Promise<void> {

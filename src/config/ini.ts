@@ -284,9 +284,13 @@ export interface IniIndex {
   readonly starts: ReadonlyMap<string, number>;
 }
 
-/** The sections of `text` from an index of that same text, without the checking pass. */
-export function sectionsFromIndex(text: string, index: IniIndex): IniSections {
-  return new IniSections({ text, defaults: index.defaults, built: new Map() }, index.starts);
+/**
+ * Views of the sections of `text` (see IniSections.renamed) from an index of that same text,
+ * without the checking pass; they share the sections they build. For a file without [DEFAULT].
+ */
+export function viewsFromIndex(text: string, views: readonly ReadonlyMap<string, number>[]): IniSections[] {
+  const file: IniFile = { text, defaults: undefined, built: new Map() };
+  return views.map((starts) => new IniSections(file, starts));
 }
 
 /** A section's options, built from the text on first use. */

@@ -1,7 +1,7 @@
 import type { Deps } from '../deps.js';
 import { ConfigError } from '../errors.js';
 import { IniParseError, type IniSections, parseIni, shlexSplit } from './ini.js';
-import { type FileStats, parseIniIndexed } from './ini-index.js';
+import { type FileStats, parseIniIndexed, type SectionView } from './ini-index.js';
 import { configFilePath, credentialsFilePath, displayPath } from './paths.js';
 import type { SharedConfig } from './shared-config.js';
 import { strictUtf8 } from './utf8.js';
@@ -9,9 +9,16 @@ import { strictUtf8 } from './utf8.js';
 
 /** Reads and parses one INI file; a missing file (or a directory) reads as empty, as in botocore. */
 export async function readIniFile(deps: Deps, path: string): Promise<IniSections> {
+  const [sections] = await readIniViews(deps, path, [(name) => name]);
+  return sections ?? parseIni('');
+}
+
+/** One INI file's sections in each of `views` (botocore's profile maps), from one read and one parse. */
+async function readIniViews(deps: Deps, path: string, views: readonly SectionView[]): Promise<IniSections[]> {
   const read = await readFileText(deps, path);
+  if (read === undefined) return views.map((view) => parseIni('').renamed(view));
   try {
-    return read === undefined ? parseIni('') : await parseIniIndexed(deps, path, read.text, read.stats, () => deps.fs.stat(path));
+    return await parseIniIndexed(deps, { path, ...read, restat: () => deps.fs.stat(path) }, views);
   } catch (error) {
     if (error instanceof IniParseError) {
       throw new ConfigError(
@@ -62,8 +69,14 @@ async function readFileText(deps: Deps, path: string): Promise<{ text: string; s
 }
 
 /** botocore's build_profile_map: `[profile X]` (split shell-style) and `[default]`. */
-export function configProfiles(sections: IniSections, prefix: 'profile' | 'services' | 'sso-session'): IniSections {
-  return sections.renamed((name) => profileName(name, prefix));
+export function configProfiles(sections: IniSections, prefix: ConfigPrefix): IniSections {
+  return sections.renamed(configView(prefix));
+}
+
+type ConfigPrefix = 'profile' | 'services' | 'sso-session';
+
+function configView(prefix: ConfigPrefix): SectionView {
+  return (name) => profileName(name, prefix);
 }
 
 /** A name shlex would take as one plain word: `[profile NAME]` needs no general split. */
@@ -81,16 +94,10 @@ function profileName(section: string, prefix: 'profile' | 'services' | 'sso-sess
 export async function loadSharedConfig(deps: Deps): Promise<SharedConfig> {
   const configPath = configFilePath(deps.env, deps.homedir);
   const credentialsPath = credentialsFilePath(deps.env, deps.homedir);
-  const [configSections, credentialsSections] = await Promise.all([
-    readIniFile(deps, configPath),
+  const [[profiles, services, ssoSessions], credentialsProfiles] = await Promise.all([
+    readIniViews(deps, configPath, [configView('profile'), configView('services'), configView('sso-session')]),
     readIniFile(deps, credentialsPath),
   ]);
-  return {
-    configPath,
-    credentialsPath,
-    configProfiles: configProfiles(configSections, 'profile'),
-    credentialsProfiles: credentialsSections,
-    services: configProfiles(configSections, 'services'),
-    ssoSessions: configProfiles(configSections, 'sso-session'),
-  };
+  if (profiles === undefined || services === undefined || ssoSessions === undefined) throw new Error('readIniViews: a view went missing');
+  return { configPath, credentialsPath, configProfiles: profiles, credentialsProfiles, services, ssoSessions };
 }

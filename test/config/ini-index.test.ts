@@ -64,12 +64,13 @@ function parsedProfiles(text: string): [string, unknown][] {
   return [...configProfiles(parseIni(text), 'profile')].map(([name, section]) => [name, { ...section }]);
 }
 
-/** Points one profile's entry in the index at another section: a run that uses the index reads the wrong one. */
+/** Points one profile's entry in the index (view 0: the profiles) at another section: a run that uses the index reads the wrong one. */
 function tamper(indexFile: string, profile: string, withStartOf: string): void {
   const lines = readFileSync(indexFile, 'utf8').split('\n');
-  const startOf = (name: string): string => (lines.find((line) => line.endsWith(` ${name}`)) ?? '').split(' ')[0] ?? '';
+  const startOf = (name: string): string => (lines.find((line) => line.startsWith('0 ') && line.endsWith(` ${name}`)) ?? '').split(' ')[1] ?? '';
   const other = startOf(withStartOf);
-  writeFileSync(indexFile, lines.map((line) => (line.endsWith(` ${profile}`) ? `${other} ${profile}` : line)).join('\n'));
+  expect(other).toMatch(/^\d+$/);
+  writeFileSync(indexFile, lines.map((line) => (line.startsWith('0 ') && line.endsWith(` ${profile}`) ? `0 ${other} ${profile}` : line)).join('\n'));
 }
 
 describe('the index of a big config file', () => {
@@ -94,7 +95,7 @@ describe('the index of a big config file', () => {
   it('is what a run uses while the file is unchanged (a tampered index shows)', async () => {
     const w = world(bigConfig());
     await w.load();
-    tamper(w.indexFiles()[0] ?? '', 'profile team-0001', 'profile team-0002');
+    tamper(w.indexFiles()[0] ?? '', 'team-0001', 'team-0002');
     expect((await w.load()).configProfiles.get('team-0001')?.['sso_account_id']).toBe('100000000002');
   });
 
@@ -102,7 +103,7 @@ describe('the index of a big config file', () => {
     const w = world(bigConfig());
     const { mtime } = statSync(w.config);
     await w.load();
-    tamper(w.indexFiles()[0] ?? '', 'profile team-0001', 'profile team-0002');
+    tamper(w.indexFiles()[0] ?? '', 'team-0001', 'team-0002');
     // The kernel's timestamp tick (a few ms) must pass, as between two real edits.
     await new Promise((resolve) => setTimeout(resolve, 50));
     const edited = bigConfig((i) => (i === 1 ? 'Role9' : `Role${i % 4}`));
@@ -119,7 +120,7 @@ describe('the index of a big config file', () => {
     await w.load();
     const folder = join(w.cache, 'awsrole', 'ini-index');
     const index = w.indexFiles()[0] ?? '';
-    tamper(index, 'profile team-0001', 'profile team-0002');
+    tamper(index, 'team-0001', 'team-0002');
     const tampered = readFileSync(index, 'utf8');
     chmodSync(folder, 0o755);
     expect((await w.load()).configProfiles.get('team-0001')?.['sso_account_id']).toBe('100000000001');
