@@ -38,16 +38,17 @@ const MAX_INDEX_BYTES = 64 * 1024 * 1024;
  */
 export type SectionView = (section: string) => string | undefined;
 
-/** The first line of an index: what the file was when it was indexed, and by which awsrole. */
-export function fileIdentity(path: string, stats: FileStats): string {
-  return JSON.stringify([FORMAT, VERSION, path, stats.dev, stats.ino, stats.size, stats.mtimeMs, stats.ctimeMs]);
+/** The first line of an index: what the file was when it was indexed, by which awsrole, for how many views. */
+export function fileIdentity(path: string, stats: FileStats, views: number): string {
+  return JSON.stringify([FORMAT, VERSION, views, path, stats.dev, stats.ino, stats.size, stats.mtimeMs, stats.ctimeMs]);
 }
 
-/** The index file of a config file: one per path (a hash names it; the identity line holds the path itself). */
-function indexFile(folder: string, path: string): string {
+/** The index file of a config file: one per path and number of views (a hash names it; the identity line holds both). */
+function indexFile(folder: string, path: string, views: number): string {
   // FNV-1a: a name, not a secret; two paths that collide just take turns.
   let hash = 0x811c9dc5;
-  for (let i = 0; i < path.length; i++) hash = Math.imul(hash ^ path.charCodeAt(i), 0x01000193) >>> 0;
+  const key = `${views} ${path}`;
+  for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193) >>> 0;
   return join(folder, `${hash.toString(16).padStart(8, '0')}.index`);
 }
 
@@ -102,9 +103,9 @@ export async function parseIniIndexed(
   const { path, text, stats, restat } = file;
   const folder = indexFolder(deps);
   if (!(stats.size >= INDEX_MIN_BYTES) || folder === undefined || deps.processes.uid === undefined) return viewsOf(parseIni(text), views);
-  const identity = fileIdentity(path, stats);
-  const unchanged = async (): Promise<boolean> => fileIdentity(path, await restat()) === identity;
-  const indexPath = indexFile(folder, path);
+  const identity = fileIdentity(path, stats, views.length);
+  const unchanged = async (): Promise<boolean> => fileIdentity(path, await restat(), views.length) === identity;
+  const indexPath = indexFile(folder, path, views.length);
   if (await isPrivateFolder(deps, folder)) {
     const content = await deps.fs.readRegularFile(indexPath, { noFollow: true, maxBytes: MAX_INDEX_BYTES }).catch(() => undefined);
     const starts = content === undefined ? undefined : readIndexText(content, identity, text.length, views.length);

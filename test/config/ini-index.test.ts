@@ -127,6 +127,18 @@ describe('the index of a big config file', () => {
     expect(readFileSync(index, 'utf8')).toBe(tampered);
   });
 
+  it('keeps one index per file and set of views: the same big file as config and credentials file', async () => {
+    const text = bigConfig();
+    const w = world(text);
+    const deps = testDeps(w.home, { env: { XDG_CACHE_HOME: w.cache, AWS_SHARED_CREDENTIALS_FILE: w.config }, now: () => new Date(Date.now() + SETTLED_MS + 60_000) });
+    await loadSharedConfig(deps);
+    expect(w.indexFiles()).toHaveLength(2);
+    const config = await loadSharedConfig(deps);
+    expect(profilesOf(config)).toEqual(parsedProfiles(text));
+    expect([...config.credentialsProfiles.keys()]).toEqual([...parseIni(text).keys()]);
+    expect({ ...config.credentialsProfiles.get('profile team-0999') }).toEqual({ sso_session: 'corp', sso_account_id: '100000000999', sso_role_name: 'Role3' });
+  });
+
   it('is not made for a small file, a file with [DEFAULT], or one that does not parse', async () => {
     const small = world('[profile a]\nregion = eu-west-1\n');
     await small.load();
