@@ -15,6 +15,7 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
+import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { STS_TOOL, fixtureHomeFiles, startLocalSts, writeHomeFiles } from './local-sts.mjs';
@@ -133,9 +134,24 @@ for (let i = 0; i < PROFILES; i += 1) {
   const id = String(i).padStart(5, '0');
   bigConfig.push(`\n[profile team-${id}]\nrole_arn = arn:aws:iam::111122223333:role/team-${id}\nsource_profile = alice\nregion = eu-west-1\nduration_seconds = 3600\n`);
 }
+// What `sso populate` writes for a large organisation: one [profile] per account and role of an
+// [sso-session], and the role credentials of one of them in the AWS CLI's cache (a cache hit).
+const SSO_SESSION = 'corp';
+const ssoConfig = [fixture['.aws/config'], `\n[sso-session ${SSO_SESSION}]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = eu-west-1\nsso_registration_scopes = sso:account:access\n`];
+const ssoRole = (i) => ({ name: `Org-${String(i >> 2).padStart(4, '0')}.Role${i % 4}`, accountId: String(100_000_000_000 + (i >> 2)), roleName: `Role${i % 4}` });
+for (let i = 0; i < PROFILES; i += 1) {
+  const { name, accountId, roleName } = ssoRole(i);
+  ssoConfig.push(`\n[profile ${name}]\nsso_session = ${SSO_SESSION}\nsso_account_id = ${accountId}\nsso_role_name = ${roleName}\n`);
+}
+const SSO_PICK = ssoRole(PROFILES >> 1);
+// botocore's SSOCredentialFetcher cache key: sha1 of the compact, key-sorted JSON of the role.
+const ssoCacheKey = createHash('sha1').update(JSON.stringify({ accountId: SSO_PICK.accountId, roleName: SSO_PICK.roleName, sessionName: SSO_SESSION })).digest('hex');
+const ssoCached = { ProviderType: 'sso', Credentials: { AccessKeyId: 'ASIABENCHSSO00000001', SecretAccessKey: 'bench-secret', SessionToken: 'bench-token', Expiration: '2099-01-01T00:00:00Z', AccountId: SSO_PICK.accountId } };
+
 const homes = {
   files: makeHome('files', fixture),
   big: makeHome('big', { ...fixture, '.aws/config': bigConfig.join('') }),
+  ssoBig: makeHome('sso-big', { ...fixture, '.aws/config': ssoConfig.join(''), [`.aws/cli/cache/${ssoCacheKey}.json`]: JSON.stringify(ssoCached) }),
   empty: makeHome('empty', {}),
 };
 
@@ -177,6 +193,16 @@ const fast = [
     note: `profile names for completion, config file with ${PROFILES.toLocaleString('en')} profiles`,
   }),
   scenario('assume-hit', awsrole(['assume', '--profile', 'deploy', '--format', 'sh']), { target: { ratio: 1.3 }, note: 'cache hit' }),
+  scenario('export-sso-big', awsrole(['export', '--profile', SSO_PICK.name, '--format', 'sh']), {
+    home: homes.ssoBig,
+    target: { ratio: 1.5 },
+    note: `one of ${PROFILES.toLocaleString('en')} SSO profiles, role cache hit`,
+  }),
+  scenario('assume-hit-sso-big', awsrole(['assume', '--profile', 'deploy', '--format', 'sh']), {
+    home: homes.ssoBig,
+    target: { ratio: 1.6 },
+    note: `cache hit; config with ${PROFILES.toLocaleString('en')} SSO profiles`,
+  }),
   scenario('assume-miss', awsrole(['assume', '--profile', 'deploy', '--refresh', '--format', 'sh']), {
     target: { ratio: 2.5 },
     note: 'AssumeRole, local STS',
@@ -237,8 +263,9 @@ async function once(s) {
   return result.ms;
 }
 
-// The cache-hit scenario reads the session that one `assume` (a miss) writes.
+// The cache-hit scenarios read the session that one `assume` (a miss) writes.
 await once(scenario('prime', awsrole(['assume', '--profile', 'deploy', '--format', 'sh'])));
+await once(scenario('prime-sso-big', awsrole(['assume', '--profile', 'deploy', '--format', 'sh']), { home: homes.ssoBig }));
 
 const all = [...fast, ...slow];
 const loadBefore = loadavg()[0];

@@ -15,6 +15,8 @@
 //   dist/index.mjs           the programmatic API (ES module; loads the same SDK file).
 //   dist/meta.json           which output file holds which packages, and whether it is SDK
 //                            code (test/e2e/lazy-load.test.ts and test/build/ read it).
+//   dist/types/              TypeScript declarations of the programmatic API (src/api.ts and
+//                            the files its types come from), by tsc (tsconfig.types.json).
 //
 // Why single CommonJS files and not esbuild's code splitting: every chunk is one more ESM
 // module to resolve, read and link (measured: `export` 4 ms slower split in 8 chunks), and
@@ -24,6 +26,7 @@
 // expensive ones (DEFERRED_BUILTINS) only when one of its exports is first used; that also
 // leaves no import() of a built-in, which a vm.Script could not run.
 import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { DEFERRED_BUILTINS } from './deferred-builtins.mjs';
 import { trainCodeCache } from './train-code-cache.mjs';
@@ -263,7 +266,12 @@ const written = new Set(Object.keys(outputs).map((name) => join(root, 'dist', na
 removeStale(join(root, 'dist'), written);
 removeStale(join(root, 'dist/chunks'), written);
 
-// 3. Code caches for dist/cli.cjs and the SDK file.
+// 3. The API's declarations (package.json `types`): tsc writes them for src/api.ts and the files
+//    its types come from; test/package/ compiles a strict consumer against them.
+rmSync(join(root, 'dist/types'), { recursive: true, force: true });
+execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.types.json')], { cwd: root, stdio: 'inherit' });
+
+// 4. Code caches for dist/cli.cjs and the SDK file.
 await trainCodeCache(root, CACHED_BUNDLES);
 
 writeFileSync(

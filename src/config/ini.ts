@@ -274,6 +274,25 @@ function readOption(reader: Reader, from: number, to: number, lineNumber: number
   else values[name] = text.slice(skipSpace(text, at + 1, to), to);
 }
 
+/**
+ * What the checking pass of parseIni learnt about a file that passed it: where each section's
+ * lines start, and the [DEFAULT] keys. With the same text, it stands for the pass
+ * (src/config/ini-index.ts keeps it between runs for big files).
+ */
+export interface IniIndex {
+  readonly defaults: Section | undefined;
+  readonly starts: ReadonlyMap<string, number>;
+}
+
+/**
+ * Views of the sections of `text` (see IniSections.renamed) from an index of that same text,
+ * without the checking pass; they share the sections they build. For a file without [DEFAULT].
+ */
+export function viewsFromIndex(text: string, views: readonly ReadonlyMap<string, number>[]): IniSections[] {
+  const file: IniFile = { text, defaults: undefined, built: new Map() };
+  return views.map((starts) => new IniSections(file, starts));
+}
+
 /** A section's options, built from the text on first use. */
 function sectionAt(file: IniFile, start: number): Section {
   let section = file.built.get(start);
@@ -304,6 +323,11 @@ export class IniSections implements ReadonlyMap<string, Section> {
 
   get size(): number {
     return this.starts.size;
+  }
+
+  /** What the checking pass found, for sectionsFromIndex. */
+  get index(): IniIndex {
+    return { defaults: this.file.defaults, starts: this.starts };
   }
 
   has(name: string): boolean {

@@ -1,6 +1,7 @@
 import type { Deps } from '../deps.js';
 import { ConfigError } from '../errors.js';
 import { IniParseError, type IniSections, parseIni, shlexSplit } from './ini.js';
+import { type FileStats, parseIniIndexed, type SectionView } from './ini-index.js';
 import { configFilePath, credentialsFilePath, displayPath } from './paths.js';
 import type { SharedConfig } from './shared-config.js';
 import { strictUtf8 } from './utf8.js';
@@ -8,9 +9,16 @@ import { strictUtf8 } from './utf8.js';
 
 /** Reads and parses one INI file; a missing file (or a directory) reads as empty, as in botocore. */
 export async function readIniFile(deps: Deps, path: string): Promise<IniSections> {
-  const text = await readFileText(deps, path);
+  const [sections] = await readIniViews(deps, path, [(name) => name]);
+  return sections ?? parseIni('');
+}
+
+/** One INI file's sections in each of `views` (botocore's profile maps), from one read and one parse. */
+async function readIniViews(deps: Deps, path: string, views: readonly SectionView[]): Promise<IniSections[]> {
+  const read = await readFileText(deps, path);
+  if (read === undefined) return views.map((view) => parseIni('').renamed(view));
   try {
-    return parseIni(text ?? '');
+    return await parseIniIndexed(deps, { path, ...read, restat: () => deps.fs.stat(path) }, views);
   } catch (error) {
     if (error instanceof IniParseError) {
       throw new ConfigError(
@@ -26,22 +34,24 @@ export async function readIniFile(deps: Deps, path: string): Promise<IniSections
  * botocore reads only regular files (os.path.isfile): a missing path or a directory reads as
  * empty. A FIFO, socket or device would block or mislead, so awsrole refuses it by name.
  */
-async function isRegularFile(deps: Deps, path: string): Promise<boolean> {
+async function regularFileStats(deps: Deps, path: string): Promise<FileStats | undefined> {
   let stats;
   try {
     stats = await deps.fs.stat(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return false;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
     throw new ConfigError(`cannot read ${displayPath(path, deps.env, deps.homedir)}: ${code ?? 'error'}`, 'check the file and its permissions');
   }
-  if (stats.isFile()) return true;
-  if (stats.isDirectory()) return false;
+  if (stats.isFile()) return stats;
+  if (stats.isDirectory()) return undefined;
   throw new ConfigError(`${displayPath(path, deps.env, deps.homedir)} is not a regular file (a FIFO, socket or device)`, 'point the setting at a regular file');
 }
 
-async function readFileText(deps: Deps, path: string): Promise<string | undefined> {
-  if (!(await isRegularFile(deps, path))) return undefined;
+/** The file's text, and its stats from before it was read. */
+async function readFileText(deps: Deps, path: string): Promise<{ text: string; stats: FileStats } | undefined> {
+  const stats = await regularFileStats(deps, path);
+  if (stats === undefined) return undefined;
   let bytes: Uint8Array | undefined;
   try {
     bytes = await deps.fs.readBytes(path);
@@ -52,15 +62,21 @@ async function readFileText(deps: Deps, path: string): Promise<string | undefine
   }
   if (bytes === undefined) return undefined;
   try {
-    return strictUtf8.decode(bytes);
+    return { text: strictUtf8.decode(bytes), stats };
   } catch {
     throw new ConfigError(`cannot parse ${displayPath(path, deps.env, deps.homedir)}: it is not UTF-8 text`, 'fix or remove the file');
   }
 }
 
 /** botocore's build_profile_map: `[profile X]` (split shell-style) and `[default]`. */
-export function configProfiles(sections: IniSections, prefix: 'profile' | 'services' | 'sso-session'): IniSections {
-  return sections.renamed((name) => profileName(name, prefix));
+export function configProfiles(sections: IniSections, prefix: ConfigPrefix): IniSections {
+  return sections.renamed(configView(prefix));
+}
+
+type ConfigPrefix = 'profile' | 'services' | 'sso-session';
+
+function configView(prefix: ConfigPrefix): SectionView {
+  return (name) => profileName(name, prefix);
 }
 
 /** A name shlex would take as one plain word: `[profile NAME]` needs no general split. */
@@ -78,16 +94,10 @@ export function profileName(section: string, prefix: 'profile' | 'services' | 's
 export async function loadSharedConfig(deps: Deps): Promise<SharedConfig> {
   const configPath = configFilePath(deps.env, deps.homedir);
   const credentialsPath = credentialsFilePath(deps.env, deps.homedir);
-  const [configSections, credentialsSections] = await Promise.all([
-    readIniFile(deps, configPath),
+  const [[profiles, services, ssoSessions], credentialsProfiles] = await Promise.all([
+    readIniViews(deps, configPath, [configView('profile'), configView('services'), configView('sso-session')]),
     readIniFile(deps, credentialsPath),
   ]);
-  return {
-    configPath,
-    credentialsPath,
-    configProfiles: configProfiles(configSections, 'profile'),
-    credentialsProfiles: credentialsSections,
-    services: configProfiles(configSections, 'services'),
-    ssoSessions: configProfiles(configSections, 'sso-session'),
-  };
+  if (profiles === undefined || services === undefined || ssoSessions === undefined) throw new Error('readIniViews: a view went missing');
+  return { configPath, credentialsPath, configProfiles: profiles, credentialsProfiles, services, ssoSessions };
 }

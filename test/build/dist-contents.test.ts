@@ -1,7 +1,7 @@
 /**
  * dist/ is what npm publishes: the product and nothing test-only. Every file in it is an output
- * of scripts/build.mjs (listed in dist/meta.json), that output's V8 code cache, or meta.json
- * itself; every output was built from src/ and packages, never from test/ or scripts/. The demo
+ * of scripts/build.mjs (listed in dist/meta.json), that output's V8 code cache, meta.json
+ * itself, or a declaration of the API under dist/types/ (one per file of src/ its types use); every output was built from src/ and packages, never from test/ or scripts/. The demo
  * and the bench's local STS live outside dist/ (scripts/build-tools.mjs).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -36,7 +36,16 @@ describe('dist/', () => {
   it('holds the build outputs, their code caches and meta.json, nothing else', () => {
     const outputs = Object.keys(meta.outputs);
     const expected = new Set(['meta.json', ...outputs, ...outputs.map((output) => `${output}.v8cache`)]);
-    expect(filesUnder(DIST).filter((file) => !expected.has(file))).toEqual([]);
+    expect(filesUnder(DIST).filter((file) => !expected.has(file) && !file.startsWith('types/'))).toEqual([]);
+  });
+
+  it('holds declarations of the API under types/, each of a file in src/, and nothing else there', () => {
+    const declarations = filesUnder(join(DIST, 'types'));
+    expect(declarations).toContain('api.d.ts');
+    for (const file of declarations) {
+      expect(file).toMatch(/\.d\.ts$/);
+      expect(existsSync(join(ROOT, 'src', file.replace(/\.d\.ts$/, '.ts'))), file).toBe(true);
+    }
   });
 
   it('holds the product: the entry, the CLI, the SDK file and the API', () => {
