@@ -97,6 +97,7 @@ function createSession(deps: Deps, config: SharedConfig, profile: ProfileSelecti
       overrides: options.overrides ?? {},
       refresh: options.refresh === true,
       tokenCode: options.tokenCode,
+      config,
       hops,
     }),
     assumeRoleWithWebIdentity: webIdentityAssumer(deps, sts),
