@@ -251,10 +251,10 @@ export function endBySignal(signal: NodeJS.Signals): void {
  * awsrole goes to the helper first. Ctrl-C reaches the whole process group anyway; `kill PID`
  * and a closed terminal's SIGHUP reach awsrole alone.
  */
-function endChildWithAwsrole(child: ReturnType<typeof spawn>): Unsubscribe {
+function endChildWithAwsrole(running: { child?: ReturnType<typeof spawn> }): Unsubscribe {
   const stop = onSignal(ENDING_SIGNALS, (signal) => {
     stop();
-    child.kill(signal);
+    running.child?.kill(signal);
     endBySignal(signal);
   });
   return stop;
@@ -273,7 +273,12 @@ export function runProcess(argv: readonly string[], options: RunProcessOptions):
       resolve({ exitCode: ChildExitCode.notFound, signal: null, stdout: '', stderr: 'empty command', timedOut: false });
       return;
     }
+    // The relay goes in before the child starts (as in execChild): measured, a handler added
+    // just after spawn() sometimes missed a SIGTERM that came once the child was running.
+    const running: { child?: ReturnType<typeof spawn> } = {};
+    const stopRelaying = endChildWithAwsrole(running);
     const child = spawn(command, args, { env: definedEnv(options.env), stdio: ['inherit', 'pipe', options.stderr === 'inherit' ? 'inherit' : 'pipe'] });
+    running.child = child;
     let stdout = '';
     let stderr = '';
     let settled = false;
@@ -284,7 +289,6 @@ export function runProcess(argv: readonly string[], options: RunProcessOptions):
       stopRelaying();
       resolve(result);
     };
-    const stopRelaying = endChildWithAwsrole(child);
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       child.stdout?.destroy();
