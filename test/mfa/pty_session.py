@@ -32,12 +32,7 @@ def make_controlling_terminal(slave_name):
 
 def read_some(master, deadline):
     ready, _, _ = select.select([master], [], [], max(0.0, min(0.2, deadline - time.monotonic())))
-    if not ready:
-        return b''
-    try:
-        return os.read(master, 4096)
-    except OSError:  # EIO: no process holds the terminal any more
-        return None
+    return os.read(master, 4096) if ready else b''
 
 
 def main():
@@ -52,8 +47,10 @@ def main():
         stderr=subprocess.PIPE,
         preexec_fn=make_controlling_terminal(slave_name),
     )
-    os.close(slave)
+    # Held open until the end: the command opens /dev/tty only when it prompts, and a master
+    # with no slave open anywhere reads as EIO.
     child.stdin.close()
+    child.stdin = None  # a pipe at EOF, as an SDK leaves it; communicate() must not flush it
     deadline = time.monotonic() + LIMIT_SECONDS
     terminal = b''
     matched_to = 0
@@ -72,11 +69,10 @@ def main():
                 os.write(master, steps.pop(0)['send'].encode())
                 continue
         chunk = read_some(master, deadline)
-        if chunk is None:
-            break
         terminal += chunk
-        if not chunk and child.poll() is not None and not steps:
+        if not chunk and child.poll() is not None:
             break
+    os.close(slave)
     stdout, stderr = child.communicate()
     code = child.returncode
     print(json.dumps({
