@@ -106,48 +106,35 @@ describe.skipIf(!CLI_BUILT)(`keys at the prompt (awsrole's stdio on pipes) ${CLI
     expect(sentTokenCodes()).toEqual([alice.mfaCode]);
   });
 
+  /** Three answers, one step each: the first at the prompt, the others after their retry line. */
+  const threeTries = (answers: readonly [string, string, string]): Step[] => answers.map((send, index) => ({ expect: `${index === 0 ? '' : RETRY(index + 1)}${PROMPT}`, send }));
+
   it('a typo gets a second and third try; erase and Ctrl-U edit the line', async () => {
-    const steps = [
-      { expect: PROMPT, send: '12345\r' },
-      { expect: `${RETRY(2)}${PROMPT}`, send: 'abc\u0015\r' },
-      { expect: `${RETRY(3)}${PROMPT}`, send: '1234567\u007f\u007f6\r' },
-    ];
-    const run = await inSession(steps, EXPORT);
+    const run = await inSession(threeTries(['12345\r', 'abc\u0015\r', '1234567\u007f\u007f6\r']), EXPORT);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.terminal).toBe(`${PROMPT}\r\n${RETRY(2)}${PROMPT}\r\n${RETRY(3)}${PROMPT}\r\n`);
     expect(sentTokenCodes()).toEqual([alice.mfaCode]);
   });
 
-  it('three wrong codes: exit 2, nothing sent', async () => {
-    const steps = [
-      { expect: PROMPT, send: '1\r' },
-      { expect: `${RETRY(2)}${PROMPT}`, send: '22\r' },
-      { expect: `${RETRY(3)}${PROMPT}`, send: '333\r' },
-    ];
-    const run = await inSession(steps, EXPORT);
-    expect(run.stderr).toBe(
+  it.each([
+    [
+      'three wrong codes: exit 2',
+      threeTries(['1\r', '22\r', '333\r']),
+      2,
       'awsrole: assume-role: MFA code not sent to STS: an MFA code is exactly 6 digits (3 tries)\n  hint: run the command again and type the 6 digits your device shows, or pass --token-code\n',
-    );
-    expect(run.code).toBe(2);
-    expect(run.stdout).toBe('');
-    expect(t.rig.count('AssumeRole')).toBe(0);
-  });
-
-  it('Ctrl-C: "cancelled", exit 130, nothing sent', async () => {
-    const run = await inSession([{ expect: PROMPT, send: '12\u0003' }], EXPORT);
-    expect(run.stderr).toBe('awsrole: assume-role: cancelled\n');
-    expect(run.code).toBe(130);
-    expect(run.stdout).toBe('');
-    expect(t.rig.count('AssumeRole')).toBe(0);
-  });
-
-  it('Ctrl-D: exit 2, nothing sent', async () => {
-    const run = await inSession([{ expect: PROMPT, send: '\u0004' }], EXPORT);
-    expect(run.stderr).toBe(
+    ],
+    ['Ctrl-C: "cancelled", exit 130', [{ expect: PROMPT, send: '12\u0003' }], 130, 'awsrole: assume-role: cancelled\n'],
+    [
+      'Ctrl-D: exit 2',
+      [{ expect: PROMPT, send: '\u0004' }],
+      2,
       `awsrole: assume-role: no MFA code typed for ${alice.mfaSerial} (end of input)\n  hint: pass --token-code 123456 (the code your device shows)\n`,
-    );
-    expect(run.code).toBe(2);
+    ],
+  ])('%s, nothing sent', async (_name, steps, code, stderr) => {
+    const run = await inSession(steps, EXPORT);
+    expect(run.stderr).toBe(stderr);
+    expect(run.code).toBe(code);
     expect(run.stdout).toBe('');
     expect(t.rig.count('AssumeRole')).toBe(0);
   });
