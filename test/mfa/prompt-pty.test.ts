@@ -22,10 +22,7 @@ const t = useStsAndHome({
   '.aws/config': `[profile mfa]\nrole_arn = ${roles.mfaAdmin}\nsource_profile = alice\nmfa_serial = ${alice.mfaSerial}\n\n[profile sdk]\ncredential_process = ${AWSROLE.join(' ')} export --profile mfa --format process\n`,
 });
 
-interface Step {
-  expect: string;
-  send: string;
-}
+type Step = { expect: string; send: string } | { expect: string; signal: NodeJS.Signals };
 
 interface PtyRun {
   code: number | null;
@@ -34,6 +31,7 @@ interface PtyRun {
   stdout: string;
   stderr: string;
   timed_out: boolean;
+  echo: boolean;
   unmatched: string[];
 }
 
@@ -135,6 +133,14 @@ describe.skipIf(!CLI_BUILT)(`keys at the prompt (awsrole's stdio on pipes) ${CLI
     const run = await inSession(steps, EXPORT);
     expect(run.stderr).toBe(stderr);
     expect(run.code).toBe(code);
+    expect(run.stdout).toBe('');
+    expect(t.rig.count('AssumeRole')).toBe(0);
+  });
+
+  it.each(['SIGTERM', 'SIGINT', 'SIGHUP'] as const)('%s while it prompts: the terminal echoes again, awsrole dies of the signal', async (signal) => {
+    const run = await inSession([{ expect: PROMPT, signal }], EXPORT);
+    expect(run.signal).toBe(signal);
+    expect(run.echo).toBe(true);
     expect(run.stdout).toBe('');
     expect(t.rig.count('AssumeRole')).toBe(0);
   });

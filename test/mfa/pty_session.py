@@ -4,8 +4,9 @@ with the command's stdin, stdout and stderr on pipes (as an SDK runs a credentia
 usage: pty_session.py PLAN_JSON -- COMMAND [ARG...]
 
 PLAN_JSON is a list of steps {"expect": TEXT, "send": TEXT}: wait until the terminal shows
-TEXT (after what the previous step matched), then type "send". Prints one JSON object:
-{"code", "signal", "terminal", "stdout", "stderr", "timed_out", "unmatched"}.
+TEXT (after what the previous step matched), then type "send" (or send the command the signal
+named by "signal"). Prints one JSON object: {"code", "signal", "terminal", "stdout", "stderr",
+"timed_out", "echo" (the terminal's echo at the end), "unmatched"}.
 """
 import fcntl
 import json
@@ -66,12 +67,17 @@ def main():
             at = terminal.find(expect, matched_to)
             if at >= 0:
                 matched_to = at + len(expect)
-                os.write(master, steps.pop(0)['send'].encode())
+                step = steps.pop(0)
+                if 'signal' in step:
+                    os.kill(child.pid, signal.Signals[step['signal']])
+                else:
+                    os.write(master, step['send'].encode())
                 continue
         chunk = read_some(master, deadline)
         terminal += chunk
         if not chunk and child.poll() is not None:
             break
+    echo = bool(termios.tcgetattr(slave)[3] & termios.ECHO)
     os.close(slave)
     stdout, stderr = child.communicate()
     code = child.returncode
@@ -82,6 +88,7 @@ def main():
         'stdout': stdout.decode('utf8', 'replace'),
         'stderr': stderr.decode('utf8', 'replace'),
         'timed_out': timed_out,
+        'echo': echo,
         'unmatched': [step['expect'] for step in steps],
     }))
 
