@@ -83,6 +83,8 @@ export interface DetachedChild {
 export interface RunProcessOptions {
   env: Record<string, string | undefined>;
   timeoutMs: number;
+  /** 'inherit': the child talks to the user on awsrole's stderr (a YubiKey's "touch" notice); default: captured. */
+  stderr?: 'capture' | 'inherit' | undefined;
 }
 
 /**
@@ -108,7 +110,10 @@ export interface Deps {
   spawnDetached(argv: readonly string[], env: Record<string, string | undefined>): DetachedChild;
   /** Runs a command attached to this terminal; resolves to the exit code to pass on. */
   execChild(argv: readonly string[], env: Record<string, string | undefined>): Promise<number>;
-  /** Reads a line from the terminal without echo; undefined when there is no terminal. */
+  /**
+   * Reads a line from the controlling terminal without echo; undefined when awsrole may not ask
+   * (the API). Fails with a PromptError when there is no terminal or the user gives up.
+   */
   promptSecret?: ((message: string) => Promise<string>) | undefined;
   /** Lets the user pick one item on the terminal (src/picker/): undefined without one (stdin and stderr), null when cancelled. */
   pickOnTerminal?: ((title: string, items: readonly string[]) => Promise<string | null | undefined>) | undefined;
@@ -124,6 +129,16 @@ export interface Deps {
   listen(handler: RequestHandler, options: ListenOptions): Promise<Listener>;
   /** Calls `handler` on each of these signals until the returned function unsubscribes it. */
   onSignal(signals: readonly NodeJS.Signals[], handler: (signal: NodeJS.Signals) => void): Unsubscribe;
+}
+
+/** Why a prompt got no line: no controlling terminal, Ctrl-C, or Ctrl-D (end of input). */
+export type PromptFailure = 'no-terminal' | 'cancelled' | 'end-of-input';
+
+export class PromptError extends Error {
+  constructor(readonly reason: PromptFailure) {
+    super(reason === 'no-terminal' ? 'no terminal to ask on' : reason);
+    this.name = 'PromptError';
+  }
 }
 
 export type CancelTimer = () => void;
@@ -243,6 +258,31 @@ export const nodeFileSystem: FileSystem = {
   open: async (path, flags, mode) => openFile(openSync(path, flags, mode)),
 };
 
+/** The signals that end awsrole (interrupted, terminated, its terminal gone). */
+const ENDING_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+/**
+ * Dies of `signal` as if nobody had caught it (the shell then reports 128 + N), unless another
+ * part of awsrole still listens for it (a server shutting down cleanly).
+ */
+export function endBySignal(signal: NodeJS.Signals): void {
+  if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+}
+
+/**
+ * A helper (credential_process, mfa_process) must not outlive awsrole: a signal that ends
+ * awsrole goes to the helper first. Ctrl-C reaches the whole process group anyway; `kill PID`
+ * and a closed terminal's SIGHUP reach awsrole alone.
+ */
+function endChildWithAwsrole(running: { child?: ReturnType<typeof spawn> }): Unsubscribe {
+  const stop = onSignal(ENDING_SIGNALS, (signal) => {
+    stop();
+    running.child?.kill(signal);
+    endBySignal(signal);
+  });
+  return stop;
+}
+
 /**
  * Runs a command to completion with a deadline, as botocore runs credential_process: stdin and
  * the controlling terminal stay the user's (a helper may ask for a password there), stdout and
@@ -256,7 +296,12 @@ export function runProcess(argv: readonly string[], options: RunProcessOptions):
       resolve({ exitCode: ChildExitCode.notFound, signal: null, stdout: '', stderr: 'empty command', timedOut: false });
       return;
     }
-    const child = spawn(command, args, { env: definedEnv(options.env), stdio: ['inherit', 'pipe', 'pipe'] });
+    // The relay goes in before the child starts (as in execChild): measured, a handler added
+    // just after spawn() sometimes missed a SIGTERM that came once the child was running.
+    const running: { child?: ReturnType<typeof spawn> } = {};
+    const stopRelaying = endChildWithAwsrole(running);
+    const child = spawn(command, args, { env: definedEnv(options.env), stdio: ['inherit', 'pipe', options.stderr === 'inherit' ? 'inherit' : 'pipe'] });
+    running.child = child;
     let stdout = '';
     let stderr = '';
     let settled = false;
@@ -264,22 +309,23 @@ export function runProcess(argv: readonly string[], options: RunProcessOptions):
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      stopRelaying();
       resolve(result);
     };
     const stop = (why: Partial<ProcessResult>): void => {
       child.kill('SIGKILL');
-      child.stdout.destroy();
-      child.stderr.destroy();
+      child.stdout?.destroy();
+      child.stderr?.destroy();
       settle({ exitCode: null, signal: 'SIGKILL', stdout, stderr, timedOut: false, ...why });
     };
     const timer = setTimeout(() => stop({ timedOut: true }), options.timeoutMs);
     let stdoutBytes = 0;
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
       stdoutBytes += Buffer.byteLength(chunk);
       if (stdoutBytes > MAX_PROCESS_STDOUT_BYTES) stop({ stdoutTooLarge: true });
       else stdout += chunk;
     });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
       if (stderr.length < MAX_PROCESS_STDERR_CHARS) stderr += chunk.slice(0, MAX_PROCESS_STDERR_CHARS - stderr.length);
     });
     child.on('error', (error) => settle({ exitCode: ChildExitCode.notFound, signal: null, stdout, stderr: error.message, timedOut: false }));
@@ -402,12 +448,12 @@ function fdStream(fd: number): OutStream {
 }
 
 /**
- * Prompts on /dev/tty (never stdout) with echo off. Only when stdin or stderr is a terminal:
- * inside `eval "$(awsrole ...)"` stdout is a pipe but those two are still the terminal.
+ * Prompts on the controlling terminal (/dev/tty, never stdout) with echo off, whatever stdin,
+ * stdout and stderr are: an SDK runs a credential_process with all three on pipes, and inside
+ * `eval "$(awsrole ...)"` stdout is a pipe. Without a controlling terminal: PromptError.
  */
 async function promptSecret(message: string): Promise<string> {
-  const { NoTerminalError, promptOnTerminal } = await import('./terminal.js');
-  if (!isatty(0) && !isatty(2)) throw new NoTerminalError();
+  const { promptOnTerminal } = await import('./terminal.js');
   return promptOnTerminal(message);
 }
 

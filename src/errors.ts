@@ -7,6 +7,8 @@ export const ExitCode = {
   refused: 4,
   config: 5,
   network: 6,
+  /** Ctrl-C at a prompt: what a shell reports for a command ended by SIGINT (128 + 2). */
+  cancelled: 130,
 } as const;
 /** Exit codes of a child that could not run, as shells report them (`exec`). */
 export const ChildExitCode = {
@@ -62,6 +64,13 @@ export class RefusedError extends AwsroleError {
 export class NetworkError extends AwsroleError {
   constructor(message: string, hint?: string) {
     super(message, ExitCode.network, hint);
+  }
+}
+
+/** The user cancelled at a prompt (Ctrl-C): exit 130, as if ended by SIGINT. */
+export class CancelledError extends AwsroleError {
+  constructor() {
+    super('cancelled', ExitCode.cancelled);
   }
 }
 

@@ -7,12 +7,14 @@ import { parseExpiration } from '../domain/time.js';
 import { maskKeyId } from '../output/mask.js';
 import { defineLink, type ChainContext, type LinkResult } from './types.js';
 import type { Credentials } from '../domain/credentials.js';
+import type { Env } from '../domain/env.js';
 
 /** botocore has no limit; a hung helper must not hang every shell that calls awsrole. */
 const DEFAULT_TIMEOUT_SECONDS = 60;
 
-function timeoutMs(context: ChainContext): number {
-  const configured = Number(context.deps.env['AWSROLE_PROCESS_TIMEOUT']);
+/** The time limit of a helper process (credential_process, mfa_process): AWSROLE_PROCESS_TIMEOUT seconds, else 60 s. */
+export function processTimeoutMs(env: Env): number {
+  const configured = Number(env['AWSROLE_PROCESS_TIMEOUT']);
   return (Number.isFinite(configured) && configured > 0 ? configured : DEFAULT_TIMEOUT_SECONDS) * 1000;
 }
 
@@ -25,7 +27,7 @@ export async function fromProcess(context: ChainContext, profile: string): Promi
   if (argv === undefined || argv.length === 0) {
     throw new CredentialError(`${where} cannot be split into a command (unbalanced quotes?)`, 'fix credential_process in the config file');
   }
-  const limit = timeoutMs(context);
+  const limit = processTimeoutMs(context.deps.env);
   const result = await context.deps.runProcess(argv, { env: context.deps.env, timeoutMs: limit });
   if (result.stdoutTooLarge === true) {
     throw new CredentialError(`${where} wrote more than 1 MiB to stdout, awsrole's limit for its answer, and was stopped`, 'a credential_process prints one small JSON object (Version 1): run the command by hand to see what it prints');

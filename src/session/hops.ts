@@ -2,6 +2,7 @@ import type { AssumeRoleRequest, RoleAssumer } from '../chain/types.js';
 import type { SharedConfig } from '../config/shared-config.js';
 import type { Deps } from '../deps.js';
 import { UsageError } from '../errors.js';
+import { obtainTokenCode } from '../mfa/token-code.js';
 import type { StsCaller } from '../sts/client.js';
 import { createRoleAssumer, type HopRecord } from '../sts/role-assumer.js';
 import { ASSUME_ROLE_DURATION } from '../sts/validate.js';
@@ -20,7 +21,7 @@ export interface HopShaping {
   profile: string;
   topHop: TopHop;
   overrides: HopOverrides;
-  /** The loaded config: each hop's own session parameters (source_identity, session_tags, ...). */
+  /** The loaded config: each hop's own session parameters (source_identity, session_tags, ...) and where its profile finds its mfa_process. */
   config: SharedConfig;
   /** Session parameters from flags, for the top hop. */
   sessionParams: SessionParams;
@@ -47,6 +48,11 @@ function oneTimeTokenCode(code: string | undefined, serial: string | undefined):
     unused = undefined;
     return taken;
   };
+}
+
+/** Without a --token-code, the hop's profile (a --role-arn hop: the selected one) gives the code: its mfa_process or the terminal. */
+function askTokenCode(shaping: HopShaping): (serial: string, request: AssumeRoleRequest) => Promise<string> {
+  return (serial, request) => obtainTokenCode({ deps: shaping.deps, config: shaping.config, serial, profile: request.profile ?? shaping.profile, flag: '--token-code' }, undefined);
 }
 
 /** A --duration over an hour on a chained hop is refused before STS is asked (it would refuse). */
@@ -79,6 +85,7 @@ export function shapedRoleAssumer(shaping: HopShaping): RoleAssumer {
       caller: shaping.sts(),
       refresh: shaping.refresh,
       tokenCodeFor,
+      askTokenCode: askTokenCode(shaping),
       onHop: (done) => shaping.hops.push(done),
     });
     return assumer(source, hop);

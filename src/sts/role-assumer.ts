@@ -1,13 +1,11 @@
 import type { AssumeRoleRequest, RoleAssumer } from '../chain/types.js';
 import type { Credentials } from '../domain/credentials.js';
 import type { Deps } from '../deps.js';
-import { UsageError } from '../errors.js';
 import { cacheTextFor, cliCacheFolder, cliCacheKey, readCachedRoleSession, writeCachedSession } from '../cache/cli-cache.js';
 import { readMfaSession } from '../cache/mfa-cache.js';
 import type { StsCaller } from './client.js';
 import { assumeRole } from './operations.js';
 import { explainAssumeRoleFailure } from './teach.js';
-import { tokenCodeProblem } from './validate.js';
 import { terminalSafe } from '../domain/text.js';
 
 export interface RoleAssumerOptions {
@@ -17,6 +15,8 @@ export interface RoleAssumerOptions {
   refresh: boolean;
   /** --token-code for a hop about to call STS with this MFA serial, if the code is meant for it. */
   tokenCodeFor?: ((serial: string) => string | undefined) | undefined;
+  /** Without a --token-code: the code from mfa_process or the terminal, asked only when STS is about to be called. */
+  askTokenCode: (serial: string, request: AssumeRoleRequest) => Promise<string>;
   /** Records each hop for messages and --debug. */
   onHop?: ((hop: HopRecord) => void) | undefined;
 }
@@ -44,24 +44,6 @@ function cacheKeyFor(request: AssumeRoleRequest, source: Credentials): string {
   });
 }
 
-/** Asks for the MFA code only when STS is really about to be called (a cache hit never prompts). */
-export async function obtainTokenCode(deps: Deps, serial: string, given: string | undefined, flag: string): Promise<string> {
-  if (given !== undefined) return given;
-  if (deps.promptSecret === undefined) {
-    throw new UsageError(`an MFA code is needed for ${serial} and there is no terminal to ask on`, `pass ${flag} 123456 (the code your device shows)`);
-  }
-  let code: string;
-  try {
-    code = (await deps.promptSecret(`Enter MFA code for ${serial}: `)).trim();
-  } catch (error) {
-    const why = (error as Error).name === 'NoTerminalError' ? 'there is no terminal to ask on' : 'the terminal could not be read';
-    throw new UsageError(`an MFA code is needed for ${serial} and ${why}`, `pass ${flag} 123456 (the code your device shows)`);
-  }
-  const problem = tokenCodeProblem(code);
-  if (problem) throw new UsageError(`MFA code not sent to STS: ${problem}`, 'run the command again and type the 6 digits your device shows');
-  return code;
-}
-
 interface Signing {
   credentials: Credentials;
   request: AssumeRoleRequest;
@@ -82,7 +64,7 @@ async function signingFor(options: RoleAssumerOptions, source: Credentials, requ
     const session = await readMfaSession(options.deps, serial, source.accessKeyId);
     if (session !== undefined) return { credentials: session, request: { ...request, serialNumber: undefined }, via: 'mfa-session' };
   }
-  const tokenCode = await obtainTokenCode(options.deps, serial, given, '--token-code');
+  const tokenCode = given ?? (await options.askTokenCode(serial, request));
   return { credentials: source, request, tokenCode, via: 'sts' };
 }
 

@@ -5,7 +5,7 @@ import { mergedProfile, stringValue, type SharedConfig } from '../../config/shar
 import { ConfigError, UsageError } from '../../errors.js';
 import { openSession, type Session } from '../../session/index.js';
 import { getSessionToken } from '../../sts/operations.js';
-import { obtainTokenCode } from '../../sts/role-assumer.js';
+import { obtainTokenCode } from '../../mfa/token-code.js';
 import { SESSION_TOKEN_DURATION, serialNumberProblem } from '../../sts/validate.js';
 import { defineCommand } from '../command.js';
 import { checkDeliverOptions, deliverCredentials } from '../deliver.js';
@@ -60,7 +60,7 @@ export const mfaCommand = defineCommand({
     const { credentials } = await source.resolveCredentials();
     let mfaSession: Credentials | undefined = options.refresh || code !== undefined ? undefined : await readMfaSession(deps, serial, credentials.accessKeyId);
     if (mfaSession === undefined) {
-      const tokenCode = await obtainTokenCode(deps, serial, code, codeFlag.flag);
+      const tokenCode = await obtainTokenCode({ deps, config: session.config, serial, profile: session.profile.name, flag: codeFlag.flag }, code);
       mfaSession = await getSessionToken(source.sts(), credentials, { serialNumber: serial, tokenCode, durationSeconds: duration });
       await writeMfaSession(deps, serial, credentials.accessKeyId, mfaSession);
     }
