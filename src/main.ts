@@ -18,6 +18,7 @@ const COMMANDS: Record<string, () => Promise<CliCommand>> = {
   'decode-message': async () => (await import('./cli/commands/decode-message.js')).decodeMessageCommand,
   console: async () => (await import('./cli/commands/console.js')).consoleCommand,
   sso: async () => (await import('./cli/commands/sso.js')).ssoCommand,
+  serve: async () => (await import('./cli/commands/serve.js')).serveCommand,
 };
 
 type Runner = (command: CliCommand, options: Readonly<Record<string, unknown>>, args: string[]) => Promise<void>;
