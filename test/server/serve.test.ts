@@ -2,6 +2,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FIXTURE, startStsServer, type StsRig } from '../rigs/sts-server.js';
 import { makeHome, type FakeHome } from '../support/cli.js';
+import { runInProcess } from '../support/in-process.js';
 import { fakeClock, type FakeClock } from '../support/fake-clock.js';
 import { ANSWER_WITHIN_MS } from '../../src/server/refresher.js';
 import { credentialsOf, send, startServe, timerSet, type ServeRun } from './harness.js';
@@ -30,6 +31,7 @@ beforeEach(async () => {
   rig.reset();
   rig.clearFaults();
   rig.setClock(clock.now);
+  rig.setMfaCodes(alice.mfaSerial, [alice.mfaCode]);
   home = await makeHome(FILES, { AWS_ENDPOINT_URL_STS: rig.url });
 });
 afterEach(async () => {
@@ -198,6 +200,49 @@ describe('serve: refresh', () => {
     expect(reply.status).toBe(503);
     expect(JSON.parse(reply.body)).toEqual({ code: 'CredentialsUnavailable', message: `assume-role: an MFA code is needed for ${alice.mfaSerial} and there is no terminal to ask on` });
     expect(rig.count('AssumeRole')).toBe(1);
+    await s.stop();
+  });
+});
+
+describe('serve: MFA', () => {
+  it('a role with mfa_serial re-assumes from the cached `awsrole mfa` session: no code asked, new credentials', async () => {
+    const mfa = await runInProcess(['mfa', '--profile', 'mfa', '--code', alice.mfaCode, '--format', 'json'], home.env, { deps: clock.deps });
+    expect(mfa.stderr).toBe('');
+    expect(mfa.code).toBe(0);
+    rig.setMfaCodes(alice.mfaSerial, []); // any code sent from now on is refused
+    const s = serve(['--profile', 'mfa']);
+    const first = credentialsOf(await s.get());
+    await clock.advance(50 * MINUTE);
+    const second = credentialsOf(await s.get());
+    expect(second.AccessKeyId).not.toBe(first.AccessKeyId);
+    expect(rig.count('GetSessionToken')).toBe(1);
+    expect(rig.count('AssumeRole')).toBe(2);
+    expect(s.deps.stderr.text()).not.toContain('could not');
+    await s.stop();
+  });
+
+  it('with a terminal, a refresh that needs a code asks there; requests meanwhile get the still-valid credentials', async () => {
+    const asked: string[] = [];
+    let answer: (code: string) => void = () => undefined;
+    const promptSecret = (message: string): Promise<string> => {
+      asked.push(message);
+      return new Promise((resolve) => (answer = resolve));
+    };
+    serving = startServe(['--profile', 'mfa', '--token-code', alice.mfaCode], home.env, clock, { promptSecret });
+    const s = serving;
+    const first = credentialsOf(await s.get());
+    await clock.advance(50 * MINUTE);
+    rig.setMfaCodes(alice.mfaSerial, ['654321']);
+    const waiting = s.get();
+    await timerSet(clock);
+    await clock.advance(ANSWER_WITHIN_MS);
+    expect(credentialsOf(await waiting).AccessKeyId).toBe(first.AccessKeyId);
+    expect(asked).toEqual([`Enter MFA code for ${alice.mfaSerial}: `]);
+    answer('654321');
+    let next = first;
+    while (next.AccessKeyId === first.AccessKeyId) next = credentialsOf(await s.get());
+    expect(asked).toHaveLength(1);
+    expect(rig.count('AssumeRole')).toBe(2);
     await s.stop();
   });
 });
