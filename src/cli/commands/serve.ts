@@ -117,10 +117,11 @@ export const serveCommand = defineCommand({
     const format = serveFormat(deps, options.format);
     const { endpoint } = await startServing(deps, options, port);
     const stopped = untilStopped(deps);
+    // Before stdout closes: when `eval` returns, the pid to stop is already on stderr.
+    deps.stderr.write(`awsrole: ${terminalSafe(`serving credentials at ${endpoint.url} (pid ${deps.processes.pid}); stop with kill -TERM ${deps.processes.pid}`)}\n`);
     deps.stdout.write(renderEndpointVariables(format, endpoint));
     // `eval "$(awsrole serve … &)"` returns once stdout is closed, while the server runs on.
     deps.stdout.close?.();
-    deps.stderr.write(`awsrole: ${terminalSafe(`serving credentials at ${endpoint.url} (pid ${deps.processes.pid}); stop with kill -TERM ${deps.processes.pid}`)}\n`);
     await stopped;
     await endpoint.listener.close();
   },
