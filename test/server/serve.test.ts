@@ -263,11 +263,25 @@ describe('serve: start', () => {
     await s.stop();
   });
 
-  it('long-term keys cannot be served: exit 3 before listening, stdout empty', async () => {
+  it('long-term keys cannot be served: exit 3, stdout empty', async () => {
     const s = serve(['--profile', 'alice']);
     expect(await s.done).toBe(3);
     expect(s.deps.stdout.text()).toBe('');
     expect(s.deps.stderr.text()).toContain('profile alice gives long-term keys, and a credential endpoint serves only temporary credentials');
+  });
+
+  it('--port N: listens there; a port in use is exit 2 before any STS call', async () => {
+    const busy = await import('node:net').then(({ createServer }) => createServer());
+    const port = await new Promise<number>((resolve) => busy.listen(0, '127.0.0.1', () => resolve((busy.address() as { port: number }).port)));
+    const refused = serve(['--profile', 'deploy', '--port', String(port)]);
+    expect(await refused.done).toBe(2);
+    expect(refused.deps.stderr.text()).toBe(`awsrole: --port ${port}: cannot listen on 127.0.0.1:${port} (EADDRINUSE)\n  hint: pick another --port, or leave it out for a free one\n`);
+    expect(rig.count()).toBe(0);
+    await new Promise((resolve) => busy.close(resolve));
+    const s = serve(['--profile', 'deploy', '--port', String(port)]);
+    expect((await s.printed).url).toBe(`http://127.0.0.1:${port}/awsrole/credentials`);
+    expect(credentialsOf(await s.get()).AccessKeyId).toMatch(/^ASIA/);
+    await s.stop();
   });
 
   it('--port that is no port, --format process: exit 2 before any STS call', async () => {

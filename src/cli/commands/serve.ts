@@ -38,8 +38,8 @@ function stdinOnce(deps: Deps): Deps {
 }
 
 /**
- * Fetches credentials at start (a prompt, an error and its exit code come before anything runs),
- * then serves them on 127.0.0.1. Refreshes go through the same session path, without the one-time
+ * Listens on 127.0.0.1 and fetches credentials at once (a prompt, an error and its exit code come
+ * before anything is printed or run). Refreshes go through the same session path, without the one-time
  * --token-code and --refresh: the role cache and the MFA session cache answer, or the prompt asks.
  */
 export async function startServing(deps: Deps, options: AssumeOptions, port = 0): Promise<Serving> {
@@ -54,8 +54,14 @@ export async function startServing(deps: Deps, options: AssumeOptions, port = 0)
     return checkServable(obtained.credentials, obtained.session.profile.name);
   };
   const refresher = createRefresher(deps, fetch);
-  const credentials = await refresher.prime();
-  return { endpoint: await listenOn(deps, refresher, port), credentials, region };
+  // Listening first: a port in use costs no STS call and no MFA code.
+  const endpoint = await listenOn(deps, refresher, port);
+  try {
+    return { endpoint, credentials: await refresher.prime(), region };
+  } catch (error) {
+    await endpoint.listener.close();
+    throw error;
+  }
 }
 
 async function listenOn(deps: Deps, refresher: Parameters<typeof startEndpoint>[1], port: number): Promise<CredentialEndpoint> {
