@@ -74,6 +74,15 @@ describe('exec --server', () => {
     await expect(send(child.env['AWS_CONTAINER_CREDENTIALS_FULL_URI'] ?? '')).rejects.toThrow(/ECONNREFUSED/);
   });
 
+  it('warns when the default profile would win over the endpoint in the SDKs (botocore tries it first)', async () => {
+    const credentials = `[default]\naws_access_key_id = ${alice.accessKeyId}\naws_secret_access_key = ${alice.secretAccessKey}\n\n[alice]\naws_access_key_id = ${alice.accessKeyId}\naws_secret_access_key = ${alice.secretAccessKey}\n`;
+    const path = await t.home.write('.aws/credentials', credentials);
+    const result = await runInProcess(['exec', '--server', '--profile', 'deploy', '--', 'true'], t.home.env, { deps: { execChild: childThatFetches(0) } });
+    expect(result.code).toBe(0);
+    expect(path.endsWith('/.aws/credentials')).toBe(true);
+    expect(result.stderr).toBe("awsrole: warning: programs would use keys of profile default in ~/.aws/credentials instead of the endpoint (the SDKs try it first)\n");
+  });
+
   it('each run has its own token', async () => {
     for (let i = 0; i < 2; i++) await runInProcess(['exec', '--server', '--profile', 'deploy', '--', 'true'], t.home.env, { deps: { execChild: childThatFetches(0) } });
     expect(new Set(seen.map((child) => child.env['AWS_CONTAINER_AUTHORIZATION_TOKEN'])).size).toBe(2);

@@ -36,10 +36,13 @@ export function serverChildEnv(env: Deps['env'], endpoint: { url: string; token:
 
 /** The endpoint listens exactly as long as the child runs. */
 async function execWithServer(deps: Deps, options: AssumeOptions, command: readonly string[]): Promise<number> {
-  const { startServing } = await import('./serve.js');
-  const { endpoint, region, credentials } = await startServing(deps, options);
+  const { startServing, warnIfShadowed } = await import('./serve.js');
+  const serving = await startServing(deps, options);
+  const { endpoint, region, credentials } = serving;
   try {
-    return await deps.execChild(command, serverChildEnv(deps.env, endpoint, credentials, region));
+    const env = serverChildEnv(deps.env, endpoint, credentials, region);
+    warnIfShadowed(deps, serving, env);
+    return await deps.execChild(command, env);
   } finally {
     await endpoint.listener.close();
   }

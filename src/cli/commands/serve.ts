@@ -1,3 +1,4 @@
+import { LINKS } from '../../chain/links.js';
 import type { Credentials } from '../../domain/credentials.js';
 import { terminalSafe } from '../../domain/text.js';
 import type { Deps } from '../../deps.js';
@@ -5,10 +6,11 @@ import { CredentialError, UsageError } from '../../errors.js';
 import { ALL_CREDENTIAL_VARIABLES, defaultFormat, parseFormat, renderEnv, type OutputFormat } from '../../output/index.js';
 import { FULL_URI_VARIABLE, startEndpoint, TOKEN_VARIABLE, type CredentialEndpoint } from '../../server/endpoint.js';
 import { createRefresher } from '../../server/refresher.js';
+import type { Session } from '../../session/index.js';
 import { defineCommand } from '../command.js';
 import { ASSUME_OPTIONS } from '../option-sets.js';
 import { obtainCredentials, type AssumeOptions } from './assume.js';
-import { CONFLICTING } from './exec.js';
+import { CONFLICTING, serverChildEnv } from './exec.js';
 
 /** Variables that would win over the container link in every SDK: the printed lines remove them. */
 const SHADOWING = [...new Set([...CONFLICTING, ...ALL_CREDENTIAL_VARIABLES])].filter(
@@ -20,6 +22,8 @@ export interface Serving {
   /** The first fetch's credentials and region (exec hands the region to the child). */
   credentials: Credentials;
   region: string | undefined;
+  /** The first fetch's session: its config tells what else the served programs would find. */
+  session: Session;
 }
 
 /** Both SDKs' container providers need a session token and an expiry: long-term keys cannot be served. */
@@ -45,19 +49,19 @@ function stdinOnce(deps: Deps): Deps {
 export async function startServing(deps: Deps, options: AssumeOptions, port = 0): Promise<Serving> {
   const reading = stdinOnce(deps);
   const later: AssumeOptions = { ...options, tokenCode: undefined, refresh: undefined };
-  let first = true;
-  let region: string | undefined;
+  let firstSession: Session | undefined;
   const fetch = async (): Promise<Credentials> => {
-    const obtained = await obtainCredentials(reading, first ? options : later, { allowPlain: true });
-    first = false;
-    region = obtained.region;
+    const obtained = await obtainCredentials(reading, firstSession === undefined ? options : later, { allowPlain: true });
+    firstSession ??= obtained.session;
     return checkServable(obtained.credentials, obtained.session.profile.name);
   };
   const refresher = createRefresher(deps, fetch);
   // Listening first: a port in use costs no STS call and no MFA code.
   const endpoint = await listenOn(deps, refresher, port);
   try {
-    return { endpoint, credentials: await refresher.prime(), region };
+    const credentials = await refresher.prime();
+    const session = firstSession as Session; // set by the fetch that just succeeded
+    return { endpoint, credentials, region: session.region, session };
   } catch (error) {
     await endpoint.listener.close();
     throw error;
@@ -99,6 +103,18 @@ export function renderEndpointVariables(format: ServeFormat, endpoint: Credentia
   return renderEnv(format, { set, unset: SHADOWING });
 }
 
+/**
+ * The SDKs try the default profile's sources (and ~/.boto's) before a container endpoint, as
+ * botocore's chain does: one warning line when the served programs would find one of those instead.
+ */
+export function warnIfShadowed(deps: Deps, serving: Serving, servedEnv: Deps['env']): void {
+  const { session } = serving;
+  const context = { deps: { ...deps, env: servedEnv }, profile: { name: 'default', from: 'default' as const }, config: session.config, services: session.services, links: LINKS };
+  const before = LINKS.slice(0, LINKS.findIndex((link) => link.name === 'container-role'));
+  const offer = before.map((link) => link.describe?.(context)).find((described) => described !== undefined);
+  if (offer !== undefined) deps.stderr.write(`awsrole: warning: ${terminalSafe(`programs would use ${offer} instead of the endpoint (the SDKs try it first)`)}\n`);
+}
+
 /** Subscribed once serving starts: before that, Ctrl-C (at an MFA prompt, say) ends awsrole as usual. */
 function untilStopped(deps: Deps): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
@@ -121,7 +137,9 @@ export const serveCommand = defineCommand({
   async run(deps, options) {
     const port = portFlag(options.port);
     const format = serveFormat(deps, options.format);
-    const { endpoint } = await startServing(deps, options, port);
+    const serving = await startServing(deps, options, port);
+    const { endpoint } = serving;
+    warnIfShadowed(deps, serving, serverChildEnv(deps.env, endpoint, serving.credentials, serving.region));
     const stopped = untilStopped(deps);
     // Before stdout closes: when `eval` returns, the pid to stop is already on stderr.
     deps.stderr.write(`awsrole: ${terminalSafe(`serving credentials at ${endpoint.url} (pid ${deps.processes.pid}); stop with kill -TERM ${deps.processes.pid}`)}\n`);
