@@ -155,6 +155,8 @@ describe('serve: refresh', () => {
     expect(problem.code).toBe('CredentialsUnavailable');
     expect(problem.message.length).toBeGreaterThan(0);
     expect(down.body).not.toMatch(/SECRETCANARY|TOKENCANARY|ASIA/);
+    expect((await s.get()).status).toBe(503);
+    expect(s.deps.stderr.text().split('\n').filter((line) => line.startsWith('awsrole: could not fetch credentials: '))).toHaveLength(1);
     rig.clearFaults();
     const back = credentialsOf(await s.get());
     expect(back.AccessKeyId).not.toBe(first.AccessKeyId);
