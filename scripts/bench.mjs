@@ -172,6 +172,11 @@ const fast = [
     target: { addsOver: 'export', ms: 50 },
     note: `config file with ${PROFILES.toLocaleString('en')} profiles`,
   }),
+  scenario('complete-big', awsrole(['__complete-profiles']), {
+    home: homes.big,
+    target: { ratio: 1.5 },
+    note: `profile names for completion, config file with ${PROFILES.toLocaleString('en')} profiles`,
+  }),
   scenario('assume-hit', awsrole(['assume', '--profile', 'deploy', '--format', 'sh']), { target: { ratio: 1.3 }, note: 'cache hit' }),
   scenario('assume-miss', awsrole(['assume', '--profile', 'deploy', '--refresh', '--format', 'sh']), {
     target: { ratio: 2.5 },

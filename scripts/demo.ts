@@ -1,12 +1,15 @@
 /**
- * `npm run demo`: a local STS on loopback, a throwaway HOME, and awsrole walking a user
- * through assuming a role, then `whoami`. Unattended; never touches real AWS or your ~/.aws.
+ * `npm run demo`: a local STS and a local IAM Identity Center on loopback, a throwaway HOME,
+ * and awsrole walking a user through assuming a role, `whoami`, then an SSO sign-in (the demo
+ * plays the user who clicks Allow in the browser), `sso populate` and an SSO profile.
+ * Unattended; never touches real AWS or your ~/.aws.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { FIXTURE, startStsServer } from '../test/rigs/sts-server.js';
+import { SSO_FIXTURE, startSsoServer, type SsoRig } from '../test/rigs/sso-server.js';
+import { FIXTURE, startStsServer, type StsRig } from '../test/rigs/sts-server.js';
 
 /** The project root, set by scripts/build-tools.mjs (the demo runs from a build folder). */
 declare const __AWSROLE_ROOT__: string;
@@ -19,15 +22,18 @@ function say(text: string): void {
   process.stdout.write(`\n${bold(`▸ ${text}`)}\n`);
 }
 
-/** Runs the CLI asynchronously: the local STS lives in this same process and must keep answering. */
-function awsrole(args: string[], env: Record<string, string>): Promise<string> {
+/** Runs the CLI asynchronously: the local rigs live in this same process and must keep answering. */
+function awsrole(args: string[], env: Record<string, string>, onStderr?: (soFar: string) => void): Promise<string> {
   process.stdout.write(dim(`$ awsrole ${args.join(' ')}\n`));
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [bin, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+      onStderr?.(stderr);
+    });
     child.on('error', reject);
     child.on('close', (code) => {
       process.stdout.write(stdout.replace(/^(?=.)/gm, '  '));
@@ -50,8 +56,41 @@ function applyExports(env: Record<string, string>, script: string): Record<strin
   return next;
 }
 
+/** IAM Identity Center: sign in through the browser (the demo clicks Allow), populate the profiles, use one. */
+async function ssoPart(rig: StsRig, sso: SsoRig, home: string, baseEnv: Record<string, string>): Promise<void> {
+  const { startUrl, region } = SSO_FIXTURE;
+  const config = join(home, '.aws', 'config');
+  writeFileSync(config, `${readFileSync(config, 'utf8')}\n[sso-session corp]\nsso_start_url = ${startUrl}\nsso_region = ${region}\nsso_registration_scopes = sso:account:access\n`);
+  const env = { ...baseEnv, AWS_ENDPOINT_URL_SSO: sso.url, AWS_ENDPOINT_URL_SSO_OIDC: sso.url };
+
+  say('Sign in to IAM Identity Center (a local portal): PKCE in the browser, the code lands on a loopback callback');
+  process.stdout.write(dim('  (--no-browser: the demo itself plays the browser and clicks Allow on the URL awsrole prints)\n'));
+  let browsing: Promise<unknown> | undefined;
+  await awsrole(['sso', 'login', '--sso-session', 'corp', '--no-browser'], env, (soFar) => {
+    const url = /\n {2}(http\S+\/authorize\?\S+)\n/.exec(soFar)?.[1];
+    if (url !== undefined) browsing ??= sso.browse(url);
+  });
+  await browsing;
+
+  say('`sso populate` writes a profile per account and role assigned to you (run it again: nothing changes)');
+  await awsrole(['sso', 'populate', '--sso-session', 'corp', '--region', 'eu-west-1'], env);
+  await awsrole(['sso', 'populate', '--sso-session', 'corp', '--region', 'eu-west-1'], env);
+
+  say('whoami through a populated SSO profile: the portal gave role credentials, now in the AWS CLI cache');
+  await awsrole(['whoami', '--profile', 'Production.Admin', '--explain'], env);
+  process.stdout.write(`  portal calls: ${sso.calls.map((call) => call.operation).join(', ')}; STS calls so far: ${rig.count()}\n`);
+
+  say('`sso logout` ends the sign-in at the portal and deletes the token and the SSO role sessions');
+  await awsrole(['sso', 'logout', '--sso-session', 'corp'], env);
+}
+
 async function main(): Promise<void> {
   const rig = await startStsServer();
+  // The local portal hands out sessions the local STS knows (of role deploy), so whoami works with them.
+  const sso = await startSsoServer({
+    credentialsFor: (_account, _role, expiration) =>
+      rig.model.issue({ kind: 'role', role: rig.model.role(FIXTURE.roles.deploy)!, sessionName: 'sso-demo', issuedAt: new Date(), expiration, user: rig.model.user(FIXTURE.alice.name), mfa: false, chained: false, policyArns: [] }, false),
+  });
   const home = mkdtempSync(join(tmpdir(), 'awsrole-demo-'));
   try {
     mkdirSync(join(home, '.aws'), { mode: 0o700 });
@@ -73,7 +112,7 @@ async function main(): Promise<void> {
       AWS_EC2_METADATA_DISABLED: 'true',
       AWS_PROFILE: 'alice',
     };
-    process.stdout.write(`${bold('awsrole demo')}: a local STS at ${rig.url}, HOME=${home}\n`);
+    process.stdout.write(`${bold('awsrole demo')}: a local STS at ${rig.url}, a local IAM Identity Center at ${sso.url}, HOME=${home}\n`);
     process.stdout.write(dim('alice has long-term keys in ~/.aws/credentials; profile deploy assumes role deploy from them.\n'));
 
     say('Who am I with AWS_PROFILE=alice?');
@@ -94,8 +133,11 @@ async function main(): Promise<void> {
     say('`eval "$(awsrole unset)"` takes it all back');
     env = applyExports(env, await awsrole(['unset', '--format', 'sh'], env));
     await awsrole(['whoami'], env);
-    process.stdout.write(`\n${bold('done')}: ${rig.count()} STS calls, all to ${rig.url}\n`);
+
+    await ssoPart(rig, sso, home, env);
+    process.stdout.write(`\n${bold('done')}: ${rig.count()} STS calls, all to ${rig.url}; ${sso.calls.length} IAM Identity Center calls, all to ${sso.url}\n`);
   } finally {
+    await sso.close();
     await rig.close();
     rmSync(home, { recursive: true, force: true });
   }

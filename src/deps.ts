@@ -41,7 +41,14 @@ export interface ProcessResult {
   stdout: string;
   stderr: string;
   timedOut: boolean;
+  /** stdout passed MAX_PROCESS_STDOUT_BYTES: the child was killed and stdout holds only the start. */
+  stdoutTooLarge?: boolean | undefined;
 }
+
+/** No credential_process answer comes near this (issue 10: every answer awsrole reads is capped). */
+export const MAX_PROCESS_STDOUT_BYTES = 1024 * 1024;
+/** Only stderr's first line is ever shown: the rest is not kept. */
+const MAX_PROCESS_STDERR_CHARS = 64 * 1024;
 
 /** This process's id and a liveness probe for others (lock files name their owner). */
 export interface ProcessTable {
@@ -66,6 +73,15 @@ export const thisProcess: ProcessTable = {
   },
 };
 
+/** How a detached child ended: its exit, or that it could not be started. */
+export type DetachedExit = { exitCode: number | null; signal: string | null } | { notStarted: string };
+
+/** A child started in its own process group that awsrole never kills and never waits for on exit. */
+export interface DetachedChild {
+  /** Settles when the child exits (or fails to start); awsrole may stop listening at any time. */
+  readonly exited: Promise<DetachedExit>;
+}
+
 export interface RunProcessOptions {
   env: Record<string, string | undefined>;
   timeoutMs: number;
@@ -84,13 +100,20 @@ export interface Deps {
   stdout: OutStream;
   stderr: OutStream;
   readStdin(): Promise<string>;
-  /** Plain HTTP(S) for IMDS and container credentials (no proxy, one bounded request). */
+  /** Plain HTTP(S) for IMDS and container credentials: one bounded request, through HTTP_PROXY only when the request says so (IMDS). */
   http: HttpClient;
   runProcess(argv: readonly string[], options: RunProcessOptions): Promise<ProcessResult>;
+  /**
+   * Starts a browser or opener: its own process group (Ctrl-C and awsrole's exit leave it
+   * running), no stdin, its output discarded (it may echo a URL that is a credential).
+   */
+  spawnDetached(argv: readonly string[], env: Record<string, string | undefined>): DetachedChild;
   /** Runs a command attached to this terminal; resolves to the exit code to pass on. */
   execChild(argv: readonly string[], env: Record<string, string | undefined>): Promise<number>;
   /** Reads a line from the terminal without echo; undefined when there is no terminal. */
   promptSecret?: ((message: string) => Promise<string>) | undefined;
+  /** Lets the user pick one item on the terminal (src/picker/): undefined without one (stdin and stderr), null when cancelled. */
+  pickOnTerminal?: ((title: string, items: readonly string[]) => Promise<string | null | undefined>) | undefined;
   processes: ProcessTable;
   /** Set under --debug: one line of diagnostics on stderr. Never pass it a secret. */
   debug?: ((line: string) => void) | undefined;
@@ -245,17 +268,38 @@ export function runProcess(argv: readonly string[], options: RunProcessOptions):
       clearTimeout(timer);
       resolve(result);
     };
-    const timer = setTimeout(() => {
+    const stop = (why: Partial<ProcessResult>): void => {
       child.kill('SIGKILL');
       child.stdout.destroy();
       child.stderr.destroy();
-      settle({ exitCode: null, signal: 'SIGKILL', stdout, stderr, timedOut: true });
-    }, options.timeoutMs);
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+      settle({ exitCode: null, signal: 'SIGKILL', stdout, stderr, timedOut: false, ...why });
+    };
+    const timer = setTimeout(() => stop({ timedOut: true }), options.timeoutMs);
+    let stdoutBytes = 0;
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdoutBytes += Buffer.byteLength(chunk);
+      if (stdoutBytes > MAX_PROCESS_STDOUT_BYTES) stop({ stdoutTooLarge: true });
+      else stdout += chunk;
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      if (stderr.length < MAX_PROCESS_STDERR_CHARS) stderr += chunk.slice(0, MAX_PROCESS_STDERR_CHARS - stderr.length);
+    });
     child.on('error', (error) => settle({ exitCode: ChildExitCode.notFound, signal: null, stdout, stderr: error.message, timedOut: false }));
     child.on('close', (exitCode, signal) => settle({ exitCode, signal, stdout, stderr, timedOut: false }));
   });
+}
+
+export function spawnDetached(argv: readonly string[], env: Record<string, string | undefined>): DetachedChild {
+  const [command, ...args] = argv;
+  const exited = new Promise<DetachedExit>((resolve) => {
+    if (command === undefined) return resolve({ notStarted: 'empty command' });
+    const child = spawn(command, args, { env: definedEnv(env), stdio: 'ignore', detached: true });
+    // Unreferenced: awsrole's event loop never waits for it.
+    child.unref();
+    child.on('error', (error: NodeJS.ErrnoException) => resolve({ notStarted: error.code ?? error.message }));
+    child.on('exit', (exitCode, signal) => resolve({ exitCode, signal }));
+  });
+  return { exited };
 }
 
 export async function nodeHttpClient(request: HttpRequest): Promise<HttpResponse> {
@@ -377,6 +421,13 @@ async function promptSecret(message: string): Promise<string> {
   return promptOnTerminal(message);
 }
 
+/** The picker needs the keyboard (stdin) and a screen that is not stdout (stderr). */
+async function pickOnTerminal(title: string, items: readonly string[]): Promise<string | null | undefined> {
+  if (!isTerminal(0) || !isTerminal(2)) return undefined;
+  const picker = await import('./picker/terminal.js');
+  return picker.pickOnTerminal(title, items, (text) => writeAllSync(2, text));
+}
+
 export function realDeps(): Deps {
   return {
     env: process.env,
@@ -389,8 +440,10 @@ export function realDeps(): Deps {
     readStdin,
     http: nodeHttpClient,
     runProcess,
+    spawnDetached,
     execChild,
     promptSecret,
+    pickOnTerminal,
     processes: thisProcess,
     random: Math.random,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),

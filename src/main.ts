@@ -8,7 +8,7 @@ import { terminalSafe } from './domain/text.js';
 import { VERSION } from './version.js';
 
 /** Commands are loaded only when run, so `--version` and `unset` stay cheap. */
-const COMMANDS: Record<string, () => Promise<CliCommand>> = {
+export const COMMANDS: Record<string, () => Promise<CliCommand>> = {
   assume: async () => (await import('./cli/commands/assume.js')).assumeCommand,
   mfa: async () => (await import('./cli/commands/mfa.js')).mfaCommand,
   export: async () => (await import('./cli/commands/export.js')).exportCommand,
@@ -18,13 +18,18 @@ const COMMANDS: Record<string, () => Promise<CliCommand>> = {
   'decode-message': async () => (await import('./cli/commands/decode-message.js')).decodeMessageCommand,
   console: async () => (await import('./cli/commands/console.js')).consoleCommand,
   sso: async () => (await import('./cli/commands/sso.js')).ssoCommand,
+  profiles: async () => (await import('./cli/commands/profiles.js')).profilesCommand,
+  init: async () => (await import('./cli/commands/init.js')).initCommand,
+  completion: async () => (await import('./cli/commands/completion.js')).completionCommand,
+  '__complete-profiles': async () => (await import('./cli/commands/completion.js')).completeProfilesCommand,
   serve: async () => (await import('./cli/commands/serve.js')).serveCommand,
 };
 
 type Runner = (command: CliCommand, options: Readonly<Record<string, unknown>>, args: string[]) => Promise<void>;
 
 function declareCommand(program: Command, command: CliCommand, run: Runner): void {
-  const declared = declareOptions(program.command(command.name).description(command.description), command.options);
+  const declared = declareOptions(program.command(command.name, { hidden: command.hidden === true }).description(command.description), command.options);
+  declared.addHelpText('after', `\nExamples:\n${command.examples.map((example) => `  ${example}`).join('\n')}\n`);
   if (command.argument !== undefined) declared.argument(command.argument.syntax, command.argument.description);
   if (command.passThrough) declared.passThroughOptions();
   declared.action(function (this: Command) {

@@ -17,6 +17,11 @@ export interface CacheKeyArgs {
   SerialNumber?: string | undefined;
   DurationSeconds?: number | undefined;
   PolicyArns?: { arn: string }[] | undefined;
+  SourceIdentity?: string | undefined;
+  Tags?: { Key: string; Value: string }[] | undefined;
+  TransitiveTagKeys?: string[] | undefined;
+  /** botocore hashes the policy parsed (json.loads), so its keys are sorted like the rest. */
+  Policy?: unknown;
   /** awsrole only: scopes a session to its caller where the AWS CLI's key would not. */
   AwsroleSourceAccessKeyId?: string | undefined;
 }

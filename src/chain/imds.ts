@@ -4,8 +4,9 @@
  *
  * Every outcome that botocore treats as "nothing here" throws ChainSkip with a reason that
  * says what happened; an invalid setting is a ConfigError, and a missing token with IMDSv1
- * disabled is a CredentialError. Requests go straight to the endpoint through deps.http,
- * never through a proxy.
+ * disabled is a CredentialError. Requests go through deps.http with the environment's
+ * HTTP_PROXY/NO_PROXY, as botocore's fetcher (get_environ_proxies) sends them: set NO_PROXY to
+ * the endpoint's address when a proxy is set (docs/networks.md).
  */
 import type { Deps } from '../deps.js';
 import { HttpFailure, type HttpResponse } from '../http.js';
@@ -93,6 +94,7 @@ async function fetchToken(deps: Deps, settings: ImdsSettings): Promise<TokenResu
         url,
         headers: { 'x-aws-ec2-metadata-token-ttl-seconds': TOKEN_TTL_SECONDS, 'User-Agent': USER_AGENT },
         timeoutMs: settings.timeoutMs,
+        proxyEnv: deps.env,
       });
     } catch (error) {
       const failure = failureOf(error);
@@ -153,7 +155,7 @@ async function getWithRetries(
   const url = imdsUrl(settings.baseUrl, path);
   const headers: Record<string, string> = { 'User-Agent': USER_AGENT };
   if (token !== undefined) headers['x-aws-ec2-metadata-token'] = token;
-  const answer = await requestWithAttempts(deps, { method: 'GET', url, headers, timeoutMs: settings.timeoutMs }, { attempts: settings.attempts }, (response) => {
+  const answer = await requestWithAttempts(deps, { method: 'GET', url, headers, timeoutMs: settings.timeoutMs, proxyEnv: deps.env }, { attempts: settings.attempts }, (response) => {
     const failure = check(response);
     return failure === undefined ? { value: response.body } : { failure };
   });

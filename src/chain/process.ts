@@ -26,6 +26,9 @@ export async function fromProcess(context: ChainContext, profile: string): Promi
   }
   const limit = timeoutMs(context);
   const result = await context.deps.runProcess(argv, { env: context.deps.env, timeoutMs: limit });
+  if (result.stdoutTooLarge === true) {
+    throw new CredentialError(`${where} wrote more than 1 MiB to stdout, awsrole's limit for its answer, and was stopped`, 'a credential_process prints one small JSON object (Version 1): run the command by hand to see what it prints');
+  }
   if (result.timedOut) {
     throw new CredentialError(`${where} did not finish within ${limit / 1000} s and was stopped`, 'run the command by hand to see why it hangs, or raise AWSROLE_PROCESS_TIMEOUT (seconds)');
   }

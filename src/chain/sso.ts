@@ -12,7 +12,7 @@ function where(role: SsoRole): string {
 /** The --explain detail: the sign-in, the token's expiry and renewal, the role cache; never a secret. */
 function detailOf(role: SsoRole, found: SsoRoleCredentials): string {
   if (found.fromCache) return `${where(role)}; role credentials from the cache in ~/.aws/cli/cache (token not needed)`;
-  const token = found.token === undefined ? '' : `; token valid until ${isoSeconds(found.token.expiresAt)}, ${found.token.refresh}`;
+  const token = found.token === undefined ? '' : `; token valid until ${isoSeconds(found.token.expiresAt)} (${found.token.refresh})`;
   return `${where(role)}${token}; role credentials from the portal (now cached)`;
 }
 

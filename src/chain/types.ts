@@ -42,6 +42,12 @@ export interface ExplicitParams {
   sessionToken?: string | undefined;
 }
 
+/** One session tag of AssumeRole (STS's Tags.member.N.Key / .Value). */
+export interface SessionTag {
+  key: string;
+  value: string;
+}
+
 /** One AssumeRole hop, as botocore would send it. */
 export interface AssumeRoleRequest {
   roleArn: string;
@@ -52,6 +58,12 @@ export interface AssumeRoleRequest {
   serialNumber?: string | undefined;
   durationSeconds?: number | undefined;
   policyArns?: string[] | undefined;
+  /** Session parameters (README "Session tags, source identity and policies"): set by the session per hop. */
+  sourceIdentity?: string | undefined;
+  tags?: SessionTag[] | undefined;
+  transitiveTagKeys?: string[] | undefined;
+  /** An inline session policy: JSON text, sent as is. */
+  policy?: string | undefined;
   /** The profile that asked for this hop, for messages and MFA prompts. */
   profile?: string | undefined;
   /** True when the source credentials themselves came from AssumeRole (1 h limit). */

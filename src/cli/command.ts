@@ -7,7 +7,11 @@ export interface CliCommand<Specs extends readonly OptionSpec[] = readonly Optio
   readonly description: string;
   readonly options: Specs;
   /** A positional argument in commander's syntax (`[message]`, `[command...]`). */
-  readonly argument?: { readonly syntax: string; readonly description: string } | undefined;
+  readonly argument?: { readonly syntax: string; readonly description: string; readonly choices?: readonly string[] | undefined } | undefined;
+  /** Command lines shown under --help (at least one). */
+  readonly examples: readonly [string, ...string[]];
+  /** Left out of the help listing and of completion (the completion scripts' own helper). */
+  readonly hidden?: boolean | undefined;
   /** Options after the first argument belong to it (`exec -- CMD --flag`). */
   readonly passThrough?: boolean | undefined;
   /** Parse → open session → act → deliver; returns the exit code when it is not 0. */

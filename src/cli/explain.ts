@@ -3,6 +3,7 @@ import type { Resolution, TraceEntry } from '../chain/types.js';
 import type { OutStream } from '../deps.js';
 import type { HopRecord } from '../sts/role-assumer.js';
 import { terminalSafe } from '../domain/text.js';
+import { describeSessionParams } from '../session/session-params.js';
 
 const MARKS: Record<TraceEntry['outcome'], string> = { found: '✔', skipped: '·', failed: '✘', 'not-tried': '–' };
 
@@ -44,6 +45,6 @@ const VIA: Record<HopRecord['via'], string> = {
 /** The AssumeRole hops behind the credentials, innermost first. */
 export function renderHops(hops: readonly HopRecord[]): string {
   if (hops.length === 0) return '';
-  const lines = hops.map((hop, index) => `${String(index + 1).padStart(2)}. ${hop.request.roleArn} (session ${hop.request.roleSessionName}) ${VIA[hop.via]}`);
+  const lines = hops.map((hop, index) => `${String(index + 1).padStart(2)}. ${hop.request.roleArn} (session ${hop.request.roleSessionName}${describeSessionParams(hop.request)}) ${VIA[hop.via]}`);
   return `role hops:\n${terminalSafe(lines.join('\n'))}\n`;
 }

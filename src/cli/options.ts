@@ -57,6 +57,11 @@ export function parseOptions<const Specs extends readonly OptionSpec[]>(specs: S
   const parsed: Record<string, unknown> = {};
   for (const spec of specs) {
     const key = keyOf(spec);
+    // Commander stores `--no-browser` as browser = false (true when absent); the declaration's key is noBrowser.
+    if (spec.flags.startsWith('--no-') && !takesValue(spec)) {
+      if (raw[key] === false) parsed[new Option(`--x-${spec.flags.slice(5)}`).attributeName().replace(/^x/, 'no')] = true;
+      continue;
+    }
     const value = raw[key];
     if (value === undefined) continue;
     if (!isValue(spec, value)) throw new AwsroleError(`option ${spec.flags} arrived as ${typeof value}`, ExitCode.internal);

@@ -4,8 +4,9 @@ import { UsageError } from '../errors.js';
 import type { SessionOptions } from '../session/index.js';
 import type { ParsedOptions } from './options.js';
 import type { STS_SOURCE_OPTIONS } from './option-sets.js';
+import { sessionParamFlags, type SessionParamOptions } from './session-param-flags.js';
 
-type SourceFlags = ParsedOptions<typeof STS_SOURCE_OPTIONS> & { tokenCode?: string | undefined };
+type SourceFlags = ParsedOptions<typeof STS_SOURCE_OPTIONS> & { tokenCode?: string | undefined } & SessionParamOptions;
 
 /** `--credentials-json -`: explicit params as a JSON object on stdin, so secrets never sit on argv. */
 async function readExplicitCredentials(deps: Deps, source: string | undefined): Promise<ExplicitParams | undefined> {
@@ -25,7 +26,9 @@ async function readExplicitCredentials(deps: Deps, source: string | undefined): 
 
 /** The source flags every credential command shares, as session options (reads stdin for --credentials-json -). */
 export async function sessionOptions(deps: Deps, flags: SourceFlags): Promise<SessionOptions> {
+  const sessionParams = await sessionParamFlags(deps, flags);
   return {
+    sessionParams,
     profile: flags.profile,
     region: flags.region,
     endpointUrl: flags.endpointUrl,

@@ -66,7 +66,7 @@ export function configProfiles(sections: IniSections, prefix: 'profile' | 'servi
 /** A name shlex would take as one plain word: `[profile NAME]` needs no general split. */
 const PLAIN_NAME = /^[^\s'"\\]+$/;
 
-function profileName(section: string, prefix: 'profile' | 'services' | 'sso-session'): string | undefined {
+export function profileName(section: string, prefix: 'profile' | 'services' | 'sso-session'): string | undefined {
   if (prefix === 'profile' && section === 'default') return 'default';
   if (!section.startsWith(prefix)) return undefined;
   const rest = section.slice(prefix.length + 1);

@@ -95,6 +95,28 @@ export function upsertSection(text: string, name: string, entries: readonly (rea
   return bom + joinLines(out, eol, endsWithBreak);
 }
 
+/**
+ * Removes section `[name]` of INI text (its header and body, by the same rules as
+ * upsertSection: the comment and blank lines above the next header stay), and the blank line
+ * that separated it from the section before, so removing what upsertSection appended gives the
+ * old text back. Text without `[name]` is returned as it is.
+ */
+export function removeSection(text: string, name: string): string {
+  const bom = text.startsWith(BOM) ? BOM : '';
+  const body = text.slice(bom.length);
+  const lines = readLines(body);
+  const start = lines.findIndex((line) => line.kind === 'header' && line.name === name);
+  if (start < 0) return text;
+  const endsWithBreak = body === '' || lines[lines.length - 1]?.eol !== '';
+  let end = start + 1;
+  while (end < lines.length && lines[end]?.kind !== 'header') end++;
+  let keepFrom = end;
+  while (keepFrom > start + 1 && isCommentOrBlank(lines[keepFrom - 1])) keepFrom--;
+  const from = start > 0 && lines[start - 1]?.kind === 'blank' ? start - 1 : start;
+  const out = [...lines.slice(0, from), ...lines.slice(keepFrom)];
+  return bom + joinLines(out, dominantLineEnding(lines), endsWithBreak);
+}
+
 /** Refuses a section name or entry that would not read back as written. */
 export function checkSection(name: string, entries: readonly (readonly [string, string])[]): void {
   const shown = JSON.stringify(name);

@@ -5,8 +5,9 @@
  */
 import type { Credentials } from '../chain/types.js';
 import type { Deps } from '../deps.js';
-import { ConfigError, NetworkError, RefusedError } from '../errors.js';
+import { AwsroleError, ConfigError, NetworkError, RefusedError } from '../errors.js';
 import { shown } from '../domain/text.js';
+import { networkFor, type Network } from '../net/network.js';
 import type { Partition } from './partitions.js';
 
 /** Issuer shown by the console's sign-out page. */
@@ -33,6 +34,8 @@ export interface SigninRequest {
   credentials: Credentials;
   /** Console session length; role sessions only (AWS refuses it for federation-token sessions). */
   sessionDuration?: number | undefined;
+  /** Proxies and CA bundle; default: the environment's (HTTPS_PROXY, NO_PROXY, AWS_CA_BUNDLE), without a profile's ca_bundle. */
+  network?: Network | undefined;
 }
 
 function signinTokenUrl(endpoint: URL, request: SigninRequest): URL {
@@ -42,7 +45,9 @@ function signinTokenUrl(endpoint: URL, request: SigninRequest): URL {
   return new URL(`${endpoint.href}?Action=getSigninToken${duration}&Session=${encodeURIComponent(session)}`);
 }
 
-function unreachable(endpoint: URL, error: unknown): NetworkError {
+function unreachable(endpoint: URL, error: unknown): AwsroleError {
+  // Already said: a proxy, the CA bundle or an answer too large (src/http.ts).
+  if (error instanceof AwsroleError) return error;
   const code = (error as NodeJS.ErrnoException).code;
   const what = typeof code === 'string' ? code : error instanceof Error ? error.message : String(error);
   return new NetworkError(`could not reach the federation endpoint ${endpoint.href}: ${what}`, 'check the network (and AWS_ENDPOINT_URL_SIGNIN when set)');
@@ -73,7 +78,7 @@ export async function getSigninToken(deps: Deps, endpoint: URL, request: SigninR
   deps.debug?.(`getSigninToken at ${endpoint.href}, ${request.sessionDuration !== undefined ? `SessionDuration ${request.sessionDuration}` : 'without SessionDuration'}`);
   let response;
   try {
-    response = await sendHttp({ url: signinTokenUrl(endpoint, request), method: 'GET', headers: { accept: 'application/json' }, timeoutMs: FEDERATION_TIMEOUT_MS });
+    response = await sendHttp({ url: signinTokenUrl(endpoint, request), method: 'GET', headers: { accept: 'application/json' }, timeoutMs: FEDERATION_TIMEOUT_MS, network: request.network ?? networkFor(deps) });
   } catch (error) {
     throw unreachable(endpoint, error);
   }

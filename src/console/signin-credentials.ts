@@ -14,7 +14,7 @@
  *    neither getSigninToken nor GetFederationToken takes: exit 3.
  */
 import type { Credentials } from '../chain/types.js';
-import { CredentialError } from '../errors.js';
+import { CredentialError, UsageError } from '../errors.js';
 import type { Session } from '../session/index.js';
 import { getCallerIdentity, getFederationToken } from '../sts/operations.js';
 import type { SigninRequest } from './federation.js';
@@ -24,6 +24,19 @@ const ALLOW_ALL = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 
 /** STS's defaults and caps for GetFederationToken: 12 h by default, 1 h for the root user. */
 const FEDERATION_DEFAULT_SECONDS = 43200;
 const ROOT_MAX_SECONDS = 3600;
+/** What --duration may say in `console`: GetFederationToken's range for an IAM user's keys. */
+export const CONSOLE_DURATION = { min: 900, max: 129600 } as const;
+/** getSigninToken's SessionDuration (and AssumeRole's DurationSeconds) end at 12 h. */
+export const ROLE_SIGNIN_MAX_SECONDS = 43200;
+
+/** --duration for a role session: the sign-in's SessionDuration, refused above 12 h before the endpoint is asked. */
+export function roleSessionDuration(durationSeconds: number | undefined): number | undefined {
+  if (durationSeconds === undefined || durationSeconds <= ROLE_SIGNIN_MAX_SECONDS) return durationSeconds;
+  throw new UsageError(
+    `--duration: a role session signs in to the console for at most ${ROLE_SIGNIN_MAX_SECONDS} seconds (12 h); got ${durationSeconds}`,
+    'up to 36 h applies to long-term keys (GetFederationToken); pass --duration 12h or less',
+  );
+}
 
 export interface SigninSource {
   credentials: Credentials;
@@ -59,12 +72,12 @@ async function federate(obtained: SigninSource, arn: string, durationSeconds: nu
 /** The credentials and SessionDuration to send to getSigninToken (see the rule above). */
 export async function signinRequestFor(obtained: SigninSource, durationSeconds: number | undefined): Promise<SigninRequest> {
   const { credentials, session } = obtained;
-  if (obtained.roleSession) return { credentials, sessionDuration: durationSeconds };
+  if (obtained.roleSession) return { credentials, sessionDuration: roleSessionDuration(durationSeconds) };
   const { Arn: arn } = await getCallerIdentity(session.sts(), credentials);
   if (!credentials.sessionToken) return federate(obtained, arn, durationSeconds);
   const resource = arn.split(':').slice(5).join(':');
   session.deps.debug?.(`a session token without a role hop: STS says ${arn}`);
-  if (resource.startsWith('assumed-role/')) return { credentials, sessionDuration: durationSeconds };
+  if (resource.startsWith('assumed-role/')) return { credentials, sessionDuration: roleSessionDuration(durationSeconds) };
   if (resource.startsWith('federated-user/')) return { credentials };
   throw mfaSessionRefused(arn);
 }

@@ -1,9 +1,11 @@
 import type { AssumeRoleRequest, RoleAssumer } from '../chain/types.js';
+import type { SharedConfig } from '../config/shared-config.js';
 import type { Deps } from '../deps.js';
 import { UsageError } from '../errors.js';
 import type { StsCaller } from '../sts/client.js';
 import { createRoleAssumer, type HopRecord } from '../sts/role-assumer.js';
 import { ASSUME_ROLE_DURATION } from '../sts/validate.js';
+import { sessionParamsPlanner, type SessionParams } from './session-params.js';
 
 /** Flag values that replace the selected role profile's own settings for its (last) hop. */
 export type HopOverrides = Partial<Pick<AssumeRoleRequest, 'roleSessionName' | 'sessionNameGenerated' | 'externalId' | 'serialNumber' | 'durationSeconds' | 'policyArns'>>;
@@ -18,6 +20,10 @@ export interface HopShaping {
   profile: string;
   topHop: TopHop;
   overrides: HopOverrides;
+  /** The loaded config: each hop's own session parameters (source_identity, session_tags, ...). */
+  config: SharedConfig;
+  /** Session parameters from flags, for the top hop. */
+  sessionParams: SessionParams;
   refresh: boolean;
   tokenCode: string | undefined;
   /** Receives each hop as it is made, for --explain and --debug. */
@@ -55,10 +61,18 @@ export function checkChainedDuration(hop: Pick<AssumeRoleRequest, 'chained' | 'r
 /** AssumeRole through the caches, with the flags applied to the hop they aim at. */
 export function shapedRoleAssumer(shaping: HopShaping): RoleAssumer {
   const tokenCodeFor = oneTimeTokenCode(shaping.tokenCode, shaping.overrides.serialNumber);
+  const paramsFor = sessionParamsPlanner({
+    config: shaping.config,
+    env: shaping.deps.env,
+    profile: shaping.profile,
+    roleArnOnTop: shaping.topHop === 'role-arn',
+    flags: shaping.sessionParams,
+  });
   let assumer: RoleAssumer | undefined;
   return (source, request) => {
     const isTopHop = request.profile === (shaping.topHop === 'role-arn' ? undefined : shaping.profile);
-    const hop = isTopHop ? { ...request, ...withoutUndefined(shaping.overrides) } : request;
+    const shaped = isTopHop ? { ...request, ...withoutUndefined(shaping.overrides) } : request;
+    const hop = { ...shaped, ...withoutUndefined(paramsFor(shaped, isTopHop)) };
     if (isTopHop) checkChainedDuration(hop, shaping.overrides.durationSeconds, `of ${hop.roleArn}`);
     assumer ??= createRoleAssumer({
       deps: shaping.deps,

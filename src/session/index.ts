@@ -13,6 +13,8 @@ import { mergedProfile, stringValue, type SharedConfig } from '../config/shared-
 import { UsageError } from '../errors.js';
 import type { Deps } from '../deps.js';
 import { maskKeyId } from '../output/mask.js';
+import { terminalSafe } from '../domain/text.js';
+import { networkFor } from '../net/network.js';
 import { createStsCaller, type StsCaller } from '../sts/client.js';
 import { assumeRoleWithWebIdentity } from '../sts/operations.js';
 import type { HopRecord } from '../sts/role-assumer.js';
@@ -20,6 +22,7 @@ import { resolveRegion, resolveStsSettings, type StsFlags } from '../sts/setting
 import { ssoRoleFetcher } from '../sso/role-credentials.js';
 import { shapedRoleAssumer, type HopOverrides, type TopHop } from './hops.js';
 import { checkProfileExists, selectProfile } from './profile.js';
+import { describeSessionParams, originNames, type SessionParams } from './session-params.js';
 
 export type { HopOverrides, TopHop } from './hops.js';
 
@@ -36,6 +39,8 @@ export interface SessionOptions extends StsFlags {
   /** Flag values for the hop they aim at. */
   overrides?: HopOverrides | undefined;
   topHop?: TopHop | undefined;
+  /** Session parameters from flags (checked), for the top hop; the environment and profile keys are read here. */
+  sessionParams?: SessionParams | undefined;
 }
 
 export interface Session {
@@ -59,7 +64,7 @@ function debugResolution(deps: Deps, resolution: Resolution, hops: readonly HopR
   if (deps.debug === undefined) return;
   deps.debug(`profile ${resolution.profile.name} (from ${resolution.profile.from})`);
   for (const entry of resolution.trace) deps.debug(`chain ${entry.link}: ${entry.outcome}: ${entry.detail}`);
-  for (const hop of hops) deps.debug(`AssumeRole ${hop.request.roleArn} (session ${hop.request.roleSessionName}) via ${hop.via}`);
+  for (const hop of hops) deps.debug(`AssumeRole ${hop.request.roleArn} (session ${hop.request.roleSessionName}${describeSessionParams(hop.request)}) via ${hop.via}`);
   deps.debug(`credentials: key ${maskKeyId(resolution.credentials.accessKeyId)}, ${resolution.credentials.sessionToken ? 'with' : 'without'} a session token`);
 }
 
@@ -82,11 +87,19 @@ function checkTokenCodeHasDevice(config: SharedConfig, profile: ProfileSelection
   throw new UsageError(`--token-code: no MFA device for this role: add mfa_serial to profile ${profile.name} or pass --serial-number`);
 }
 
+/** Session-parameter flags go on the profile's role hop: when the chain made none, they were not sent, and that is said. */
+function warnUnusedSessionParams(deps: Deps, options: SessionOptions, profile: string, hops: readonly HopRecord[]): void {
+  if (options.topHop === 'role-arn' || hops.some((hop) => hop.request.profile === profile)) return;
+  const unused = originNames(options.sessionParams ?? {});
+  if (unused.length === 0) return;
+  deps.stderr.write(`awsrole: warning: ${terminalSafe(`${unused.join(', ')} not sent: no role was assumed for profile ${profile}`)}\n`);
+}
+
 function createSession(deps: Deps, config: SharedConfig, profile: ProfileSelection, options: SessionOptions): Session {
   checkProfileExists(deps, config, profile);
   checkTokenCodeHasDevice(config, profile, options);
   let caller: StsCaller | undefined;
-  const sts = (): StsCaller => (caller ??= createStsCaller(resolveStsSettings(deps.env, config, profile.name, options), deps));
+  const sts = (): StsCaller => (caller ??= createStsCaller(resolveStsSettings(deps.env, config, profile.name, options), deps, networkFor(deps, config, profile.name)));
   const hops: HopRecord[] = [];
   const services: ChainServices = {
     assumeRole: shapedRoleAssumer({
@@ -95,6 +108,8 @@ function createSession(deps: Deps, config: SharedConfig, profile: ProfileSelecti
       profile: profile.name,
       topHop: options.topHop ?? 'profile',
       overrides: options.overrides ?? {},
+      config,
+      sessionParams: options.sessionParams ?? {},
       refresh: options.refresh === true,
       tokenCode: options.tokenCode,
       hops,
@@ -116,6 +131,7 @@ function createSession(deps: Deps, config: SharedConfig, profile: ProfileSelecti
       imdsSettingsFromContext(context);
       const resolution = await runChain(context);
       debugResolution(deps, resolution, hops);
+      warnUnusedSessionParams(deps, options, profile.name, hops);
       return resolution;
     },
     forProfile: (name, from) => createSession(deps, config, { name, from }, options),

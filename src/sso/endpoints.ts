@@ -4,20 +4,26 @@
  * default for sso_region.
  */
 import type { SharedConfig } from '../config/shared-config.js';
-import type { Deps } from '../deps.js';
+import { networkFor, type Network, type NetworkDeps } from '../net/network.js';
 import { checkedRegionName, dnsSuffix, serviceEndpoint, type ConfiguredEndpoint } from '../sts/settings.js';
 
+/** An endpoint with the proxies and CA bundle (the selected profile's ca_bundle) its requests use. */
+export interface SsoEndpoint extends ConfiguredEndpoint {
+  network: Network;
+}
+
 export interface SsoEndpoints {
-  portal: ConfiguredEndpoint;
-  oidc: ConfiguredEndpoint;
+  portal: SsoEndpoint;
+  oidc: SsoEndpoint;
 }
 
 /** `profile` is the selected one (botocore's clients use the session's profile, even for a source_profile's SSO). */
-export function ssoEndpoints(env: Deps['env'], config: SharedConfig, profile: string, ssoRegion: string, regionFrom: string): SsoEndpoints {
+export function ssoEndpoints(deps: NetworkDeps, config: SharedConfig, profile: string, ssoRegion: string, regionFrom: string): SsoEndpoints {
   const region = checkedRegionName(ssoRegion, regionFrom);
   const from = `sso_region ${region}`;
+  const network = networkFor(deps, config, profile);
   return {
-    portal: serviceEndpoint(env, config, profile, 'sso', { url: `https://portal.sso.${region}.${dnsSuffix(region)}`, from }),
-    oidc: serviceEndpoint(env, config, profile, 'sso_oidc', { url: `https://oidc.${region}.${dnsSuffix(region)}`, from }),
+    portal: { ...serviceEndpoint(deps.env, config, profile, 'sso', { url: `https://portal.sso.${region}.${dnsSuffix(region)}`, from }), network },
+    oidc: { ...serviceEndpoint(deps.env, config, profile, 'sso_oidc', { url: `https://oidc.${region}.${dnsSuffix(region)}`, from }), network },
   };
 }

@@ -46,28 +46,68 @@ export interface RegisteredClient {
   /** A secret: never shown. */
   clientSecret: string;
   expiresAt: Date;
+  /** What the registration was made with, as the AWS CLI caches it. */
+  scopes?: string[] | undefined;
+  grantTypes?: string[] | undefined;
+}
+
+/** The AWS CLI's registrations: public clients; the authorization-code one names its redirect and issuer. */
+export interface ClientRequest {
+  scopes?: string[] | undefined;
+  grantTypes?: string[] | undefined;
+  redirectUris?: string[] | undefined;
+  issuerUrl?: string | undefined;
 }
 
 function oidcFailure(operation: string, answer: { status: number; type: string; message: string }): RefusedError {
   return new RefusedError(`${OIDC_SERVICE} refused ${operation} (${answer.type || `HTTP ${answer.status}`}${answer.message ? `: ${answer.message}` : ''})`, 'check sso_start_url and sso_region, and the endpoint settings');
 }
 
-/** RegisterClient: a public client named awsrole, with the sso-session's scopes. */
-export async function registerClient(deps: Deps, endpoint: ConfiguredEndpoint, scopes: readonly string[]): Promise<RegisteredClient> {
+/** RegisterClient: a public client named awsrole. */
+export async function registerClient(deps: Deps, endpoint: ConfiguredEndpoint, request: ClientRequest): Promise<RegisteredClient> {
   const answer = await callJson(deps, {
     service: OIDC_SERVICE,
     operation: 'RegisterClient',
     endpoint,
     method: 'POST',
     path: '/client/register',
-    body: { clientName: 'awsrole', clientType: 'public', ...(scopes.length > 0 ? { scopes } : {}) },
+    body: { clientName: 'awsrole', clientType: 'public', ...request },
   });
   if (!answer.ok) throw oidcFailure('RegisterClient', answer);
   const { clientId, clientSecret, clientSecretExpiresAt } = answer.body;
   if (typeof clientId !== 'string' || typeof clientSecret !== 'string' || typeof clientSecretExpiresAt !== 'number') {
     throw new NetworkError(`${OIDC_SERVICE} answered RegisterClient without a client`, `check ${endpoint.from}`);
   }
-  return { clientId, clientSecret, expiresAt: new Date(clientSecretExpiresAt * 1000) };
+  return { clientId, clientSecret, expiresAt: new Date(clientSecretExpiresAt * 1000), scopes: request.scopes, grantTypes: request.grantTypes };
+}
+
+export interface AuthorizationCode {
+  code: string;
+  /** Exactly the redirect URI of the authorize request (with its port). */
+  redirectUri: string;
+  codeVerifier: string;
+}
+
+/** CreateToken with the authorization_code grant (PKCE): the code the loopback callback received. */
+export async function exchangeAuthorizationCode(deps: Deps, endpoint: ConfiguredEndpoint, client: RegisteredClient, grant: AuthorizationCode): Promise<CreatedToken> {
+  const answer = await createToken(deps, endpoint, {
+    clientId: client.clientId,
+    clientSecret: client.clientSecret,
+    grantType: 'authorization_code',
+    redirectUri: grant.redirectUri,
+    codeVerifier: grant.codeVerifier,
+    code: grant.code,
+  });
+  if (answer.ok) {
+    if (answer.token === undefined) throw new NetworkError(`${OIDC_SERVICE} answered CreateToken without a token`, `check ${endpoint.from}`);
+    return answer.token;
+  }
+  if (answer.type === 'ExpiredTokenException') throw signInExpired();
+  throw oidcFailure('CreateToken', answer);
+}
+
+function signInExpired(): CredentialError {
+  return new CredentialError('the sign-in request expired before it was approved', 'run the command again and approve the request in the browser in time');
 }
 
 export interface DeviceAuthorization {
@@ -110,8 +150,7 @@ export async function pollDeviceToken(deps: Deps, endpoint: ConfiguredEndpoint, 
       return answer.token;
     }
     if (answer.type === 'SlowDownException') interval += SLOW_DOWN_SECONDS;
-    else if (answer.type === 'ExpiredTokenException' || deps.now().getTime() >= deadline) {
-      throw new CredentialError('the sign-in request expired before it was approved', 'run the command again and approve the request in the browser in time');
-    } else if (answer.type !== 'AuthorizationPendingException') throw oidcFailure('CreateToken', answer);
+    else if (answer.type === 'ExpiredTokenException' || deps.now().getTime() >= deadline) throw signInExpired();
+    else if (answer.type !== 'AuthorizationPendingException') throw oidcFailure('CreateToken', answer);
   }
 }

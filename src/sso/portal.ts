@@ -52,3 +52,65 @@ export async function getRoleCredentials(deps: Deps, endpoint: ConfiguredEndpoin
   if (credentials === undefined) throw new NetworkError(`${PORTAL_SERVICE} answered GetRoleCredentials without complete roleCredentials`, `check ${endpoint.from}`);
   return credentials;
 }
+
+/** The portal's answer to a call made with a bearer token alone (no role): 401/403 → exit 4, the rest as callJson. */
+function refusedToken(operation: string, answer: Extract<JsonAnswer, { ok: false }>, hints: PortalHints): Error {
+  const said = `${answer.type || `HTTP ${answer.status}`}${answer.message ? `: ${answer.message}` : ''}`;
+  if (answer.status === 429 || answer.status >= 500) return new NetworkError(`${PORTAL_SERVICE} is failing or throttling ${operation} (${said})`, 'retry in a moment');
+  return new RefusedError(`${PORTAL_SERVICE} refused ${operation} (${said})`, `the sign-in has expired or was revoked: ${hints.login}`);
+}
+
+/** Logout: ends the sign-in at the portal. Resolves to the refusal's words when the portal refuses (an expired token, say). */
+export async function logout(deps: Deps, endpoint: ConfiguredEndpoint, accessToken: string): Promise<string | undefined> {
+  const answer = await callJson(deps, { service: PORTAL_SERVICE, operation: 'Logout', endpoint, method: 'POST', path: '/logout', headers: { 'x-amz-sso_bearer_token': accessToken } });
+  return answer.ok ? undefined : `${answer.type || `HTTP ${answer.status}`}${answer.message ? `: ${answer.message}` : ''}`;
+}
+
+export interface AssignedAccount {
+  accountId: string;
+  accountName: string;
+}
+
+/** The page size the AWS CLI's paginators ask for. */
+const MAX_RESULT = '1000';
+
+/** Every page of a list operation: `items` reads one page's list. */
+async function allPages<T>(deps: Deps, endpoint: ConfiguredEndpoint, operation: string, path: string, query: [string, string][], accessToken: string, hints: PortalHints, items: (body: Record<string, unknown>) => T[]): Promise<T[]> {
+  const found: T[] = [];
+  let nextToken: string | undefined;
+  do {
+    const answer = await callJson(deps, {
+      service: PORTAL_SERVICE,
+      operation,
+      endpoint,
+      method: 'GET',
+      path,
+      query: [...query, ['max_result', MAX_RESULT], ...(nextToken === undefined ? [] : [['next_token', nextToken] as [string, string]])],
+      headers: { 'x-amz-sso_bearer_token': accessToken },
+    });
+    if (!answer.ok) throw refusedToken(operation, answer, hints);
+    found.push(...items(answer.body));
+    const next = answer.body['nextToken'];
+    nextToken = typeof next === 'string' && next !== '' ? next : undefined;
+  } while (nextToken !== undefined);
+  return found;
+}
+
+function listOf(body: Record<string, unknown>, key: string): Record<string, unknown>[] {
+  const list = body[key];
+  return Array.isArray(list) ? list.filter((item): item is Record<string, unknown> => typeof item === 'object' && item !== null) : [];
+}
+
+/** ListAccounts, all pages. */
+export function listAccounts(deps: Deps, endpoint: ConfiguredEndpoint, accessToken: string, hints: PortalHints): Promise<AssignedAccount[]> {
+  return allPages(deps, endpoint, 'ListAccounts', '/assignment/accounts', [], accessToken, hints, (body) =>
+    listOf(body, 'accountList').flatMap(({ accountId, accountName }) => (typeof accountId === 'string' ? [{ accountId, accountName: typeof accountName === 'string' ? accountName : accountId }] : [])),
+  );
+}
+
+/** ListAccountRoles of one account, all pages: the role names. */
+export function listAccountRoles(deps: Deps, endpoint: ConfiguredEndpoint, accountId: string, accessToken: string, hints: PortalHints): Promise<string[]> {
+  return allPages(deps, endpoint, 'ListAccountRoles', '/assignment/roles', [['account_id', accountId]], accessToken, hints, (body) =>
+    listOf(body, 'roleList').flatMap(({ roleName }) => (typeof roleName === 'string' ? [roleName] : [])),
+  );
+}

@@ -93,7 +93,7 @@ export function ssoRoleOf(config: SharedConfig, profile: string): SsoRole | unde
  * must be there, not only in the profile. Checked when the token is needed (a cached role
  * session is used without it, as in botocore).
  */
-export function checkSessionSection(role: SsoRole, session: SsoSession): void {
+export function checkSessionSection(role: Pick<SsoRole, 'profile'>, session: SsoSession): void {
   const missing = SESSION_KEYS.filter((key) => !Object.hasOwn(session.section, key));
   if (missing.length === 0) return;
   throw new ConfigError(`[sso-session ${session.name}] (of profile ${shown(role.profile)}) is missing ${missing.join(', ')}`, `add ${missing.join(' and ')} to [sso-session ${session.name}]`);
@@ -103,14 +103,14 @@ export function checkSessionSection(role: SsoRole, session: SsoSession): void {
 export interface SsoSignIn {
   startUrl: string;
   region: string;
-  /** sso_registration_scopes, split on commas as botocore does. */
-  scopes: string[];
+  /** sso_registration_scopes, split on commas as the AWS CLI does; undefined when not set (the registration cache key tells the two apart). */
+  scopes: string[] | undefined;
   session?: SsoSession | undefined;
 }
 
-function scopesOf(section: Section): string[] {
+function scopesOf(section: Section): string[] | undefined {
   const text = section['sso_registration_scopes'];
-  return typeof text === 'string' ? text.split(',').map((scope) => scope.trim()).filter((scope) => scope !== '') : [];
+  return typeof text === 'string' ? text.split(',').map((scope) => scope.trim()).filter((scope) => scope !== '') : undefined;
 }
 
 /** The sign-in of `[sso-session NAME]`. */
@@ -130,5 +130,5 @@ export function profileSignIn(config: SharedConfig, profile: string): SsoSignIn 
   if (section['sso_session'] !== undefined) return sessionSignIn(config, single(profile, section, 'sso_session'), profile);
   const missing = SESSION_KEYS.filter((key) => !Object.hasOwn(section, key));
   if (missing.length > 0) throw new ConfigError(`profile ${shown(profile)} has no sso_session and no ${missing.join(', ')}: nothing to sign in to`, '`aws configure sso` sets up an SSO profile');
-  return { startUrl: single(profile, section, 'sso_start_url'), region: single(profile, section, 'sso_region'), scopes: [] };
+  return { startUrl: single(profile, section, 'sso_start_url'), region: single(profile, section, 'sso_region'), scopes: undefined };
 }

@@ -4,8 +4,9 @@
  * paths never load node:http). No SDK: both APIs are a handful of plain JSON requests.
  */
 import type { Deps } from '../deps.js';
-import { NetworkError } from '../errors.js';
+import { AwsroleError, NetworkError } from '../errors.js';
 import { shown } from '../domain/text.js';
+import { networkFor, type Network } from '../net/network.js';
 import type { ConfiguredEndpoint } from '../sts/settings.js';
 import { VERSION } from '../version.js';
 
@@ -13,7 +14,8 @@ export interface JsonRequest {
   /** "the IAM Identity Center portal", for messages. */
   service: string;
   operation: string;
-  endpoint: ConfiguredEndpoint;
+  /** With its network when it carries one (src/sso/endpoints.ts: the profile's ca_bundle). */
+  endpoint: ConfiguredEndpoint & { network?: Network | undefined };
   method: 'GET' | 'POST';
   path: string;
   query?: readonly (readonly [string, string])[] | undefined;
@@ -21,6 +23,8 @@ export interface JsonRequest {
   headers?: Readonly<Record<string, string>> | undefined;
   /** May carry secrets (client secret, refresh token): never shown. */
   body?: Readonly<Record<string, unknown>> | undefined;
+  /** Proxies and CA bundle; default: the environment's (HTTPS_PROXY, NO_PROXY, AWS_CA_BUNDLE), without a profile's ca_bundle. */
+  network?: Network | undefined;
 }
 
 export type JsonAnswer =
@@ -32,7 +36,7 @@ const TIMEOUT_MS = 10_000;
 const CONNECT_TIMEOUT_MS = 5_000;
 
 /** botocore's percent_encode: everything but A-Z a-z 0-9 - _ . ~ */
-function percentEncode(text: string): string {
+export function percentEncode(text: string): string {
   return encodeURIComponent(text).replace(/[!'()*]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
@@ -69,7 +73,9 @@ function errorOf(status: number, headers: Record<string, string>, text: string):
   return { ok: false, status, type: type.replace(/^.*#/, ''), message };
 }
 
-function unreachable(request: JsonRequest, url: URL, error: unknown): NetworkError {
+function unreachable(request: JsonRequest, url: URL, error: unknown): AwsroleError {
+  // Already said: a proxy, the CA bundle or an answer too large (src/http.ts).
+  if (error instanceof AwsroleError) return error;
   const code = (error as NodeJS.ErrnoException).code ?? (error as Error).name;
   return new NetworkError(
     `${request.service} at ${shown(url.origin)} did not answer ${request.operation} (${code}: ${(error as Error).message})`,
@@ -86,7 +92,7 @@ export async function callJson(deps: Deps, request: JsonRequest): Promise<JsonAn
   const { sendHttp } = await import('../http.js');
   let response;
   try {
-    response = await sendHttp({ url, method: request.method, headers, body, timeoutMs: TIMEOUT_MS, connectTimeoutMs: CONNECT_TIMEOUT_MS });
+    response = await sendHttp({ url, method: request.method, headers, body, timeoutMs: TIMEOUT_MS, connectTimeoutMs: CONNECT_TIMEOUT_MS, network: request.network ?? request.endpoint.network ?? networkFor(deps) });
   } catch (error) {
     throw unreachable(request, url, error);
   }

@@ -40,9 +40,9 @@ export function ssoRoleCacheText(credentials: Credentials): string {
   });
 }
 
-/** What to run to sign in for `profile`: names it as a shell would need it. */
-export function loginCommand(profile: string): string {
-  return `awsrole sso login --profile ${/^[\w.@-]+$/.test(profile) ? profile : shown(profile)}`;
+/** What to run to sign in for `profile` (or the sso-session `name` with --sso-session): names it as a shell would need it. */
+export function loginCommand(name: string, flag: '--profile' | '--sso-session' = '--profile'): string {
+  return `awsrole sso login ${flag} ${/^[\w.@-]+$/.test(name) ? name : shown(name)}`;
 }
 
 export interface SsoServiceOptions {
@@ -62,7 +62,7 @@ export function ssoRoleFetcher(options: SsoServiceOptions): SsoRoleFetcher {
     const cached = refresh ? undefined : await readCachedSession(deps, folder, key);
     if (cached !== undefined) return { credentials: cached, fromCache: true };
     let endpoints: SsoEndpoints | undefined;
-    const resolved = (): SsoEndpoints => (endpoints ??= ssoEndpoints(deps.env, config, profile, role.region, `sso_region of profile ${role.profile}`));
+    const resolved = (): SsoEndpoints => (endpoints ??= ssoEndpoints(deps, config, profile, role.region, `sso_region of profile ${role.profile}`));
     const login = `sign in with \`${loginCommand(role.profile)}\``;
     const token = await loadAccessToken(deps, role, { loginHint: login, oidcEndpoint: () => resolved().oidc });
     const credentials = await getRoleCredentials(deps, resolved().portal, role, token.accessToken, { login });

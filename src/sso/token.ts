@@ -20,7 +20,7 @@ export interface AccessToken {
   accessToken: string;
   expiresAt: Date;
   file: TokenFile;
-  /** 'refreshed', 'not needed', or why a renewal was not possible (never a secret). */
+  /** 'refreshed', 'no refresh needed', or why a renewal was not possible (never a secret). */
   refresh: string;
 }
 
@@ -82,13 +82,14 @@ async function renew(deps: Deps, session: SsoSession, file: TokenFile, token: Ca
   return { accessToken: outcome.token.accessToken, expiresAt, file, refresh: 'refreshed' };
 }
 
-export async function loadAccessToken(deps: Deps, role: SsoRole, options: TokenOptions): Promise<AccessToken> {
+/** `role` needs only what names the token: a sign-in with the profile it was asked for. */
+export async function loadAccessToken(deps: Deps, role: Pick<SsoRole, 'profile' | 'startUrl' | 'session'>, options: TokenOptions): Promise<AccessToken> {
   if (role.session !== undefined) checkSessionSection(role, role.session);
   const file = tokenFileOf(deps, role);
   const token = await readToken(deps, file, options.loginHint);
   if (token === undefined) throw notSignedIn(file, options.loginHint);
   const remaining = token.expiresAt.getTime() - deps.now().getTime();
-  let refresh = 'not needed';
+  let refresh = 'no refresh needed';
   if (role.session !== undefined && remaining < TOKEN_REFRESH_WINDOW_MS) {
     const renewed = await renew(deps, role.session, file, token, options);
     if (typeof renewed !== 'string') return renewed;
@@ -97,6 +98,6 @@ export async function loadAccessToken(deps: Deps, role: SsoRole, options: TokenO
   } else if (role.session === undefined && remaining < TOKEN_REFRESH_WINDOW_MS) {
     refresh = 'not refreshed: a legacy profile (no sso_session) cannot be';
   }
-  if (remaining <= 0) throw expired(file, token, refresh === 'not needed' ? '' : ` and was ${refresh}`, options.loginHint);
+  if (remaining <= 0) throw expired(file, token, refresh === 'no refresh needed' ? '' : ` and was ${refresh}`, options.loginHint);
   return { accessToken: token.accessToken, expiresAt: token.expiresAt, file, refresh };
 }

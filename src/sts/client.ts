@@ -2,6 +2,7 @@ import type { Credentials } from '../domain/credentials.js';
 import type { Deps } from '../deps.js';
 import { maskKeyId } from '../output/mask.js';
 import { mapStsError, notStsAnswerError, type CallContext } from './errors.js';
+import type { Network } from '../net/network.js';
 import { stsRequestHandler } from './request-handler.js';
 import type { StsSettings } from './settings.js';
 
@@ -25,7 +26,8 @@ export interface StsCaller {
   send<T>(operation: string, credentials: Credentials | undefined, build: (module: StsModule) => unknown): Promise<T>;
 }
 
-export function createStsCaller(settings: StsSettings, deps?: Pick<Deps, 'debug'>): StsCaller {
+/** `network`: proxies and the CA bundle of the selected profile (src/net/network.ts). */
+export function createStsCaller(settings: StsSettings, deps?: Pick<Deps, 'debug'>, network?: Network): StsCaller {
   return {
     settings,
     async send<T>(operation: string, credentials: Credentials | undefined, build: (module: StsModule) => unknown): Promise<T> {
@@ -51,7 +53,7 @@ export function createStsCaller(settings: StsSettings, deps?: Pick<Deps, 'debug'
         authSchemePreference: ['sigv4'],
         sigv4aSigningRegionSet: [],
         userAgentAppId: 'awsrole',
-        requestHandler: stsRequestHandler(settings.timeoutMs),
+        requestHandler: stsRequestHandler(settings.timeoutMs, undefined, network),
         // Given, so the SDK does not read ~/.aws/config for it (AWS_DISABLE_CLOCK_SKEW_CORRECTION is the SDK's, not awsrole's).
         disableClockSkewCorrection: false,
         logger: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
@@ -79,6 +81,7 @@ const REQUIRED_FIELDS: Record<string, readonly string[]> = {
   AssumeRole: ['Credentials.AccessKeyId', 'Credentials.SecretAccessKey', 'Credentials.SessionToken', 'Credentials.Expiration'],
   AssumeRoleWithWebIdentity: ['Credentials.AccessKeyId', 'Credentials.SecretAccessKey', 'Credentials.SessionToken', 'Credentials.Expiration'],
   GetSessionToken: ['Credentials.AccessKeyId', 'Credentials.SecretAccessKey', 'Credentials.SessionToken', 'Credentials.Expiration'],
+  GetFederationToken: ['Credentials.AccessKeyId', 'Credentials.SecretAccessKey', 'Credentials.SessionToken', 'Credentials.Expiration'],
   GetCallerIdentity: ['Account', 'Arn', 'UserId'],
   DecodeAuthorizationMessage: ['DecodedMessage'],
 };

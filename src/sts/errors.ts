@@ -44,7 +44,7 @@ const HINTS: Record<string, string> = {
   RegionDisabledException: 'STS is not active in this region: activate it in IAM account settings or pass --region with an active region',
   Throttling: 'STS is throttling: wait a moment and retry; AWSROLE_STS_MAX_ATTEMPTS sets the number of attempts',
   ServerError: 'STS (or something in front of it) is failing: retry later, or try another region with --region; AWSROLE_STS_MAX_ATTEMPTS sets the number of attempts',
-  UntrustedCertificate: 'behind a TLS-inspecting proxy or with a private CA, point NODE_EXTRA_CA_CERTS at its CA certificate (a PEM file) and retry; else check --endpoint-url / AWS_ENDPOINT_URL_STS',
+  UntrustedCertificate: 'behind a TLS-inspecting proxy or with a private CA, point AWS_CA_BUNDLE (or the profile\'s ca_bundle) at its CA certificate (a PEM file) and retry (NODE_EXTRA_CA_CERTS works too, at a start-up cost on every command); else check --endpoint-url / AWS_ENDPOINT_URL_STS',
   NotSts: 'something other than STS answered: check --endpoint-url / AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL / the profile\'s endpoint_url, and any proxy or captive portal on the way',
 };
 

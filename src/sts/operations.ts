@@ -46,6 +46,10 @@ export async function assumeRole(caller: StsCaller, source: Credentials, request
         ...(request.serialNumber !== undefined ? { SerialNumber: request.serialNumber } : {}),
         ...(tokenCode !== undefined ? { TokenCode: tokenCode } : {}),
         ...(request.policyArns?.length ? { PolicyArns: request.policyArns.map((arn) => ({ arn })) } : {}),
+        ...(request.sourceIdentity !== undefined ? { SourceIdentity: request.sourceIdentity } : {}),
+        ...(request.tags?.length ? { Tags: request.tags.map(({ key, value }) => ({ Key: key, Value: value })) } : {}),
+        ...(request.transitiveTagKeys?.length ? { TransitiveTagKeys: request.transitiveTagKeys } : {}),
+        ...(request.policy !== undefined ? { Policy: request.policy } : {}),
       }),
   );
   const arn = output.AssumedRoleUser?.Arn;

@@ -10,6 +10,7 @@
  * src/sts/errors.ts know: Node's socket errors with their `code`, and `TimeoutError`.
  */
 import { sendHttp } from '../http.js';
+import type { Network } from '../net/network.js';
 
 /** What this handler reads of the SDK's HttpRequest (@smithy/protocol-http). */
 interface SdkHttpRequest {
@@ -68,10 +69,11 @@ export interface StsRequestHandler {
 const CONNECT_TIMEOUT_MS = 5000;
 
 /**
- * `timeoutMs` bounds each attempt (connect, send, whole answer), and connecting alone gets at
- * most `connectTimeoutMs` of it; the SDK retries up to maxAttempts.
+ * `timeoutMs` bounds each attempt (connect, proxy tunnel, send, the whole answer), and connecting
+ * alone gets at most `connectTimeoutMs` of it; the SDK retries up to maxAttempts. `network`: the
+ * proxies and CA bundle botocore would use (none: direct, Node's CAs).
  */
-export function stsRequestHandler(timeoutMs: number, connectTimeoutMs = CONNECT_TIMEOUT_MS): StsRequestHandler {
+export function stsRequestHandler(timeoutMs: number, connectTimeoutMs = CONNECT_TIMEOUT_MS, network?: Network): StsRequestHandler {
   return {
     async handle(request, options) {
       if (options?.abortSignal?.aborted === true) throw Object.assign(new Error('Request aborted'), { name: 'AbortError' });
@@ -82,6 +84,7 @@ export function stsRequestHandler(timeoutMs: number, connectTimeoutMs = CONNECT_
         body: bodyOf(request.body),
         timeoutMs,
         connectTimeoutMs,
+        network,
       });
       return { response: { statusCode: response.status, reason: response.reason, headers: response.headers, body: new Uint8Array(response.body) } };
     },

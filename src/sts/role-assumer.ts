@@ -36,6 +36,10 @@ function cacheKeyFor(request: AssumeRoleRequest, source: Credentials): string {
     SerialNumber: request.serialNumber,
     DurationSeconds: request.durationSeconds,
     PolicyArns: request.policyArns?.map((arn) => ({ arn })),
+    SourceIdentity: request.sourceIdentity,
+    Tags: request.tags?.length ? request.tags.map(({ key, value }) => ({ Key: key, Value: value })) : undefined,
+    TransitiveTagKeys: request.transitiveTagKeys?.length ? request.transitiveTagKeys : undefined,
+    Policy: request.policy === undefined ? undefined : JSON.parse(request.policy),
   });
 }
 

@@ -27,8 +27,8 @@ function trustConditions(request: AssumeRoleRequest): string[] {
   return [
     `MFA (aws:MultiFactorAuthPresent): ${sent(request.serialNumber === undefined ? undefined : `device ${request.serialNumber}`, 'add mfa_serial to the profile or pass --serial-number')}`,
     `external id (sts:ExternalId): ${sent(request.externalId === undefined ? undefined : 'an external id', 'add external_id to the profile or pass --external-id')}`,
-    'source identity (sts:SourceIdentity): not sent (awsrole does not set one)',
-    'session tags (aws:RequestTag): not sent (awsrole does not set them)',
+    `source identity (sts:SourceIdentity; the trust policy must allow sts:SetSourceIdentity): ${sent(request.sourceIdentity, 'add source_identity to the profile or pass --source-identity')}`,
+    `session tags (aws:RequestTag; the trust policy must allow sts:TagSession): ${sent(request.tags?.length ? `keys ${request.tags.map((tag) => tag.key).join(', ')}` : undefined, 'add session_tags to the profile or pass --tag')}`,
   ];
 }
 

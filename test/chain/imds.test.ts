@@ -434,10 +434,10 @@ const rows: Row[] = [
     counts: { roles: 2 },
   },
 
-  // never through a proxy
+  // proxies as botocore's get_environ_proxies: HTTP_PROXY applies unless NO_PROXY matches (test/net/ has the proxy rig)
   {
-    name: 'HTTP_PROXY is ignored (IMDS is reached directly)',
-    env: { HTTP_PROXY: 'http://127.0.0.1:9/', http_proxy: 'http://127.0.0.1:9/' },
+    name: 'HTTP_PROXY with NO_PROXY naming the endpoint: IMDS is reached directly',
+    env: { HTTP_PROXY: 'http://127.0.0.1:9/', http_proxy: 'http://127.0.0.1:9/', NO_PROXY: '127.0.0.1' },
     want: { found: { version: 2 } },
   },
 ];

@@ -4,24 +4,19 @@
  * same keys; and each reads the token and role cache files the other wrote. Kept apart from the
  * shared chain table (cases.ts) while that is being reorganised.
  */
-import { createHash } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { run } from '../../src/main.js';
 import { pyJsonDumpsInOrder } from '../../src/sso/cache-json.js';
 import { ssoRoleCacheText } from '../../src/sso/role-credentials.js';
-import { startSsoServer, SSO_FIXTURE, type SignedIn, type SsoRig } from '../rigs/sso-server.js';
-import { makeHome, ROOT, runCommand, type FakeHome } from '../support/cli.js';
+import { SSO_FIXTURE, type SignedIn, type SsoRig } from '../rigs/sso-server.js';
+import { ROOT, runCommand, type FakeHome } from '../support/cli.js';
+import { DEV_ROLE_CACHE, LEGACY_ROLE_CACHE, LEGACY_TOKEN_FILE, SESSION_TOKEN_FILE, useSsoWorld } from '../sso/world.js';
 import { testDeps } from '../support/deps.js';
 
 const SCRIPT = join(ROOT, 'test', 'chain', 'botocore_sso.py');
 const { startUrl, region } = SSO_FIXTURE;
-const sha1 = (text: string): string => createHash('sha1').update(text).digest('hex');
-const SESSION_TOKEN_FILE = `.aws/sso/cache/${sha1('corp')}.json`;
-const LEGACY_TOKEN_FILE = `.aws/sso/cache/${sha1(startUrl)}.json`;
-const DEV_ROLE_CACHE = `.aws/cli/cache/${sha1('{"accountId":"111122223333","roleName":"Admin","sessionName":"corp"}')}.json`;
-const LEGACY_ROLE_CACHE = `.aws/cli/cache/${sha1(`{"accountId":"444455556666","roleName":"Admin","startUrl":"${startUrl}"}`)}.json`;
 
 const CONFIG = [
   '[profile dev]\nsso_session = corp\nsso_account_id = 111122223333\nsso_role_name = Admin\n',
@@ -39,22 +34,10 @@ interface Keys {
 
 type BotocoreResult = { ok: true; key: string; secret: string; session_token: string | null; account_id: string | null; method: string } | { ok: false; error: string; message: string };
 
+const world = useSsoWorld(CONFIG);
 let rig: SsoRig;
 let home: FakeHome;
-
-beforeAll(async () => {
-  rig = await startSsoServer();
-});
-afterAll(async () => {
-  await rig.close();
-});
-beforeEach(async () => {
-  rig.reset();
-  home = await makeHome({ '.aws/config': CONFIG });
-});
-afterEach(async () => {
-  await home.cleanup();
-});
+beforeEach(() => ({ rig, home } = world));
 
 const endpoints = (): Record<string, string> => ({ AWS_ENDPOINT_URL_SSO: rig.url, AWS_ENDPOINT_URL_SSO_OIDC: rig.url });
 const read = (relative: string): string => readFileSync(home.path(relative), 'utf8');
@@ -147,6 +130,32 @@ describe('token renewal: each reads the token file the other rewrote', () => {
     expect(theirs.ok).toBe(true);
     expect(operations()).toEqual(['GetRoleCredentials 200']);
     expect(rig.calls[0]?.bearerToken).toBe(renewed['accessToken']);
+  });
+});
+
+describe('awsrole sso login writes the token botocore reads', () => {
+  it.each([
+    ['dev', 'the browser flow (PKCE)'],
+    ['legacy', 'the device code'],
+  ])('%s: %s', async (profile) => {
+    // The browser: what the user does on the authorize page, over HTTP; the device code is approved at the first poll.
+    const deps = testDeps(home.dir, {
+      env: { USER: 'tester', ...endpoints(), BROWSER: 'test-browser' },
+      spawnDetached: (argv) => ({ exited: rig.browse(argv.at(-1) ?? '').then(() => ({ exitCode: 0, signal: null })) }),
+      sleep: async () => {
+        const code = /shows the code (\S+)/.exec(deps.stderr.text())?.[1];
+        if (code !== undefined) rig.approveDevice(code);
+      },
+    });
+    const argv = ['node', 'awsrole', 'sso', 'login', '--profile', profile, ...(profile === 'legacy' ? ['--no-browser'] : [])];
+    expect(await run(deps, argv)).toBe(0);
+    const signedIn = rig.calls.find((call) => call.operation === 'CreateToken' && call.status === 200);
+    rig.reset();
+    const theirs = await botocore(profile);
+    expect(theirs.ok && theirs.method).toBe('sso');
+    expect(operations()).toEqual(['GetRoleCredentials 200']);
+    expect(rig.calls[0]?.bearerToken).toBe(JSON.parse(read(profile === 'dev' ? SESSION_TOKEN_FILE : LEGACY_TOKEN_FILE))['accessToken']);
+    expect(signedIn?.body['grantType']).toBe(profile === 'dev' ? 'authorization_code' : 'urn:ietf:params:oauth:grant-type:device_code');
   });
 });
 

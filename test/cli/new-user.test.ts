@@ -133,8 +133,8 @@ describe('an AccessDenied on AssumeRole', () => {
         "    3. the trust policy's conditions hold; of what they can require, this call:\n" +
         '       - MFA (aws:MultiFactorAuthPresent): not sent: add mfa_serial to the profile or pass --serial-number\n' +
         '       - external id (sts:ExternalId): sent (an external id)\n' +
-        '       - source identity (sts:SourceIdentity): not sent (awsrole does not set one)\n' +
-        '       - session tags (aws:RequestTag): not sent (awsrole does not set them)\n' +
+        '       - source identity (sts:SourceIdentity; the trust policy must allow sts:SetSourceIdentity): not sent: add source_identity to the profile or pass --source-identity\n' +
+        '       - session tags (aws:RequestTag; the trust policy must allow sts:TagSession): not sent: add session_tags to the profile or pass --tag\n' +
         "  hint: check them with your administrator (the trust policy and the caller's policies); `awsrole decode-message` decodes an encoded authorization message if STS gave one\n",
     );
   });

@@ -2,11 +2,13 @@
  * `awsrole console` in process (run(testDeps, argv)) against the local STS rig and the local
  * federation endpoint: exact stdout, stderr and exit codes, and what each rig was sent.
  */
+import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { run } from '../../src/main.js';
 import type { FederationRig } from '../rigs/federation-server.js';
+import { startSsoServer, SSO_FIXTURE } from '../rigs/sso-server.js';
 import { FIXTURE, type Session, type StsRig } from '../rigs/sts-server.js';
 import { CANARIES, type FakeHome } from '../support/cli.js';
 import { testDeps, type TestDeps } from '../support/deps.js';
@@ -118,6 +120,27 @@ describe('role sessions', () => {
     expect(issuedSession(call).role?.arn).toBe(roles.web);
   });
 
+  it('SSO role credentials (the sso link gives a role session): no GetCallerIdentity, signed in as the role with SessionDuration', async () => {
+    // The portal hands out role sessions the STS rig knows, so the federation endpoint takes them.
+    const sso = await startSsoServer({ credentialsFor: (_account, _role, expiration) => issue('role', { role: sts.model.role(roles.deploy)!, sessionName: 'sso', mfa: false, expiration }) });
+    const config = await import('node:fs/promises').then((fs) => fs.readFile(home.path('.aws/config'), 'utf8'));
+    try {
+      const { startUrl, region } = SSO_FIXTURE;
+      await home.write('.aws/config', `${config}\n[profile sso-dev]\nsso_start_url = ${startUrl}\nsso_region = ${region}\nsso_account_id = 111122223333\nsso_role_name = Admin\n`);
+      await home.write(`.aws/sso/cache/${createHash('sha1').update(startUrl).digest('hex')}.json`, JSON.stringify(sso.signIn({ startUrl, region })));
+      const result = await awsrole(['--profile', 'sso-dev', '--duration', '2h', '--print'], { AWS_ENDPOINT_URL_SSO: sso.url });
+      const { url, call } = signedIn();
+      expect(result).toMatchObject({ code: 0, stdout: `${url}\n`, stderr: '' });
+      expect(sso.calls.map((c) => c.operation)).toEqual(['GetRoleCredentials']);
+      expect(stsActions()).toEqual([]);
+      expect(issuedSession(call)).toMatchObject({ kind: 'role', sessionName: 'sso' });
+      expect(call.params['SessionDuration']).toBe('7200');
+    } finally {
+      await sso.close();
+      await home.write('.aws/config', config);
+    }
+  });
+
   it('--destination on the partition console host is used as given', async () => {
     const destination = 'https://console.aws.amazon.com/iam/home#/roles';
     const result = await awsrole(['--profile', 'deploy', '--destination', destination, '--print']);
@@ -155,6 +178,12 @@ describe('long-term keys', () => {
     expect(result).toMatchObject({ code: 0, stdout: `${url}\n`, stderr: '' });
     expect(sts.calls[1]!.params['DurationSeconds']).toBe('5400');
     expect(call.params).not.toHaveProperty('SessionDuration');
+  });
+
+  it('long-term keys take up to 36 h (GetFederationToken), and no SessionDuration', async () => {
+    const result = await awsrole(['--profile', 'alice', '--duration', '36h', '--print']);
+    expect(result).toMatchObject({ code: 0, stdout: `${signedIn().url}\n`, stderr: '' });
+    expect(sts.calls[1]!.params['DurationSeconds']).toBe('129600');
   });
 
   it("the root user's keys: DurationSeconds capped at STS's 1 h, Name root", async () => {
@@ -232,10 +261,24 @@ describe('refusals', () => {
     expect(sts.calls).toEqual([]);
   });
 
-  it('--duration outside 15 min–12 h: exit 2 before any call', async () => {
-    const result = await awsrole(['--profile', 'alice', '--duration', '13h', '--print']);
-    expect(result).toMatchObject({ code: 2, stdout: '', stderr: 'awsrole: --duration: a duration must be 900–43200 seconds (got 46800)\n' });
+  it('--duration outside 15 min–36 h: exit 2 before any call', async () => {
+    const result = await awsrole(['--profile', 'alice', '--duration', '37h', '--print']);
+    expect(result).toMatchObject({ code: 2, stdout: '', stderr: 'awsrole: --duration: a duration must be 900–129600 seconds (got 133200)\n' });
     expect(sts.calls).toEqual([]);
+  });
+
+  it('--duration over 12 h with a role to assume: exit 2 before any call (SessionDuration and AssumeRole end at 12 h)', async () => {
+    const hint = '  hint: up to 36 h applies to long-term keys (GetFederationToken); pass --duration 12h or less\n';
+    for (const args of [['--profile', 'deploy'], ['--profile', 'alice', '--role-arn', roles.deploy]]) {
+      const result = await awsrole([...args, '--duration', '13h', '--print']);
+      expect(result).toMatchObject({ code: 2, stdout: '', stderr: `awsrole: --duration: a role session signs in to the console for at most 43200 seconds (12 h); got 46800\n${hint}` });
+    }
+    expect(sts.calls).toEqual([]);
+    // A role session from the environment: known only once STS says so; the federation endpoint is never asked.
+    const result = await awsrole(['--duration', '13h', '--print'], envCredentials(issue('role', { role: sts.model.role(roles.deploy)!, sessionName: 'env' })));
+    expect(result).toMatchObject({ code: 2, stdout: '' });
+    expect(stsActions()).toEqual(['GetCallerIdentity']);
+    expect(federation.calls).toEqual([]);
   });
 
   it('--service with --destination: exit 2', async () => {

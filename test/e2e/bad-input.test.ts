@@ -71,6 +71,7 @@ interface Row {
   spawned?: true;
 }
 
+const sessionTags = (n: number): string[] => Array.from({ length: n }, (_, i) => ['--tag', `k${i}=v`]).flat();
 const policyArns = (n: number): string[] => Array.from({ length: n }, (_, i) => ['--policy-arn', `arn:aws:iam::${ACCOUNT}:policy/p${i}`]).flat();
 
 const ROWS: Row[] = [
@@ -126,6 +127,76 @@ const ROWS: Row[] = [
   // ---- --policy-arn (exit 2) -------------------------------------------------------------------
   { name: '--policy-arn: a role ARN, not a policy', args: ['assume', '--role-arn', DEPLOY, '--policy-arn', DEPLOY], code: 2, mentions: ['--policy-arn', DEPLOY, POLICY] },
   { name: '--policy-arn: 11 of them', args: ['assume', '--role-arn', DEPLOY, ...policyArns(11)], code: 2, mentions: ['--policy-arn', 'at most 10'] },
+
+  // ---- session parameters: flags and environment (exit 2), profile keys and @FILE (exit 5) -------
+  { name: '--source-identity: one character', args: ['assume', '--profile', 'deploy', '--source-identity', 'a'], code: 2, mentions: ['--source-identity', '2–64'] },
+  { name: '--source-identity: 65 characters', args: ['assume', '--profile', 'deploy', '--source-identity', 'a'.repeat(65)], code: 2, mentions: ['--source-identity', '2–64'] },
+  { name: '--source-identity: a space', args: ['export', '--profile', 'deploy', '--source-identity', 'alice smith'], code: 2, mentions: ['--source-identity', '+=,.@_-'] },
+  { name: '--tag without =', args: ['assume', '--profile', 'deploy', '--tag', 'Team'], code: 2, mentions: ['--tag', '"Team"', 'KEY=VALUE'] },
+  { name: '--tag: 51 tags', args: ['assume', '--profile', 'deploy', ...sessionTags(51)], code: 2, mentions: ['--tag', 'at most 50', '51'] },
+  { name: '--tag: empty key', args: ['assume', '--profile', 'deploy', '--tag', '=v'], code: 2, mentions: ['--tag', '1–128'] },
+  { name: '--tag: 129-character key', args: ['assume', '--profile', 'deploy', '--tag', `${'k'.repeat(129)}=v`], code: 2, mentions: ['--tag', '1–128', '129'] },
+  { name: '--tag: key with a #', args: ['whoami', '--profile', 'deploy', '--tag', 'a#b=v'], code: 2, mentions: ['--tag', '"a#b"'] },
+  { name: '--tag: 257-character value', args: ['assume', '--profile', 'deploy', '--tag', `k=${'v'.repeat(257)}`], code: 2, mentions: ['--tag', '0–256', '257'] },
+  { name: '--tag: value with a newline and an escape', args: ['exec', '--profile', 'deploy', '--tag', 'k=a\n\u001b[2Jb', '--', 'true'], code: 2, mentions: ['--tag', '"k"'] },
+  { name: '--tag: the same key twice (case-insensitively)', args: ['assume', '--profile', 'deploy', '--tag', 'Team=a', '--tag', 'team=b'], code: 2, mentions: ['--tag', '"team"', 'twice'] },
+  { name: '--transitive-tag that is not a tag', args: ['assume', '--profile', 'deploy', '--tag', 'Team=a', '--transitive-tag', 'Cost'], code: 2, mentions: ['--transitive-tag', '"Cost"', '--tag'] },
+  { name: '--transitive-tag without any tag', args: ['assume', '--role-arn', DEPLOY, '--transitive-tag', 'Cost'], code: 2, mentions: ['--transitive-tag', '"Cost"', 'no session tags'] },
+  { name: '--policy: not JSON', args: ['assume', '--profile', 'deploy', '--policy', '{"Version": '], code: 2, mentions: ['--policy', 'not valid JSON'] },
+  { name: '--policy: JSON but not an object', args: ['assume', '--profile', 'deploy', '--policy', '[1]'], code: 2, mentions: ['--policy', 'not a JSON object'] },
+  { name: '--policy: over 2048 characters', args: ['assume', '--profile', 'deploy', '--policy', `{"Sid": "${'x'.repeat(2048)}"}`], code: 2, mentions: ['--policy', '1–2048'] },
+  { name: '--policy @FILE: not JSON (exit 5)', args: ['assume', '--profile', 'deploy', '--policy', '@~/policy.json'], files: { 'policy.json': 'Version: 2012-10-17\n' }, code: 5, mentions: ['--policy @~/policy.json', 'not valid JSON'] },
+  { name: '--policy @FILE: missing (exit 5)', args: ['assume', '--profile', 'deploy', '--policy', '@~/no-policy.json'], code: 5, mentions: ['--policy', 'no-policy.json', 'missing'] },
+  { name: 'AWS_SOURCE_IDENTITY: a slash', args: ['assume', '--profile', 'deploy'], env: { AWS_SOURCE_IDENTITY: 'alice/admin' }, code: 2, mentions: ['AWS_SOURCE_IDENTITY', '"alice/admin"'] },
+  { name: 'AWS_SESSION_TAGS: an item without =', args: ['assume', '--profile', 'deploy'], env: { AWS_SESSION_TAGS: 'Team=a,Cost' }, code: 2, mentions: ['AWS_SESSION_TAGS', '"Cost"', 'KEY=VALUE'] },
+  { name: 'AWS_SESSION_TAGS: the same key twice', args: ['export', '--profile', 'deploy'], env: { AWS_SESSION_TAGS: 'Team=a, TEAM=b' }, code: 2, mentions: ['AWS_SESSION_TAGS', '"TEAM"', 'twice'] },
+  { name: 'AWS_TRANSITIVE_TAGS: a key that is not a tag', args: ['assume', '--profile', 'deploy'], env: { AWS_SESSION_TAGS: 'Team=a', AWS_TRANSITIVE_TAGS: 'Team,Cost' }, code: 2, mentions: ['AWS_TRANSITIVE_TAGS', '"Cost"', 'AWS_SESSION_TAGS'] },
+  {
+    name: '--tag replacing session_tags that transitive_session_tags names (exit 2)',
+    args: ['assume', '--profile', 'keeps-team', '--tag', 'Cost=1'],
+    config: roleProfile('keeps-team', `role_arn = ${DEPLOY}`, 'source_profile = alice', 'session_tags = Team=a', 'transitive_session_tags = Team'),
+    code: 2,
+    mentions: ['transitive_session_tags in profile keeps-team', '"Team"', '--tag'],
+  },
+  { name: 'source_identity in a profile: a space', args: ['assume', '--profile', 'bad-si'], config: roleProfile('bad-si', `role_arn = ${DEPLOY}`, 'source_profile = alice', 'source_identity = alice smith'), code: 5, mentions: ['source_identity in profile bad-si'] },
+  { name: 'session_tags in a profile: a key with a !', args: ['assume', '--profile', 'bad-tags'], config: roleProfile('bad-tags', `role_arn = ${DEPLOY}`, 'source_profile = alice', 'session_tags = ok=1,no!=2'), code: 5, mentions: ['session_tags in profile bad-tags', '"no!"'] },
+  { name: 'transitive_session_tags in a profile: not a tag', args: ['export', '--profile', 'bad-trans'], config: roleProfile('bad-trans', `role_arn = ${DEPLOY}`, 'source_profile = alice', 'session_tags = Team=a', 'transitive_session_tags = Cost'), code: 5, mentions: ['transitive_session_tags in profile bad-trans', '"Cost"'] },
+  {
+    name: 'session_tags of an inner hop: bad, refused before the first hop is called',
+    args: ['assume', '--profile', 'outer'],
+    config: roleProfile('inner', `role_arn = ${DEPLOY}`, 'source_profile = alice', 'session_tags = a=b,a=c') + roleProfile('outer', `role_arn = ${roles.admin}`, 'source_profile = inner'),
+    code: 5,
+    mentions: ['session_tags in profile inner', 'twice'],
+  },
+  {
+    name: 'chain: a source identity that changes along the chain',
+    args: ['assume', '--profile', 'si-outer'],
+    config: roleProfile('si-inner', `role_arn = ${DEPLOY}`, 'source_profile = alice', 'source_identity = alice') + roleProfile('si-outer', `role_arn = ${roles.admin}`, 'source_profile = si-inner', 'source_identity = bob1'),
+    code: 5,
+    mentions: ['source_identity in profile si-outer', 'the hop of profile si-outer', 'the hop of profile si-inner'],
+  },
+  {
+    name: 'chain: --source-identity that differs from an inner hop',
+    args: ['assume', '--profile', 'si-inner2', '--role-arn', roles.admin, '--source-identity', 'bob1'],
+    config: roleProfile('si-inner2', `role_arn = ${DEPLOY}`, 'source_profile = alice', 'source_identity = alice'),
+    code: 2,
+    mentions: ['--source-identity', 'the --role-arn hop', 'the hop of profile si-inner2'],
+  },
+  {
+    name: 'chain: a hop sends again a key an earlier hop made transitive',
+    args: ['assume', '--profile', 'tt-outer'],
+    config: roleProfile('tt-inner', `role_arn = ${DEPLOY}`, 'source_profile = alice', 'session_tags = Team=a', 'transitive_session_tags = Team') + roleProfile('tt-outer', `role_arn = ${roles.admin}`, 'source_profile = tt-inner', 'session_tags = team=b'),
+    code: 5,
+    mentions: ['session_tags in profile tt-outer', '"team"', 'the hop of profile tt-inner'],
+  },
+  {
+    name: 'chain: AWS_SESSION_TAGS sends again a key an earlier hop made transitive',
+    args: ['assume', '--profile', 'tt-outer2'],
+    env: { AWS_SESSION_TAGS: 'Team=b' },
+    config: roleProfile('tt-inner2', `role_arn = ${DEPLOY}`, 'source_profile = alice', 'session_tags = Team=a', 'transitive_session_tags = Team') + roleProfile('tt-outer2', `role_arn = ${roles.admin}`, 'source_profile = tt-inner2'),
+    code: 2,
+    mentions: ['AWS_SESSION_TAGS', '"Team"', 'the hop of profile tt-outer2', 'the hop of profile tt-inner2'],
+  },
 
   // ---- profiles (exit 5, or 3 for a broken configured source) ------------------------------
   { name: 'unknown --profile (export)', args: ['export', '--profile', 'ghost'], code: 5, mentions: ['"ghost"', '--profile'] },

@@ -123,11 +123,37 @@ export interface SsoRig {
   revoke(accessToken: string): void;
   /** Approves a pending device authorization (what the user does in the browser). */
   approveDevice(userCode: string): void;
+  /**
+   * What a user's browser does with an authorization URL, over HTTP: loads the authorize page,
+   * clicks Allow, and follows the redirect to the app's callback (`tamper` may change it first).
+   */
+  browse(authorizeUrl: string, options?: { tamper?: (callback: URL) => void }): Promise<BrowserVisit>;
   fault(fault: SsoFault): void;
   setClock(now: () => Date): void;
   /** Forgets calls and faults. */
   reset(): void;
   close(): Promise<void>;
+}
+
+/** Where a browse() ended: the callback it followed and the app's answer. */
+export interface BrowserVisit {
+  callbackUrl: string;
+  status: number;
+  body: string;
+}
+
+const unescapeHtml = (text: string): string => text.replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)));
+
+async function browse(authorizeUrl: string, options: { tamper?: (callback: URL) => void } = {}): Promise<BrowserVisit> {
+  const page = await fetch(authorizeUrl);
+  const html = await page.text();
+  if (page.status !== 200) throw new Error(`the authorize page answered HTTP ${page.status}: ${html}`);
+  const fields = [...html.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)">/g)].map((match): [string, string] => [unescapeHtml(match[1] ?? ''), unescapeHtml(match[2] ?? '')]);
+  const approved = await fetch(new URL('/authorize', authorizeUrl), { method: 'POST', body: new URLSearchParams(fields), redirect: 'manual' });
+  const callback = new URL(approved.headers.get('location') ?? '');
+  options.tamper?.(callback);
+  const landed = await fetch(callback);
+  return { callbackUrl: callback.href, status: landed.status, body: await landed.text() };
 }
 
 export const SSO_FIXTURE = {
@@ -490,6 +516,7 @@ export async function startSsoServer(options: SsoServerOptions = {}): Promise<Ss
     approveDevice(userCode) {
       for (const device of world.devices.values()) if (device.userCode === userCode) device.approved = true;
     },
+    browse,
     fault(fault) {
       faults.push({ ...fault });
     },

@@ -130,7 +130,12 @@ export interface Session {
   mfa: boolean;
   /** Role session obtained with role-session credentials. */
   chained: boolean;
+  /** Passed on this hop, or inherited from the role session that called AssumeRole (STS keeps it along a chain). */
   sourceIdentity?: string;
+  /** Session tags: those passed on this hop plus the transitive ones inherited along the chain. */
+  sessionTags?: { key: string; value: string }[];
+  /** Keys of sessionTags that pass on to the next hop of a chain. */
+  transitiveTagKeys?: string[];
   /** Set for sessions from AssumeRoleWithWebIdentity. */
   webIdentity?: WebIdentityToken;
   policyArns: string[];

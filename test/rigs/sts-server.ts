@@ -146,6 +146,8 @@ export const MESSAGES = {
     'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',
   missingAuth: 'Request is missing Authentication Token',
   chainingLimit: 'The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.',
+  sourceIdentityChanged: 'The source identity of a role session cannot be changed along a role chain.',
+  transitiveTagOverride: 'Session tags cannot override the transitive tags of the calling role session.',
   maxSessionDuration: 'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.',
   mfaInvalidCode: 'MultiFactorAuthentication failed with invalid MFA one time pass code.',
   mfaUnknownDevice:
@@ -321,6 +323,36 @@ function packedPolicySize(policy: string | undefined, arns: readonly string[], t
   return Math.max(1, Math.ceil((bytes * 100) / 4096));
 }
 
+interface SessionTagging {
+  sourceIdentity?: string;
+  sessionTags?: { key: string; value: string }[];
+  transitiveTagKeys?: string[];
+}
+
+/**
+ * STS's chain rules for session parameters: a role session's source identity carries on and
+ * cannot change; its transitive tags carry on and cannot be set again. (The rig's model: the
+ * error codes and messages are the rig's own.)
+ */
+function sessionTagging(caller: Caller, params: Record<string, string>): SessionTagging {
+  const from = caller.kind === 'session' && caller.session.kind === 'role' ? caller.session : undefined;
+  const inheritedIdentity = from?.sourceIdentity;
+  const sourceIdentity = params['SourceIdentity'] ?? inheritedIdentity;
+  if (inheritedIdentity !== undefined && sourceIdentity !== inheritedIdentity) throw validationError(MESSAGES.sourceIdentityChanged);
+  const keys = collectMembers(params, 'Tags', '.Key');
+  const values = collectMembers(params, 'Tags', '.Value');
+  const inheritedKeys = (from?.transitiveTagKeys ?? []).map((key) => key.toLowerCase());
+  if (keys.some((key) => inheritedKeys.includes(key.toLowerCase()))) throw new StsError(400, 'InvalidParameterValue', MESSAGES.transitiveTagOverride);
+  const inherited = (from?.sessionTags ?? []).filter((tag) => inheritedKeys.includes(tag.key.toLowerCase()));
+  const sessionTags = [...inherited, ...keys.map((key, i) => ({ key, value: values[i] ?? '' }))];
+  const transitiveTagKeys = [...(from?.transitiveTagKeys ?? []), ...collectMembers(params, 'TransitiveTagKeys', '')];
+  return {
+    ...(sourceIdentity !== undefined ? { sourceIdentity } : {}),
+    ...(sessionTags.length > 0 ? { sessionTags } : {}),
+    ...(transitiveTagKeys.length > 0 ? { transitiveTagKeys } : {}),
+  };
+}
+
 function assumeRole(ctx: Context): string {
   const { params, caller, model } = ctx;
   const roleArn = params['RoleArn'] ?? '';
@@ -364,6 +396,7 @@ function assumeRole(ctx: Context): string {
     throw new StsError(400, 'PackedPolicyTooLarge', `Packed policy consumes ${packed}% of allotted space, please use smaller policy for this session.`);
   }
 
+  const tagging = sessionTagging(caller, params);
   const session = model.issue(
     {
       kind: 'role',
@@ -374,7 +407,7 @@ function assumeRole(ctx: Context): string {
       sessionName,
       mfa,
       chained,
-      ...(params['SourceIdentity'] !== undefined ? { sourceIdentity: params['SourceIdentity'] } : {}),
+      ...tagging,
       policyArns,
       ...(policy !== undefined ? { policy } : {}),
     },

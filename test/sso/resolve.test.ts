@@ -4,22 +4,21 @@
  * the AWS CLI's role cache, endpoints, errors and --explain; exact outputs, exit codes, files and
  * the rig's request log.
  */
-import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { run } from '../../src/main.js';
 import { ssoEndpoints } from '../../src/sso/endpoints.js';
 import type { SharedConfig } from '../../src/config/shared-config.js';
 import { startSsoServer, SSO_FIXTURE, type SignedIn, type SsoRig } from '../rigs/sso-server.js';
 import { FIXTURE, startStsServer, type StsRig } from '../rigs/sts-server.js';
 import { refusedPort } from '../rigs/imds-server.js';
-import { CANARIES, makeHome, type FakeHome } from '../support/cli.js';
+import { CANARIES, type FakeHome } from '../support/cli.js';
+import { DEV_ROLE_CACHE, LEGACY_ROLE_CACHE, LEGACY_TOKEN_FILE, SESSION_TOKEN_FILE, useSsoWorld } from './world.js';
 import { testDeps, type TestDeps } from '../support/deps.js';
 
 const { startUrl, region } = SSO_FIXTURE;
 const NOW = new Date(Math.floor(Date.now() / 1000) * 1000);
 const HOUR = 3600_000;
-const sha1 = (text: string): string => createHash('sha1').update(text).digest('hex');
 const iso = (time: Date | number): string => new Date(time).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 const CONFIG = [
@@ -28,27 +27,11 @@ const CONFIG = [
   `[profile legacy]\nsso_start_url = ${startUrl}\nsso_region = ${region}\nsso_account_id = 444455556666\nsso_role_name = Admin\n`,
 ].join('\n');
 
-const SESSION_TOKEN_FILE = `.aws/sso/cache/${sha1('corp')}.json`;
-const LEGACY_TOKEN_FILE = `.aws/sso/cache/${sha1(startUrl)}.json`;
-const DEV_ROLE_CACHE = `.aws/cli/cache/${sha1('{"accountId":"111122223333","roleName":"Admin","sessionName":"corp"}')}.json`;
-const LEGACY_ROLE_CACHE = `.aws/cli/cache/${sha1(`{"accountId":"444455556666","roleName":"Admin","startUrl":"${startUrl}"}`)}.json`;
 
+const world = useSsoWorld(CONFIG, { now: () => NOW });
 let rig: SsoRig;
 let home: FakeHome;
-
-beforeAll(async () => {
-  rig = await startSsoServer({ now: () => NOW });
-});
-afterAll(async () => {
-  await rig.close();
-});
-beforeEach(async () => {
-  rig.reset();
-  home = await makeHome({ '.aws/config': CONFIG });
-});
-afterEach(async () => {
-  await home.cleanup();
-});
+beforeEach(() => ({ rig, home } = world));
 
 /** The token file as the AWS CLI writes it (json.dumps: ", " and ": " separators). */
 function tokenText(token: SignedIn): string {
@@ -352,28 +335,39 @@ describe('endpoints', () => {
     credentialsProfiles: new Map(),
     services: new Map(Object.entries(services)),
   });
+  /** The endpoints without their network (tested below), for toEqual. */
+  const endpointsAt = (env: Record<string, string>, ...rest: [SharedConfig, string, string, string]): Record<string, { url: string; from: string }> => {
+    const { portal, oidc } = ssoEndpoints({ env, fs: { readBytes: () => Promise.resolve(undefined) } }, ...rest);
+    return { portal: { url: portal.url, from: portal.from }, oidc: { url: oidc.url, from: oidc.from } };
+  };
 
   it('default to the regional portal and OIDC hosts of sso_region', () => {
-    expect(ssoEndpoints({}, config({}), 'p', 'eu-west-1', 'sso_region')).toEqual({
+    expect(endpointsAt({}, config({}), 'p', 'eu-west-1', 'sso_region')).toEqual({
       portal: { url: 'https://portal.sso.eu-west-1.amazonaws.com', from: 'sso_region eu-west-1' },
       oidc: { url: 'https://oidc.eu-west-1.amazonaws.com', from: 'sso_region eu-west-1' },
     });
-    expect(ssoEndpoints({}, config({}), 'p', 'cn-north-1', 'sso_region').portal.url).toBe('https://portal.sso.cn-north-1.amazonaws.com.cn');
+    expect(endpointsAt({}, config({}), 'p', 'cn-north-1', 'sso_region')['portal']?.url).toBe('https://portal.sso.cn-north-1.amazonaws.com.cn');
   });
 
   it('follow botocore: the service variable, AWS_ENDPOINT_URL, the services section, the profile endpoint_url', () => {
     const services = { s: { sso: { endpoint_url: 'http://127.0.0.1:3' }, sso_oidc: { endpoint_url: 'http://127.0.0.1:4' } } };
     const withAll = config({ services: 's', endpoint_url: 'http://127.0.0.1:5' }, services);
-    expect(ssoEndpoints({ AWS_ENDPOINT_URL_SSO: 'http://127.0.0.1:1', AWS_ENDPOINT_URL: 'http://127.0.0.1:2' }, withAll, 'p', 'eu-west-1', 'r')).toEqual({
+    expect(endpointsAt({ AWS_ENDPOINT_URL_SSO: 'http://127.0.0.1:1', AWS_ENDPOINT_URL: 'http://127.0.0.1:2' }, withAll, 'p', 'eu-west-1', 'r')).toEqual({
       portal: { url: 'http://127.0.0.1:1', from: 'AWS_ENDPOINT_URL_SSO' },
       oidc: { url: 'http://127.0.0.1:2', from: 'AWS_ENDPOINT_URL' },
     });
-    expect(ssoEndpoints({}, withAll, 'p', 'eu-west-1', 'r')).toEqual({
+    expect(endpointsAt({}, withAll, 'p', 'eu-west-1', 'r')).toEqual({
       portal: { url: 'http://127.0.0.1:3', from: '[services s] sso.endpoint_url' },
       oidc: { url: 'http://127.0.0.1:4', from: '[services s] sso_oidc.endpoint_url' },
     });
-    expect(ssoEndpoints({}, config({ endpoint_url: 'http://127.0.0.1:5' }), 'p', 'eu-west-1', 'r').portal).toEqual({ url: 'http://127.0.0.1:5', from: 'endpoint_url of profile p' });
-    expect(ssoEndpoints({ AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true', AWS_ENDPOINT_URL_SSO: 'http://127.0.0.1:1' }, config({}), 'p', 'eu-west-1', 'r').portal.url).toBe('https://portal.sso.eu-west-1.amazonaws.com');
+    expect(endpointsAt({}, config({ endpoint_url: 'http://127.0.0.1:5' }), 'p', 'eu-west-1', 'r')['portal']).toEqual({ url: 'http://127.0.0.1:5', from: 'endpoint_url of profile p' });
+    expect(endpointsAt({ AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true', AWS_ENDPOINT_URL_SSO: 'http://127.0.0.1:1' }, config({}), 'p', 'eu-west-1', 'r')['portal']?.url).toBe('https://portal.sso.eu-west-1.amazonaws.com');
+  });
+
+  it('carry the selected profile\'s ca_bundle (AWS_CA_BUNDLE first), as the STS client does', () => {
+    const deps = (env: Record<string, string>) => ({ env, fs: { readBytes: () => Promise.resolve(undefined) } });
+    expect(ssoEndpoints(deps({}), config({ ca_bundle: '/corp/ca.pem' }), 'p', 'eu-west-1', 'r').portal.network.caBundle).toEqual({ path: '/corp/ca.pem', from: 'ca_bundle of profile p' });
+    expect(ssoEndpoints(deps({ AWS_CA_BUNDLE: '/env/ca.pem' }), config({ ca_bundle: '/corp/ca.pem' }), 'p', 'eu-west-1', 'r').oidc.network.caBundle).toEqual({ path: '/env/ca.pem', from: 'AWS_CA_BUNDLE' });
   });
 
   it('the services section reaches the portal end to end', async () => {
@@ -429,7 +423,7 @@ describe('with STS: source_profile and whoami --explain', () => {
     const first = await awsrole(['whoami', '--profile', 'dev', '--explain'], env());
     expect(first.code).toBe(0);
     expect(first.deps.stdout.text()).toContain(
-      `✔  5. sso                            found     IAM Identity Center role Admin in account 111122223333 via sso-session corp (${startUrl}); token valid until ${iso(NOW.getTime() + 8 * HOUR)}, refreshed; role credentials from the portal (now cached)\n`,
+      `✔  5. sso                            found     IAM Identity Center role Admin in account 111122223333 via sso-session corp (${startUrl}); token valid until ${iso(NOW.getTime() + 8 * HOUR)} (refreshed); role credentials from the portal (now cached)\n`,
     );
     const second = await awsrole(['whoami', '--profile', 'dev', '--explain'], env());
     expect(second.deps.stdout.text()).toContain(

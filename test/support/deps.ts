@@ -1,4 +1,4 @@
-import { listen, nodeFileSystem, nodeHttpClient, runProcess, setTimer, thisProcess, type Deps, type OutStream } from '../../src/deps.js';
+import { listen, nodeFileSystem, nodeHttpClient, runProcess, setTimer, spawnDetached, thisProcess, type Deps, type OutStream } from '../../src/deps.js';
 
 /** A stream that keeps what was written, for exact assertions. */
 export interface BufferStream extends OutStream {
@@ -41,6 +41,7 @@ export function testDeps(home: string, overrides: Partial<Omit<Deps, 'stdout' | 
     readStdin: async () => '',
     http: nodeHttpClient,
     runProcess,
+    spawnDetached,
     execChild: async () => {
       throw new Error('execChild is not available in this test');
     },

@@ -16,6 +16,7 @@ function withoutCliPrefix(text: string): string {
 export const decodeMessageCommand = defineCommand({
   name: 'decode-message',
   description: 'decode an encoded authorization failure message (DecodeAuthorizationMessage)',
+  examples: ["awsrole decode-message --profile prod 'Encoded authorization failure message: ...'", 'pbpaste | awsrole decode-message -'],
   options: STS_SOURCE_OPTIONS,
   argument: { syntax: '[message]', description: 'the encoded message, or - to read it from stdin' },
   async run(deps, options, [message]) {

@@ -3,7 +3,7 @@ import type { Deps } from '../../deps.js';
 import { UsageError } from '../../errors.js';
 import { ALL_CREDENTIAL_VARIABLES, credentialEnv } from '../../output/index.js';
 import { defineCommand } from '../command.js';
-import { ASSUME_OPTIONS } from '../option-sets.js';
+import { ASSUME_OPTIONS, MFA_SYNONYM_OPTIONS } from '../option-sets.js';
 import { obtainCredentials, type AssumeOptions } from './assume.js';
 
 /** Variables that would make the child pick other credentials than the ones given to it. */
@@ -52,7 +52,8 @@ async function execWithServer(deps: Deps, options: AssumeOptions, command: reado
 export const execCommand = defineCommand({
   name: 'exec',
   description: 'run a command with the credentials in its environment only',
-  options: [...ASSUME_OPTIONS, { flags: '--server', description: 'serve refreshing credentials on 127.0.0.1 to the command (container credentials) instead of keys' }],
+  examples: ['awsrole exec --profile prod -- aws s3 ls', 'awsrole exec --server --profile prod -- terraform apply'],
+  options: [...ASSUME_OPTIONS, ...MFA_SYNONYM_OPTIONS, { flags: '--server', description: 'serve refreshing credentials on 127.0.0.1 to the command (container credentials) instead of keys' }],
   argument: { syntax: '[command...]', description: 'the command and its arguments, after --' },
   passThrough: true,
   async run(deps, options, command) {

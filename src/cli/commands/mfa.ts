@@ -10,7 +10,7 @@ import { SESSION_TOKEN_DURATION, serialNumberProblem } from '../../sts/validate.
 import { defineCommand } from '../command.js';
 import { checkDeliverOptions, deliverCredentials } from '../deliver.js';
 import { durationFlag, serialFlag, tokenCodeFlag } from '../flags.js';
-import { OUTPUT_OPTIONS, SOURCE_OPTIONS } from '../option-sets.js';
+import { ASSUME_MFA_WORDS, eitherFlag, OUTPUT_OPTIONS, SOURCE_OPTIONS } from '../option-sets.js';
 import { sessionOptions } from '../session-options.js';
 
 /** The profile's mfa_serial, held to STS's rules like any value from a file (exit 5). */
@@ -35,19 +35,24 @@ function longTermSession(session: Session): Session {
 export const mfaCommand = defineCommand({
   name: 'mfa',
   description: 'GetSessionToken with MFA; the session is cached for later role hops',
+  examples: ['eval "$(awsrole mfa --profile dev --code 123456)"', 'awsrole mfa --serial-number arn:aws:iam::123456789012:mfa/me --token-code 123456 --format json'],
   options: [
     ...SOURCE_OPTIONS,
     ...OUTPUT_OPTIONS,
     { flags: '--serial <serial>', description: 'MFA device ARN or hardware serial (otherwise the profile mfa_serial)' },
     { flags: '--code <code>', description: 'MFA code (prompted on the terminal when missing)' },
     { flags: '--duration <duration>', description: 'session length: seconds, or 12h (900 s to 36 h)' },
+    ...ASSUME_MFA_WORDS,
   ],
   async run(deps, options) {
     checkDeliverOptions(deps, options);
     const duration = durationFlag(options.duration, SESSION_TOKEN_DURATION);
-    const code = tokenCodeFlag('--code', options.code);
-    const session = await openSession(deps, await sessionOptions(deps, options));
-    const serial = serialFlag('--serial', options.serial) ?? profileSerial(session.config, session.profile.name);
+    const codeFlag = eitherFlag(['--code', options.code], ['--token-code', options.tokenCode]);
+    const serialGiven = eitherFlag(['--serial', options.serial], ['--serial-number', options.serialNumber]);
+    const code = tokenCodeFlag(codeFlag.flag, codeFlag.value);
+    // The code is for GetSessionToken here, not for a role hop of the session.
+    const session = await openSession(deps, await sessionOptions(deps, { ...options, tokenCode: undefined }));
+    const serial = serialFlag(serialGiven.flag, serialGiven.value) ?? profileSerial(session.config, session.profile.name);
     if (serial === undefined) {
       throw new UsageError(`no MFA device: pass --serial ARN, or set mfa_serial in profile ${session.profile.name}`);
     }
@@ -55,7 +60,7 @@ export const mfaCommand = defineCommand({
     const { credentials } = await source.resolveCredentials();
     let mfaSession: Credentials | undefined = options.refresh || code !== undefined ? undefined : await readMfaSession(deps, serial, credentials.accessKeyId);
     if (mfaSession === undefined) {
-      const tokenCode = await obtainTokenCode(deps, serial, code, '--code');
+      const tokenCode = await obtainTokenCode(deps, serial, code, codeFlag.flag);
       mfaSession = await getSessionToken(source.sts(), credentials, { serialNumber: serial, tokenCode, durationSeconds: duration });
       await writeMfaSession(deps, serial, credentials.accessKeyId, mfaSession);
     }

@@ -8,7 +8,7 @@ import { FULL_URI_VARIABLE, startEndpoint, TOKEN_VARIABLE, type CredentialEndpoi
 import { createRefresher } from '../../server/refresher.js';
 import type { Session } from '../../session/index.js';
 import { defineCommand } from '../command.js';
-import { ASSUME_OPTIONS } from '../option-sets.js';
+import { ASSUME_OPTIONS, MFA_SYNONYM_OPTIONS } from '../option-sets.js';
 import { obtainCredentials, type AssumeOptions } from './assume.js';
 import { CONFLICTING, serverChildEnv } from './exec.js';
 
@@ -44,11 +44,11 @@ function stdinOnce(deps: Deps): Deps {
 /**
  * Listens on 127.0.0.1 and fetches credentials at once (a prompt, an error and its exit code come
  * before anything is printed or run). Refreshes go through the same session path, without the one-time
- * --token-code and --refresh: the role cache and the MFA session cache answer, or the prompt asks.
+ * --token-code (--code) and --refresh: the role cache and the MFA session cache answer, or the prompt asks.
  */
 export async function startServing(deps: Deps, options: AssumeOptions, port = 0): Promise<Serving> {
   const reading = stdinOnce(deps);
-  const later: AssumeOptions = { ...options, tokenCode: undefined, refresh: undefined };
+  const later: AssumeOptions = { ...options, tokenCode: undefined, code: undefined, refresh: undefined };
   let firstSession: Session | undefined;
   const fetch = async (): Promise<Credentials> => {
     const obtained = await obtainCredentials(reading, firstSession === undefined ? options : later, { allowPlain: true });
@@ -129,8 +129,10 @@ function untilStopped(deps: Deps): Promise<NodeJS.Signals> {
 export const serveCommand = defineCommand({
   name: 'serve',
   description: 'serve refreshing credentials on 127.0.0.1 for SDKs (container credentials); prints the variables',
+  examples: ['eval "$(awsrole serve --profile prod &)"', 'awsrole serve --profile prod --port 9911 --format json'],
   options: [
     ...ASSUME_OPTIONS,
+    ...MFA_SYNONYM_OPTIONS,
     { flags: '--port <port>', description: 'port on 127.0.0.1 (default: a free one)' },
     { flags: '--format <format>', description: 'sh, fish, powershell, cmd, dotenv, json (default from $SHELL)' },
   ],

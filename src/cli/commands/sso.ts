@@ -1,51 +1,93 @@
 /**
- * `awsrole sso login`: signs in to IAM Identity Center and writes the token cache the AWS CLI
- * and the sso link read. This first step has the device-code flow only (--use-device-code);
- * the browser flow (PKCE), logout and populate come next (issue 11 phase 2).
+ * `awsrole sso login | logout | populate`: IAM Identity Center sign-ins, sharing the AWS CLI's
+ * token and registration caches (src/sso/login.ts, logout.ts, populate.ts).
  */
 import { loadSharedConfig } from '../../config/load.js';
 import type { SharedConfig } from '../../config/shared-config.js';
 import type { Deps } from '../../deps.js';
-import { UsageError } from '../../errors.js';
-import { terminalSafe } from '../../domain/text.js';
+import { ConfigError, UsageError } from '../../errors.js';
+import { shown } from '../../domain/text.js';
 import { selectProfile } from '../../session/profile.js';
-import { isoSeconds } from '../../domain/time.js';
-import { ssoEndpoints } from '../../sso/endpoints.js';
-import { pollDeviceToken, registerClient, startDeviceAuthorization } from '../../sso/oidc.js';
+import { ssoLogin } from '../../sso/login.js';
+import { logoutAll, logoutOne } from '../../sso/logout.js';
+import { checkTemplate, DEFAULT_TEMPLATE, populate } from '../../sso/populate.js';
 import { profileSignIn, sessionSignIn, type SsoSignIn } from '../../sso/profile.js';
-import { tokenFileFields, tokenFileOf, writeToken } from '../../sso/token-cache.js';
 import { defineCommand } from '../command.js';
+import type { ParsedOptions } from '../options.js';
 
-async function login(deps: Deps, config: SharedConfig, signIn: SsoSignIn, profile: string): Promise<void> {
-  const { oidc } = ssoEndpoints(deps.env, config, profile, signIn.region, 'sso_region');
-  const client = await registerClient(deps, oidc, signIn.scopes);
-  const device = await startDeviceAuthorization(deps, oidc, client, signIn.startUrl);
-  deps.stderr.write(terminalSafe(`Sign in at:\n  ${device.verificationUriComplete}\nand check that the page shows the code ${device.userCode}\n`));
-  const created = await pollDeviceToken(deps, oidc, client, device);
-  const expiresAt = new Date(deps.now().getTime() + created.expiresInSeconds * 1000);
-  const file = tokenFileOf(deps, signIn);
-  const registration = signIn.session === undefined ? undefined : { clientId: client.clientId, clientSecret: client.clientSecret, registrationExpiresAt: isoSeconds(client.expiresAt) };
-  await writeToken(deps, file, tokenFileFields({ startUrl: signIn.startUrl, region: signIn.region, accessToken: created.accessToken, expiresAt, registration, refreshToken: registration && created.refreshToken }));
-  deps.stderr.write(terminalSafe(`Signed in to ${file.owner}, valid until ${isoSeconds(expiresAt)} (${file.shown})\n`));
+const SSO_OPTIONS = [
+  { flags: '--profile <name>', description: 'the sign-in of this profile (its sso_session, or its sso_start_url)' },
+  { flags: '--sso-session <name>', description: 'the sign-in of this [sso-session NAME]' },
+  { flags: '--use-device-code', description: 'login: sign in with a code, possibly on another device (always for a profile without sso_session)' },
+  { flags: '--no-browser', description: 'login: only print the sign-in URL (and code) on stderr' },
+  { flags: '--all', description: 'logout: end every sign-in in ~/.aws/sso/cache, as `aws sso logout`' },
+  { flags: '--region <region>', description: 'populate: write this region into each profile' },
+  { flags: '--template <template>', description: `populate: profile names, from {account_name} {account_id} {role_name} {sso_session} (default ${DEFAULT_TEMPLATE})` },
+  { flags: '--prune', description: 'populate: remove the profiles an earlier populate wrote that are no longer assigned' },
+  { flags: '--debug', description: 'explain each step on stderr (secrets never shown)' },
+] as const;
+
+type SsoOptions = ParsedOptions<typeof SSO_OPTIONS>;
+const ACTIONS = ['login', 'logout', 'populate'] as const;
+type Action = (typeof ACTIONS)[number];
+
+/** Options that belong to one action: refused with another, not ignored. */
+const ONLY_FOR: readonly (readonly [flag: string, key: keyof SsoOptions, action: Action])[] = [
+  ['--use-device-code', 'useDeviceCode', 'login'],
+  ['--no-browser', 'noBrowser', 'login'],
+  ['--all', 'all', 'logout'],
+  ['--region', 'region', 'populate'],
+  ['--template', 'template', 'populate'],
+  ['--prune', 'prune', 'populate'],
+];
+
+function checkOptions(action: Action, options: SsoOptions): void {
+  for (const [flag, key, owner] of ONLY_FOR) {
+    if (owner !== action && options[key] !== undefined) throw new UsageError(`${flag} is for \`awsrole sso ${owner}\`, not \`sso ${action}\``);
+  }
+  const chosen = [options.profile !== undefined && '--profile', options.ssoSession !== undefined && '--sso-session', options.all === true && '--all'].filter(Boolean);
+  if (chosen.length > 1) throw new UsageError(`pass one of ${chosen.join(', ')}, not several`);
+  if (action === 'populate' && options.template !== undefined) checkTemplate(options.template);
+}
+
+interface Target {
+  config: SharedConfig;
+  /** The selected profile: its endpoint settings apply. */
+  profile: string;
+  signIn: SsoSignIn;
+}
+
+async function target(deps: Deps, options: SsoOptions): Promise<Target> {
+  const config = await loadSharedConfig(deps);
+  const profile = selectProfile(deps.env, options.profile).name;
+  const signIn = options.ssoSession !== undefined ? sessionSignIn(config, options.ssoSession, '--sso-session') : profileSignIn(config, profile);
+  return { config, profile, signIn };
+}
+
+async function runPopulate(deps: Deps, options: SsoOptions): Promise<void> {
+  if (options.profile === undefined && options.ssoSession === undefined) throw new UsageError('`awsrole sso populate` needs --sso-session NAME (or --profile NAME of a profile with sso_session)');
+  const { config, profile, signIn } = await target(deps, options);
+  const { session } = signIn;
+  if (session === undefined) throw new ConfigError(`profile ${shown(profile)} has no sso_session: populated profiles name an [sso-session]`, '`aws configure sso-session` writes one');
+  await populate(deps, config, { signIn: { ...signIn, session }, profile, template: options.template ?? DEFAULT_TEMPLATE, region: options.region, prune: options.prune === true });
 }
 
 export const ssoCommand = defineCommand({
   name: 'sso',
-  description: 'IAM Identity Center: `sso login` signs in and writes the token cache the AWS CLI shares',
-  options: [
-    { flags: '--profile <name>', description: 'sign in for this profile (its sso_session, or its sso_start_url)' },
-    { flags: '--sso-session <name>', description: 'sign in for this [sso-session NAME]' },
-    { flags: '--use-device-code', description: 'sign in with a code shown on another device (the only flow so far)' },
-    { flags: '--no-browser', description: 'only print the sign-in URL (awsrole does not open a browser yet)' },
-  ],
-  argument: { syntax: '[action]', description: 'login' },
+  description: 'IAM Identity Center: `sso login` signs in, `sso logout` signs out, `sso populate` writes a profile per assigned role',
+  examples: ['awsrole sso login --profile my-sso', 'awsrole sso login --use-device-code --no-browser --sso-session corp', 'awsrole sso populate --sso-session corp --prune', 'awsrole sso logout --all'],
+  options: SSO_OPTIONS,
+  argument: { syntax: '<action>', description: 'login, logout or populate', choices: ACTIONS },
   async run(deps, options, [action]) {
-    if (action !== 'login') throw new UsageError(`awsrole sso ${action ?? ''}`.trimEnd() + ': only `awsrole sso login` is available so far', 'logout and populate are planned; use `aws sso logout` meanwhile');
-    if (options.useDeviceCode !== true) throw new UsageError('the browser sign-in (PKCE) is not available yet: pass --use-device-code', 'awsrole sso login --use-device-code --profile NAME');
-    if (options.profile !== undefined && options.ssoSession !== undefined) throw new UsageError('pass --profile or --sso-session, not both');
-    const config = await loadSharedConfig(deps);
-    const profile = selectProfile(deps.env, options.profile).name;
-    const signIn = options.ssoSession !== undefined ? sessionSignIn(config, options.ssoSession, '--sso-session') : profileSignIn(config, profile);
-    await login(deps, config, signIn, profile);
+    if (!(ACTIONS as readonly string[]).includes(action ?? '')) throw new UsageError(`unknown action ${shown(action ?? '')}`, 'awsrole sso login | logout | populate');
+    checkOptions(action as Action, options);
+    if (action === 'populate') return runPopulate(deps, options);
+    if (action === 'logout' && options.all === true) {
+      const config = await loadSharedConfig(deps);
+      return logoutAll(deps, config, selectProfile(deps.env, undefined).name);
+    }
+    const { config, profile, signIn } = await target(deps, options);
+    if (action === 'logout') return logoutOne(deps, config, profile, signIn);
+    return ssoLogin(deps, config, signIn, profile, { useDeviceCode: options.useDeviceCode === true, openBrowser: options.noBrowser !== true });
   },
 });

@@ -7,7 +7,7 @@ import { openSession, type Session } from '../../session/index.js';
 import { getCallerIdentity, type CallerIdentity } from '../../sts/operations.js';
 import { defineCommand } from '../command.js';
 import { painter, renderHops, renderProfileLine, renderTrace } from '../explain.js';
-import { STS_SOURCE_OPTIONS, TOKEN_CODE_OPTION } from '../option-sets.js';
+import { SESSION_PARAM_OPTIONS, STS_SOURCE_OPTIONS, TOKEN_CODE_OPTION } from '../option-sets.js';
 import { sessionOptions } from '../session-options.js';
 
 interface WhoamiView {
@@ -71,11 +71,13 @@ async function resolveExplained(deps: Deps, session: Session, explain: boolean):
 export const whoamiCommand = defineCommand({
   name: 'whoami',
   description: 'GetCallerIdentity, and which link of the chain supplied the credentials',
+  examples: ['awsrole whoami --profile prod', 'awsrole whoami --explain'],
   options: [
     ...STS_SOURCE_OPTIONS,
     { flags: '--json', description: 'print JSON' },
     { flags: '--explain', description: 'print every link of the chain: found, skipped (why), shadowed' },
     TOKEN_CODE_OPTION,
+    ...SESSION_PARAM_OPTIONS,
   ],
   async run(deps, options) {
     const explain = options.explain === true;

@@ -1,0 +1,37 @@
+/**
+ * `awsrole __complete-profiles`, run by the completion scripts at each Tab after --profile.
+ * src/bin.ts answers it before the CLI bundle loads (like --version), so this module and what it
+ * imports stay small: no commander, no command registry.
+ */
+import { configFilePath, credentialsFilePath } from '../config/paths.js';
+import type { Deps } from '../deps.js';
+import { profileNamesIn } from './profile-names.js';
+import { PROFILES_HELPER } from './spec.js';
+
+/** Far above any real config; a file this large is not read for completion. */
+const MAX_FILE_BYTES = 64 * 1024 * 1024;
+
+/** A file that cannot be read completes nothing: completion never prints an error. */
+async function readQuietly(deps: Pick<Deps, 'fs'>, path: string): Promise<string> {
+  try {
+    return (await deps.fs.readRegularFile(path, { noFollow: false, maxBytes: MAX_FILE_BYTES })) ?? '';
+  } catch {
+    return '';
+  }
+}
+
+/** The profile names of both files, one a line. */
+export async function writeProfileNames(deps: Pick<Deps, 'fs' | 'env' | 'homedir' | 'stdout'>): Promise<void> {
+  const [config, credentials] = await Promise.all([readQuietly(deps, configFilePath(deps.env, deps.homedir)), readQuietly(deps, credentialsFilePath(deps.env, deps.homedir))]);
+  const names = profileNamesIn(config, credentials);
+  try {
+    if (names.length > 0) deps.stdout.write(`${names.join('\n')}\n`);
+  } catch {
+    // The shell stopped reading (a closed pipe): nothing to report to anyone.
+  }
+}
+
+/** `awsrole __complete-profiles` and nothing else: what src/bin.ts answers without the CLI bundle. */
+export function isProfilesHelper(args: readonly string[]): boolean {
+  return args.length === 1 && args[0] === PROFILES_HELPER;
+}
