@@ -12,6 +12,7 @@
 //
 // Writes the table to docs/bench.md unless --no-write.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { request as httpRequest } from 'node:http';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
@@ -287,6 +288,86 @@ for (const s of slow) {
 for (const s of all) for (let i = 0; i < MEMORY_RUNS; i += 1) s.rss.push(await peakRss(s, scratch));
 
 // ---------------------------------------------------------------------------------------
+// The credential endpoint (`awsrole serve`, issue 12): a GET against spawning a credential_process
+
+const ENDPOINT_GETS = 10_000;
+const endpointScenario = scenario('export-process', awsrole(['export', '--profile', 'deploy', '--format', 'process']), { note: 'what a credential_process costs per SDK start' });
+
+/** One GET on a fresh connection (as an SDK's container provider makes it); wall time in ms. */
+function endpointGet(url, token) {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const req = httpRequest(url, { headers: { authorization: token }, agent: false }, (res) => {
+      res.resume();
+      res.on('end', () => (res.statusCode === 200 ? resolve(Number(process.hrtime.bigint() - started) / 1e6) : reject(new Error(`bench: endpoint answered ${res.statusCode}`))));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/**
+ * A preload for the served process: on SIGUSR2 it runs a full GC and writes its RSS and live heap
+ * (KiB) to `out`, so the bench tells a leak (live heap grows) from the heap settling at its size.
+ */
+function memoryProbe(out) {
+  const preload = join(scratch, 'memory-probe.mjs');
+  writeFileSync(
+    preload,
+    `import { renameSync, writeFileSync } from 'node:fs';\nprocess.on('SIGUSR2', () => { globalThis.gc(); const m = process.memoryUsage(); writeFileSync(${JSON.stringify(`${out}.tmp`)}, JSON.stringify({ rss: m.rss / 1024, heap: m.heapUsed / 1024 })); renameSync(${JSON.stringify(`${out}.tmp`)}, ${JSON.stringify(out)}); });\n`,
+  );
+  return preload;
+}
+
+async function probe(child, out) {
+  rmSync(out, { force: true });
+  child.kill('SIGUSR2');
+  while (!existsSync(out)) await new Promise((resolve) => setTimeout(resolve, 10)); // renamed into place whole
+  return JSON.parse(readFileSync(out, 'utf8'));
+}
+
+async function benchEndpoint() {
+  const out = join(scratch, 'memory.json');
+  const args = ['--expose-gc', '--import', memoryProbe(out), BIN, 'serve', '--profile', 'deploy', '--format', 'json'];
+  const child = spawn(NODE, args, { env: envFor(homes.files), stdio: ['ignore', 'pipe', 'ignore'] });
+  cleanups.push(() => child.kill('SIGTERM'));
+  let printed = '';
+  for await (const chunk of child.stdout) printed += chunk; // serve closes stdout once the variables are out
+  const vars = JSON.parse(printed);
+  const [url, token] = [vars.AWS_CONTAINER_CREDENTIALS_FULL_URI, vars.AWS_CONTAINER_AUTHORIZATION_TOKEN];
+  for (let i = 0; i < 1000; i += 1) await endpointGet(url, token); // warm-up: JIT, the first fetch
+  const memory = [await probe(child, out)];
+  const times = [];
+  for (let i = 0; i < ENDPOINT_GETS; i += 1) times.push(await endpointGet(url, token));
+  memory.push(await probe(child, out));
+  // A second batch: RSS settles at the heap's working size, a leak keeps growing.
+  for (let i = 0; i < ENDPOINT_GETS; i += 1) await endpointGet(url, token);
+  memory.push(await probe(child, out));
+  child.kill('SIGTERM');
+  for (let i = 0; i < RUNS; i += 1) endpointScenario.times.push(await once(endpointScenario));
+  return { median: median(times), p99: [...times].sort((a, b) => a - b)[Math.floor(times.length * 0.99)], memory, spawn: median(endpointScenario.times) };
+}
+
+const endpoint = await benchEndpoint();
+process.stderr.write('bench: credential endpoint done\n');
+const mib = (kib) => `${(kib / 1024).toFixed(1)} MiB`;
+const memoryRow = (key) => endpoint.memory.map((sample) => mib(sample[key])).join(' / ');
+const endpointReport = [
+  '',
+  '### Credential endpoint (`awsrole serve`)',
+  '',
+  '| measure | value | target | met |',
+  '| --- | --- | --- | --- |',
+  `| credential GET, fresh loopback connection, median of ${ENDPOINT_GETS.toLocaleString('en')} | ${endpoint.median.toFixed(2)} ms (p99 ${endpoint.p99.toFixed(2)} ms) | < 2 ms | ${endpoint.median < 2 ? 'met' : '**not met**'} |`,
+  `| \`${endpointScenario.label}\` (cache hit), median of ${RUNS} spawns | ${endpoint.spawn.toFixed(1)} ms (${(endpoint.spawn / endpoint.median).toFixed(0)}× the GET) | | |`,
+  `| RSS of \`serve\` after 1,000 warm-up GETs / ${ENDPOINT_GETS.toLocaleString('en')} more / ${ENDPOINT_GETS.toLocaleString('en')} more again | ${memoryRow('rss')} | no growth beyond noise | |`,
+  `| live heap after a full GC, at the same points | ${memoryRow('heap')} | no growth beyond noise | ${endpoint.memory[2].heap - endpoint.memory[0].heap < 512 ? 'met' : '**not met**'} |`,
+  '',
+  '200 concurrent GETs sharing one STS call: test/server/serve.test.ts.',
+  '',
+].join('\n');
+
+// ---------------------------------------------------------------------------------------
 // Report
 
 const byId = Object.fromEntries(all.map((s) => [s.id, s]));
@@ -337,7 +418,7 @@ const notes = [
     }),
 ];
 const when = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-const report = `Machine: ${machine}\nDate: ${when}\n\n${table}\n\n${notes.join('\n')}\n`;
+const report = `Machine: ${machine}\nDate: ${when}\n\n${table}\n\n${notes.join('\n')}\n${endpointReport}`;
 
 process.stdout.write(`\n${report}`);
 if (WRITE) {

@@ -30,6 +30,8 @@ import { ChildExitCode } from './errors.js';
 export interface OutStream {
   write(text: string): void;
   readonly isTTY: boolean;
+  /** Closes it for good, so a reader sees the end while awsrole runs on (serve); later writes are dropped. */
+  close?(): void;
 }
 
 /** Result of running a child process to completion (credential_process). */
@@ -439,10 +441,18 @@ function isTerminal(fd: number): boolean {
 }
 
 function fdStream(fd: number): OutStream {
+  let open = true;
   return {
-    write: (text) => writeAllSync(fd, text),
+    write: (text) => {
+      if (open) writeAllSync(fd, text);
+    },
     get isTTY() {
-      return isTerminal(fd);
+      return open && isTerminal(fd);
+    },
+    close: () => {
+      if (!open) return;
+      open = false;
+      closeSync(fd);
     },
   };
 }

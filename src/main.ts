@@ -22,6 +22,7 @@ export const COMMANDS: Record<string, () => Promise<CliCommand>> = {
   init: async () => (await import('./cli/commands/init.js')).initCommand,
   completion: async () => (await import('./cli/commands/completion.js')).completionCommand,
   '__complete-profiles': async () => (await import('./cli/commands/completion.js')).completeProfilesCommand,
+  serve: async () => (await import('./cli/commands/serve.js')).serveCommand,
 };
 
 type Runner = (command: CliCommand, options: Readonly<Record<string, unknown>>, args: string[]) => Promise<void>;
