@@ -24,3 +24,21 @@ describe('the built CLI', () => {
     });
   });
 });
+
+describe("the selected profile's ca_bundle", () => {
+  const rigs = useConsoleRigs('ca_bundle = /nonexistent/awsrole-test-ca.pem\n');
+
+  it('is the trust store of the federation endpoint too (STS over http never reads it)', async () => {
+    const { sts, home } = rigs;
+    const result = await runCli(['console', '--profile', 'deploy', '--print'], {
+      ...home.env,
+      AWS_ENDPOINT_URL_STS: sts.url,
+      // https on a port nobody listens on: the bundle is read before any connection is tried.
+      AWS_ENDPOINT_URL_SIGNIN: 'https://127.0.0.1:1',
+      AWS_REGION: 'us-west-2',
+    });
+    expect(result.code).toBe(5);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('awsrole: ca_bundle of profile deploy: /nonexistent/awsrole-test-ca.pem does not exist\n');
+  });
+});

@@ -6,6 +6,7 @@ import { checkDestinationFlags, consoleDestination } from '../../console/destina
 import { federationEndpoint, getSigninToken, loginUrl } from '../../console/federation.js';
 import { consoleRegion, partitionFor } from '../../console/partitions.js';
 import { CONSOLE_DURATION, ROLE_SIGNIN_MAX_SECONDS, roleSessionDuration, signinRequestFor } from '../../console/signin-credentials.js';
+import { networkFor, type Network } from '../../net/network.js';
 import type { Session } from '../../session/index.js';
 import { defineCommand } from '../command.js';
 import { durationFlag } from '../flags.js';
@@ -29,6 +30,8 @@ const CONSOLE_OPTIONS = [
 interface SigninPlan {
   endpoint: URL;
   destination: string;
+  /** Proxies and the selected profile's ca_bundle, as for STS. */
+  network: Network;
 }
 
 interface SigninFlags {
@@ -46,7 +49,7 @@ function planSignin(deps: Deps, session: Session, flags: SigninFlags): SigninPla
   const partition = partitionFor(roleArn, session.region);
   const destination = consoleDestination(flags, partition, consoleRegion(partition, session.region));
   deps.debug?.(`console: partition ${partition.name}, destination ${destination}`);
-  return { endpoint: federationEndpoint(partition, deps.env), destination };
+  return { endpoint: federationEndpoint(partition, deps.env), destination, network: networkFor(deps, session.config, session.profile.name) };
 }
 
 /** `awsrole console`: a browser session of the AWS console as the credentials' role (or user). */
@@ -66,7 +69,7 @@ export const consoleCommand = defineCommand({
       beforeResolving: (session) => void (plan = planSignin(deps, session, { ...options, durationSeconds })),
     });
     if (plan === undefined) throw new Error('console: the session opened without a sign-in plan');
-    const signinToken = await getSigninToken(deps, plan.endpoint, await signinRequestFor(obtained, durationSeconds));
+    const signinToken = await getSigninToken(deps, plan.endpoint, { ...(await signinRequestFor(obtained, durationSeconds)), network: plan.network });
     const url = loginUrl(plan.endpoint, plan.destination, signinToken);
     if (options.print) deps.stdout.write(`${url}\n`);
     else {
