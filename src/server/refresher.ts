@@ -25,6 +25,13 @@ export interface Refresher {
 
 export type RefresherDeps = Pick<Deps, 'now' | 'setTimer' | 'stderr'>;
 
+/**
+ * While still-valid credentials remain, a failed refresh is not tried again for this long: an
+ * STS outage (or an unanswered MFA prompt) costs one attempt per interval, not one per request.
+ * Once the credentials have expired, every request tries again.
+ */
+export const RETRY_AFTER_FAILURE_MS = 30_000;
+
 /** SDKs give a container endpoint 1 s (the JS SDK) or 2 s (botocore): answer before the faster one gives up. */
 export const ANSWER_WITHIN_MS = 800;
 
@@ -50,16 +57,22 @@ function within<T>(deps: RefresherDeps, promise: Promise<T>, ms: number): Promis
 export function createRefresher(deps: RefresherDeps, fetch: FetchCredentials, answerWithinMs = ANSWER_WITHIN_MS): Refresher {
   let held: Credentials | undefined;
   let inFlight: Promise<Outcome> | undefined;
+  /** When the last refresh failed (ms since the epoch): no new attempt before RETRY_AFTER_FAILURE_MS while `held` is valid. */
+  let failedAt: number | undefined;
   // One stderr line per outage, not one per request.
   const logged = { stale: false, failing: false };
   const remainingMs = (credentials: Credentials): number => (credentials.expiration === undefined ? Infinity : credentials.expiration.getTime() - deps.now().getTime());
+  const backingOff = (): boolean => failedAt !== undefined && deps.now().getTime() - failedAt < RETRY_AFTER_FAILURE_MS;
   const log = (line: string): void => deps.stderr.write(`awsrole: ${terminalSafe(line)}\n`);
 
   const settle = (outcome: Outcome): Outcome => {
     inFlight = undefined;
     if ('credentials' in outcome) {
       held = outcome.credentials;
+      failedAt = undefined;
       logged.stale = logged.failing = false;
+    } else {
+      failedAt = deps.now().getTime();
     }
     return outcome;
   };
@@ -89,6 +102,7 @@ export function createRefresher(deps: RefresherDeps, fetch: FetchCredentials, an
     },
     async current() {
       if (held !== undefined && remainingMs(held) > REFRESH_WINDOW_MS) return { kind: 'credentials', credentials: held };
+      if (held !== undefined && remainingMs(held) > 0 && backingOff()) return { kind: 'credentials', credentials: held };
       const outcome = await within(deps, refresh(), answerWithinMs);
       if (outcome !== undefined && 'credentials' in outcome) return { kind: 'credentials', credentials: outcome.credentials };
       if (outcome === undefined) {

@@ -4,7 +4,7 @@ import { FIXTURE, startStsServer, type StsRig } from '../rigs/sts-server.js';
 import { makeHome, type FakeHome } from '../support/cli.js';
 import { runInProcess } from '../support/in-process.js';
 import { fakeClock, type FakeClock } from '../support/fake-clock.js';
-import { ANSWER_WITHIN_MS } from '../../src/server/refresher.js';
+import { ANSWER_WITHIN_MS, RETRY_AFTER_FAILURE_MS } from '../../src/server/refresher.js';
 import { credentialsOf, send, startServe, timerSet, type ServeRun } from './harness.js';
 
 const { alice, roles } = FIXTURE;
@@ -161,6 +161,50 @@ describe('serve: refresh', () => {
     const back = credentialsOf(await s.get());
     expect(back.AccessKeyId).not.toBe(first.AccessKeyId);
     expect(back.Expiration).toBe('2030-01-01T02:00:00Z');
+    await s.stop();
+  });
+
+  it('STS down while the old credentials are valid: one attempt per RETRY_AFTER_FAILURE_MS, not one per request; expired: every request tries', async () => {
+    const s = serve();
+    const first = credentialsOf(await s.get());
+    await clock.advance(50 * MINUTE);
+    rig.fault({ kind: 'http503' });
+    expect(credentialsOf(await s.get()).AccessKeyId).toBe(first.AccessKeyId);
+    const afterFirstFailure = rig.count('AssumeRole');
+    expect(afterFirstFailure).toBeGreaterThan(1);
+    for (let i = 0; i < 5; i++) expect(credentialsOf(await s.get()).AccessKeyId).toBe(first.AccessKeyId);
+    await clock.advance(RETRY_AFTER_FAILURE_MS - 1);
+    expect(credentialsOf(await s.get()).AccessKeyId).toBe(first.AccessKeyId);
+    expect(rig.count('AssumeRole')).toBe(afterFirstFailure);
+    await clock.advance(1);
+    expect(credentialsOf(await s.get()).AccessKeyId).toBe(first.AccessKeyId);
+    const afterSecondFailure = rig.count('AssumeRole');
+    expect(afterSecondFailure).toBeGreaterThan(afterFirstFailure);
+    // Expired: no backing off, each request is an attempt (a later request tries again).
+    await clock.advance(10 * MINUTE);
+    expect((await s.get()).status).toBe(503);
+    const afterExpiry = rig.count('AssumeRole');
+    expect(afterExpiry).toBeGreaterThan(afterSecondFailure);
+    expect((await s.get()).status).toBe(503);
+    expect(rig.count('AssumeRole')).toBeGreaterThan(afterExpiry);
+    rig.clearFaults();
+    expect(credentialsOf(await s.get()).AccessKeyId).not.toBe(first.AccessKeyId);
+    await s.stop();
+  });
+
+  it('a refresh that failed and then succeeds: the backing off ends with it', async () => {
+    const s = serve();
+    const first = credentialsOf(await s.get());
+    await clock.advance(50 * MINUTE);
+    rig.fault({ kind: 'http503' });
+    expect(credentialsOf(await s.get()).AccessKeyId).toBe(first.AccessKeyId);
+    rig.clearFaults();
+    expect(credentialsOf(await s.get()).AccessKeyId).toBe(first.AccessKeyId);
+    await clock.advance(RETRY_AFTER_FAILURE_MS);
+    const second = credentialsOf(await s.get());
+    expect(second.AccessKeyId).not.toBe(first.AccessKeyId);
+    await clock.advance(50 * MINUTE);
+    expect(credentialsOf(await s.get()).AccessKeyId).not.toBe(second.AccessKeyId);
     await s.stop();
   });
 
