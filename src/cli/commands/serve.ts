@@ -115,14 +115,17 @@ export function warnIfShadowed(deps: Deps, serving: Serving, servedEnv: Deps['en
   if (offer !== undefined) deps.stderr.write(`awsrole: warning: ${terminalSafe(`programs would use ${offer} instead of the endpoint (the SDKs try it first)`)}\n`);
 }
 
-/** Subscribed once serving starts: before that, Ctrl-C (at an MFA prompt, say) ends awsrole as usual. */
-function untilStopped(deps: Deps): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    const unsubscribe = deps.onSignal(['SIGINT', 'SIGTERM'], (signal) => {
-      unsubscribe();
-      resolve(signal);
-    });
+/**
+ * Subscribed once serving starts: before that, Ctrl-C (at an MFA prompt, say) ends awsrole as usual.
+ * It stays subscribed until the port is closed: a refresh's prompt or mfa_process that sees the same
+ * signal then cancels itself and leaves the ending to serve (endBySignal dies only when nobody listens).
+ */
+function untilStopped(deps: Deps): { stopped: Promise<NodeJS.Signals>; unsubscribe: () => void } {
+  let unsubscribe = (): void => undefined;
+  const stopped = new Promise<NodeJS.Signals>((resolve) => {
+    unsubscribe = deps.onSignal(['SIGINT', 'SIGTERM'], resolve);
   });
+  return { stopped, unsubscribe };
 }
 
 /** `awsrole serve`: a container-credentials endpoint for the shell it is evaluated in, until SIGINT or SIGTERM. */
@@ -142,13 +145,17 @@ export const serveCommand = defineCommand({
     const serving = await startServing(deps, options, port);
     const { endpoint } = serving;
     warnIfShadowed(deps, serving, serverChildEnv(deps.env, endpoint, serving.credentials, serving.region));
-    const stopped = untilStopped(deps);
+    const { stopped, unsubscribe } = untilStopped(deps);
     // Before stdout closes: when `eval` returns, the pid to stop is already on stderr.
     deps.stderr.write(`awsrole: ${terminalSafe(`serving credentials at ${endpoint.url} (pid ${deps.processes.pid}); stop with kill -TERM ${deps.processes.pid}`)}\n`);
     deps.stdout.write(renderEndpointVariables(format, endpoint));
     // `eval "$(awsrole serve … &)"` returns once stdout is closed, while the server runs on.
     deps.stdout.close?.();
     await stopped;
-    await endpoint.listener.close();
+    try {
+      await endpoint.listener.close();
+    } finally {
+      unsubscribe();
+    }
   },
 });

@@ -1,0 +1,56 @@
+/**
+ * Issue 12: SIGTERM or SIGINT while serve waits at the terminal for a refresh's MFA code still ends
+ * serve as its contract says (exit 0, port closed, echo back on). The terminal is a pseudo-terminal
+ * held by test/mfa/pty_session.py; serve_under_terminal.py starts serve, sends the GET that makes it
+ * refresh, and passes the signal on.
+ */
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { FIXTURE } from '../rigs/sts-server.js';
+import { AWSROLE_BIN, CLI_BUILT, NOT_BUILT, ROOT, spawnCollect } from '../support/cli.js';
+import { pythonEnv } from '../support/python.js';
+import { useStsAndHome } from '../support/sts-home.js';
+
+const { alice, roles } = FIXTURE;
+const PTY = fileURLToPath(new URL('../mfa/pty_session.py', import.meta.url));
+const WRAPPER = fileURLToPath(new URL('./serve_under_terminal.py', import.meta.url));
+const PROMPT = `Enter MFA code for ${alice.mfaSerial}: `;
+
+// 900 s sessions: fewer than 15 minutes remain at once, so the first GET refreshes, and the role needs a new code.
+const t = useStsAndHome({
+  '.aws/credentials': `[alice]\naws_access_key_id = ${alice.accessKeyId}\naws_secret_access_key = ${alice.secretAccessKey}\n`,
+  '.aws/config': `[profile mfa]\nrole_arn = ${roles.mfaAdmin}\nsource_profile = alice\nmfa_serial = ${alice.mfaSerial}\nduration_seconds = 900\n`,
+});
+
+interface Outcome {
+  pty: { code: number | null; signal: string | null; terminal: string; stderr: string; echo: boolean; timed_out: boolean; unmatched: string[] };
+  serve: { code: number | null; signal: string | null; port_closed: boolean };
+}
+
+async function serveSignalledAtRefreshPrompt(signal: NodeJS.Signals): Promise<Outcome> {
+  const steps = [
+    { expect: PROMPT, send: `${alice.mfaCode}\r` },
+    { expect: PROMPT, signal },
+  ];
+  const command = ['python3', WRAPPER, '--', process.execPath, AWSROLE_BIN, 'serve', '--profile', 'mfa', '--format', 'json'];
+  const env = { ...t.home.env, ...pythonEnv(), HOME: t.home.dir };
+  const result = await spawnCollect('python3', [PTY, JSON.stringify(steps), '--', ...command], env, { cwd: ROOT });
+  expect(result.stderr).toBe('');
+  const pty = JSON.parse(result.stdout) as Outcome['pty'] & { stdout: string };
+  expect(pty.timed_out).toBe(false);
+  expect(pty.unmatched).toEqual([]);
+  return { pty, serve: JSON.parse(pty.stdout) as Outcome['serve'] };
+}
+
+describe.skipIf(!CLI_BUILT)(`serve stopped while a refresh prompts on the terminal ${CLI_BUILT ? '' : NOT_BUILT}`, () => {
+  it.each(['SIGTERM', 'SIGINT'] as const)('%s: exit 0, port closed, echo back on', async (signal) => {
+    const { pty, serve } = await serveSignalledAtRefreshPrompt(signal);
+    expect(serve).toEqual({ code: 0, signal: null, port_closed: true });
+    expect(pty.code).toBe(0);
+    expect(pty.echo).toBe(true);
+    expect(pty.terminal).toBe(`${PROMPT}\r\n${PROMPT}\r\n`);
+    expect(pty.stderr).not.toMatch(/SECRETCANARY|TOKENCANARY/);
+    // The refresh prompted: one AssumeRole at start, none sent for the cancelled prompt.
+    expect(t.rig.count('AssumeRole')).toBe(1);
+  });
+});
