@@ -7,6 +7,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { runProcess, type Deps } from '../../src/deps.js';
 import { trackedGroup } from '../support/cleanup.js';
 import { AWSROLE_BIN, CLI_BUILT, guardedEnv, NOT_BUILT, runCli } from '../support/cli.js';
 import { runInProcess } from '../support/in-process.js';
@@ -99,6 +100,18 @@ describe('mfa_process gives the code', () => {
     const result = await runInProcess(['assume', '--profile', 'mfa', '--format', 'json', '--token-code', alice.mfaCode], t.home.env);
     expect(result.code).toBe(0);
     expect(helperRuns()).toBe(0);
+  });
+
+  it('runs with a 60 s limit by default (AWSROLE_PROCESS_TIMEOUT changes it)', async () => {
+    await configure('works');
+    const limits: number[] = [];
+    const timed: Deps['runProcess'] = (argv, options) => {
+      limits.push(options.timeoutMs);
+      return runProcess(argv, options);
+    };
+    expect((await runInProcess(['assume', '--profile', 'mfa', '--format', 'json'], t.home.env, { deps: { runProcess: timed } })).code).toBe(0);
+    expect((await runInProcess(['assume', '--profile', 'mfa', '--format', 'json', '--refresh'], { ...t.home.env, AWSROLE_PROCESS_TIMEOUT: '7' }, { deps: { runProcess: timed } })).code).toBe(0);
+    expect(limits).toEqual([60_000, 7_000]);
   });
 
   it('a cached session needs no code: the helper runs once for two calls', async () => {

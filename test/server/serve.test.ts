@@ -1,4 +1,5 @@
 /** Issue 12: `awsrole serve` in process, on a fake clock, against the STS rig (its clock is the same fake one). */
+import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FIXTURE, startStsServer, type StsRig } from '../rigs/sts-server.js';
 import { makeHome, type FakeHome } from '../support/cli.js';
@@ -265,6 +266,20 @@ describe('serve: MFA', () => {
     expect(rig.count('AssumeRole')).toBe(2);
     expect(s.deps.stderr.text()).not.toContain('could not');
     await s.stop();
+  });
+
+  it('mfa_process: a refresh that needs a new code runs it (no terminal), the code goes to STS and never to stderr', async () => {
+    const helper = await home.write('bin/mfa-helper', `#!/bin/sh\necho ran >> "$HOME/helper-ran"\necho ${alice.mfaCode}\n`, 0o700);
+    await home.write('.aws/config', `[profile mfa]\nrole_arn = ${roles.mfaAdmin}\nsource_profile = alice\nmfa_serial = ${alice.mfaSerial}\nmfa_process = ${helper}\n`);
+    const s = serve(['--profile', 'mfa']);
+    const first = credentialsOf(await s.get());
+    await clock.advance(50 * MINUTE);
+    const second = credentialsOf(await s.get());
+    expect(second.AccessKeyId).not.toBe(first.AccessKeyId);
+    expect(rig.calls.filter((call) => call.action === 'AssumeRole').map((call) => call.params['TokenCode'])).toEqual([alice.mfaCode, alice.mfaCode]);
+    expect(readFileSync(home.path('helper-ran'), 'utf8')).toBe('ran\nran\n');
+    await s.stop();
+    expect(s.deps.stderr.text()).not.toContain(alice.mfaCode);
   });
 
   it('with a terminal, a refresh that needs a code asks there; requests meanwhile get the still-valid credentials', async () => {
