@@ -9,7 +9,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runProcess, type Deps } from '../../src/deps.js';
 import { trackedGroup } from '../support/cleanup.js';
-import { AWSROLE_BIN, CLI_BUILT, guardedEnv, NOT_BUILT, runCli } from '../support/cli.js';
+import { AWSROLE_BIN, CLI_BUILT, guardedEnv, NOT_BUILT, runCli, runCommand } from '../support/cli.js';
+import { pythonEnv, usePython } from '../support/python.js';
 import { runInProcess } from '../support/in-process.js';
 import { useStsAndHome } from '../support/sts-home.js';
 import { FIXTURE } from '../rigs/sts-server.js';
@@ -171,6 +172,21 @@ function ended(pid: number): boolean {
 async function waitEnded(pid: number): Promise<void> {
   while (!ended(pid)) await new Promise((resolve) => setTimeout(resolve, 20));
 }
+
+const hasBotocore = usePython('botocore', 'the botocore credential_process + mfa_process test');
+
+describe.skipIf(!CLI_BUILT || !hasBotocore)(`an SDK runs awsrole as credential_process (built CLI) ${CLI_BUILT ? '' : NOT_BUILT}`, () => {
+  it('botocore: mfa_process gives the code, the SDK gets the role credentials, stderr holds no code', async () => {
+    await configure('works', 'mfa', `\n[profile sdk]\ncredential_process = ${process.execPath} ${AWSROLE_BIN} export --profile mfa --format process\n`);
+    const script = "import botocore.session\nc = botocore.session.Session(profile='sdk').get_credentials().get_frozen_credentials()\nprint(c.access_key[:4], bool(c.token))";
+    const result = await runCommand('python3', ['-c', script], { ...t.home.env, ...pythonEnv(), HOME: t.home.dir });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('ASIA True\n');
+    expect(helperRuns()).toBe(1);
+    expect(sentTokenCodes()).toEqual([alice.mfaCode]);
+  });
+});
 
 describe.skipIf(!CLI_BUILT)(`a hung mfa_process (built CLI) ${CLI_BUILT ? '' : NOT_BUILT}`, () => {
   it('is stopped at AWSROLE_PROCESS_TIMEOUT: exit 3', async () => {
