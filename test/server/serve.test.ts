@@ -10,6 +10,8 @@ import { credentialsOf, send, startServe, timerSet, type ServeRun } from './harn
 
 const { alice, roles } = FIXTURE;
 const MINUTE = 60_000;
+/** fromContainerMetadata's and fromHttp's default timeout; botocore's is 2 s. */
+const SDK_GIVES_UP_MS = 1000;
 
 const FILES = {
   '.aws/credentials': `[alice]\naws_access_key_id = ${alice.accessKeyId}\naws_secret_access_key = ${alice.secretAccessKey}\n`,
@@ -216,7 +218,8 @@ describe('serve: refresh', () => {
     rig.fault({ kind: 'hang', times: 1 });
     const waiting = s.get();
     await timerSet(clock);
-    await clock.advance(ANSWER_WITHIN_MS);
+    // Answered before the JS SDK gives up (its container provider waits 1 s): a deadline of 1 s or more never fires here.
+    await clock.advance(SDK_GIVES_UP_MS - 1);
     expect(credentialsOf(await waiting).AccessKeyId).toBe(first.AccessKeyId);
     expect(s.deps.stderr.text()).not.toContain('could not');
     await s.stop();
@@ -229,7 +232,8 @@ describe('serve: refresh', () => {
     rig.fault({ kind: 'hang', times: 1 });
     const waiting = s.get();
     await timerSet(clock);
-    await clock.advance(ANSWER_WITHIN_MS);
+    // Answered before the JS SDK gives up (its container provider waits 1 s): a deadline of 1 s or more never fires here.
+    await clock.advance(SDK_GIVES_UP_MS - 1);
     const reply = await waiting;
     expect(reply.status).toBe(503);
     expect(JSON.parse(reply.body)).toEqual({ code: 'CredentialsUnavailable', message: 'credentials are still being fetched (an MFA code may be awaited on the terminal); try again' });
