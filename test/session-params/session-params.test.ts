@@ -134,6 +134,15 @@ describe('profile keys on every hop', () => {
   });
 });
 
+describe('policy is not a profile key', () => {
+  it('a `policy =` line in a role profile is not sent (only --policy sends one)', async () => {
+    await t.home.write('.aws/config', `${CONFIG}\n[profile with-policy]\nrole_arn = ${roles.deploy}\nsource_profile = alice\npolicy = ${POLICY}\n`);
+    const result = await awsrole(['assume', '--profile', 'with-policy']);
+    expect(result.code).toBe(0);
+    expect(assumeCalls().map(sessionFields)).toEqual([{}]);
+  });
+});
+
 describe('--explain and --debug name what each hop sent (tag keys, never their values)', () => {
   it('whoami --explain lists the parameters per hop', async () => {
     const result = await awsrole(['whoami', '--profile', 'admin', '--explain', '--policy', POLICY]);
