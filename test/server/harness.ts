@@ -46,7 +46,8 @@ export interface ServeRun {
   stop(signal?: NodeJS.Signals): Promise<number>;
 }
 
-export function startServe(args: readonly string[], env: Record<string, string>, clock: FakeClock, extra: Partial<TestDeps> = {}): ServeRun {
+/** `--format json` is added unless `args` name a format, or `defaultFormat` asks for serve's own default (from $SHELL). */
+export function startServe(args: readonly string[], env: Record<string, string>, clock: FakeClock, extra: Partial<TestDeps> = {}, defaultFormat = false): ServeRun {
   const signals = fakeSignals();
   const deps = testDeps(env['HOME'] ?? '', { ...clock.deps, onSignal: signals.onSignal, ...extra });
   deps.env = env;
@@ -64,7 +65,7 @@ export function startServe(args: readonly string[], env: Record<string, string>,
     },
     close: () => void (closed = true),
   };
-  const done = run(deps, ['node', 'awsrole', 'serve', ...(args.includes('--format') ? [] : ['--format', 'json']), ...args]);
+  const done = run(deps, ['node', 'awsrole', 'serve', ...(args.includes('--format') || defaultFormat ? [] : ['--format', 'json']), ...args]);
   const failedAtStart = done.then((code): Endpoint => {
     throw new Error(`serve exited with ${code} before printing: ${deps.stderr.text()}`);
   });

@@ -328,6 +328,14 @@ describe('serve: start', () => {
     await s.stop();
   });
 
+  it('without --format: the format of $SHELL (fish here)', async () => {
+    serving = startServe(['--profile', 'deploy'], { ...home.env, SHELL: '/usr/bin/fish' }, clock, {}, true);
+    const { url, token } = await serving.printed;
+    const printed = serving.deps.stdout.text().split('\n');
+    expect(printed.slice(0, 2)).toEqual([`set -gx AWS_CONTAINER_CREDENTIALS_FULL_URI '${url}'`, `set -gx AWS_CONTAINER_AUTHORIZATION_TOKEN '${token}'`]);
+    await serving.stop();
+  });
+
   it('long-term keys cannot be served: exit 3, stdout empty', async () => {
     const s = serve(['--profile', 'alice']);
     expect(await s.done).toBe(3);
