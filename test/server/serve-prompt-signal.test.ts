@@ -1,6 +1,7 @@
 /**
  * Issue 12: SIGTERM or SIGINT while serve waits at the terminal for a refresh's MFA code still ends
- * serve as its contract says (exit 0, port closed, echo back on). The terminal is a pseudo-terminal
+ * serve as its contract says (exit 0, port closed, echo back on); exec --server passes it to the
+ * command and exits with the command's 128+N. The terminal is a pseudo-terminal
  * held by test/mfa/pty_session.py; serve_under_terminal.py starts serve, sends the GET that makes it
  * refresh, and passes the signal on.
  */
@@ -51,6 +52,34 @@ describe.skipIf(!CLI_BUILT)(`serve stopped while a refresh prompts on the termin
     expect(pty.terminal).toBe(`${PROMPT}\r\n${PROMPT}\r\n`);
     expect(pty.stderr).not.toMatch(/SECRETCANARY|TOKENCANARY/);
     // The refresh prompted: one AssumeRole at start, none sent for the cancelled prompt.
+    expect(t.rig.count('AssumeRole')).toBe(1);
+  });
+});
+
+/** The child of exec --server: one GET (which makes awsrole refresh and prompt), then it waits to be signalled. */
+const CHILD = `
+import os, time, urllib.request
+request = urllib.request.Request(os.environ['AWS_CONTAINER_CREDENTIALS_FULL_URI'], headers={'Authorization': os.environ['AWS_CONTAINER_AUTHORIZATION_TOKEN']})
+urllib.request.urlopen(request, timeout=30).close()
+time.sleep(60)
+`;
+
+describe.skipIf(!CLI_BUILT)(`exec --server signalled while a refresh prompts on the terminal ${CLI_BUILT ? '' : NOT_BUILT}`, () => {
+  it('SIGTERM: goes to the command, awsrole exits with its 143, echo back on', async () => {
+    const steps = [
+      { expect: PROMPT, send: `${alice.mfaCode}\r` },
+      { expect: PROMPT, signal: 'SIGTERM' },
+    ];
+    const command = [process.execPath, AWSROLE_BIN, 'exec', '--server', '--profile', 'mfa', '--', 'python3', '-c', CHILD];
+    const env = { ...t.home.env, ...pythonEnv(), HOME: t.home.dir };
+    const result = await spawnCollect('python3', [PTY, JSON.stringify(steps), '--', ...command], env, { cwd: ROOT });
+    expect(result.stderr).toBe('');
+    const pty = JSON.parse(result.stdout) as Outcome['pty'] & { stdout: string };
+    expect(pty.timed_out).toBe(false);
+    expect(pty.unmatched).toEqual([]);
+    expect({ code: pty.code, signal: pty.signal }).toEqual({ code: 143, signal: null });
+    expect(pty.echo).toBe(true);
+    expect(pty.terminal).toBe(`${PROMPT}\r\n${PROMPT}\r\n`);
     expect(t.rig.count('AssumeRole')).toBe(1);
   });
 });
