@@ -4,7 +4,7 @@
  * the AWS CLI's role cache, endpoints, errors and --explain; exact outputs, exit codes, files and
  * the rig's request log.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { lstatSync, mkdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { run } from '../../src/main.js';
 import { ssoEndpoints } from '../../src/sso/endpoints.js';
@@ -174,6 +174,20 @@ describe('token renewal (sso-session tokens)', () => {
         `"clientId": "${token.clientId}", "clientSecret": "${token.clientSecret}", "registrationExpiresAt": "${token.registrationExpiresAt}", "refreshToken": "${written['refreshToken']}"}`,
     );
     expect(mode(SESSION_TOKEN_FILE)).toBe(0o600);
+  });
+
+  it('a symlink planted at the token file is replaced by the renewed file, never written through', async () => {
+    const token = rig.signIn({ startUrl, region, session: true, expiresInSeconds: 10 * 60 });
+    await home.write('elsewhere.json', tokenText(token));
+    mkdirSync(home.path('.aws/sso/cache'), { recursive: true });
+    symlinkSync(home.path('elsewhere.json'), home.path(SESSION_TOKEN_FILE));
+    const { code } = await awsrole(['export', '--profile', 'dev', '--format', 'process']);
+    expect(code).toBe(0);
+    expect(operations()).toEqual(['CreateToken 200', 'GetRoleCredentials 200']);
+    expect(read('elsewhere.json')).toBe(tokenText(token));
+    expect(lstatSync(home.path(SESSION_TOKEN_FILE)).isSymbolicLink()).toBe(false);
+    expect(mode(SESSION_TOKEN_FILE)).toBe(0o600);
+    expect(JSON.parse(read(SESSION_TOKEN_FILE))).toMatchObject({ accessToken: rig.calls[1]?.bearerToken });
   });
 
   it('renews an expired token too', async () => {
