@@ -176,6 +176,20 @@ describe('awsrole sso populate', () => {
     expect(config()).toBe(before);
   });
 
+  it("--prune leaves what populate generated for another sso-session, and a hand-written profile marked by hand for another session, byte for byte", async () => {
+    await signedInEverywhere();
+    const other = `\n[sso-session other]\nsso_start_url = https://other.awsapps.com/start\nsso_region = ${region}\n` + generated('Other.Admin', '999900001111', 'Admin').replace('sso_session = corp', 'sso_session = other');
+    const handWritten = '\n[profile mine]\nsso_session = corp\nsso_account_id = 999900001111\nsso_role_name = Gone\n';
+    await home.write('.aws/config', `${SSO_CONFIG}${other}${handWritten}`);
+    const before = config();
+    await awsrole(['sso', 'populate', '--sso-session', 'corp']);
+    rig.accounts.length = 0;
+    const pruned = await awsrole(['sso', 'populate', '--sso-session', 'corp', '--prune']);
+    expect(pruned).toMatchObject({ code: 0, stdout: '' });
+    expect(pruned.stderr).toContain('0 roles assigned in sso-session corp: 0 added, 0 updated, 0 unchanged, 6 removed, 0 skipped');
+    expect(config()).toBe(before);
+  });
+
   it('errors: no sign-in (exit 3), a legacy profile, a bad template, a revoked token (exit 4)', async () => {
     const none = await awsrole(['sso', 'populate', '--sso-session', 'corp']);
     expect(none).toMatchObject({ code: 3, stdout: '' });
