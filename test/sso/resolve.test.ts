@@ -4,7 +4,7 @@
  * the AWS CLI's role cache, endpoints, errors and --explain; exact outputs, exit codes, files and
  * the rig's request log.
  */
-import { lstatSync, mkdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { run } from '../../src/main.js';
 import { ssoEndpoints } from '../../src/sso/endpoints.js';
@@ -195,6 +195,20 @@ describe('token renewal (sso-session tokens)', () => {
     const { code } = await awsrole(['export', '--profile', 'dev', '--format', 'process']);
     expect(code).toBe(0);
     expect(operations()).toEqual(['CreateToken 200', 'GetRoleCredentials 200']);
+  });
+
+  it('several processes renewing at once: one CreateToken (SSO-OIDC takes a refresh token once), the others take the token it wrote', async () => {
+    await writeToken(SESSION_TOKEN_FILE, rig.signIn({ startUrl, region, session: true, expiresInSeconds: -60 }));
+    const results = await Promise.all([1, 2, 3].map(() => awsrole(['export', '--profile', 'dev', '--format', 'process', '--refresh'])));
+    expect(results.map(({ code, deps }) => [code, deps.stderr.text()])).toEqual([
+      [0, ''],
+      [0, ''],
+      [0, ''],
+    ]);
+    expect(operations().filter((operation) => operation.startsWith('CreateToken'))).toEqual(['CreateToken 200']);
+    const written = JSON.parse(read(SESSION_TOKEN_FILE)) as Record<string, string>;
+    expect(rig.calls.filter((call) => call.operation === 'GetRoleCredentials').map((call) => call.bearerToken)).toEqual([written['accessToken'], written['accessToken'], written['accessToken']]);
+    expect(existsSync(home.path(`${SESSION_TOKEN_FILE}.lock`))).toBe(false);
   });
 
   it('leaves a token with more than 15 minutes alone', async () => {
