@@ -91,6 +91,19 @@ describe('awsrole sso logout', () => {
   });
 });
 
+describe('--debug', () => {
+  it('populate and logout say each call, never a token, a refresh token or a client secret (every run checks the canaries)', async () => {
+    await signedInEverywhere();
+    const populated = await awsrole(['sso', 'populate', '--sso-session', 'corp', '--debug']);
+    expect(populated).toMatchObject({ code: 0, stdout: '' });
+    expect(populated.stderr).toContain(`the IAM Identity Center portal: ListAccounts GET ${rig.url}/assignment/accounts (AWS_ENDPOINT_URL_SSO)`);
+    const loggedOut = await awsrole(['sso', 'logout', '--all', '--debug']);
+    expect(loggedOut).toMatchObject({ code: 0, stdout: '' });
+    expect(loggedOut.stderr).toContain(`the IAM Identity Center portal: Logout POST ${rig.url}/logout (AWS_ENDPOINT_URL_SSO)`);
+    expect(rig.calls.filter((call) => call.operation === 'Logout').map((call) => call.status)).toEqual([200, 200]);
+  });
+});
+
 describe('awsrole sso populate', () => {
   const config = (): string => readFileSync(home.path('.aws/config'), 'utf8');
   const generated = (name: string, accountId: string, role: string, extra = ''): string => `\n[profile ${name}]\nsso_session = corp\nsso_account_id = ${accountId}\nsso_role_name = ${role}\n${extra}awsrole_populated = true\n`;
