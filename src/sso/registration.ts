@@ -89,6 +89,7 @@ export async function clientRegistration(deps: Deps, oidc: ConfiguredEndpoint, s
     return cached;
   }
   const registration = await registerClient(deps, oidc, clientRequest(signIn, flow));
-  await writeFileAtomic(deps, path, registrationText(registration));
+  // A cache file, like the token's: a symlink there is replaced, not written through.
+  await writeFileAtomic(deps, path, registrationText(registration), { symlink: 'replace' });
   return registration;
 }

@@ -32,8 +32,8 @@ export type JsonAnswer =
   /** `type` is the service's error name (UnauthorizedException, invalid_grant...), '' when it sent none. */
   | { ok: false; status: number; type: string; message: string };
 
-const TIMEOUT_MS = 10_000;
-const CONNECT_TIMEOUT_MS = 5_000;
+export const TIMEOUT_MS = 10_000;
+export const CONNECT_TIMEOUT_MS = 5_000;
 
 /** botocore's percent_encode: everything but A-Z a-z 0-9 - _ . ~ */
 export function percentEncode(text: string): string {

@@ -97,7 +97,11 @@ export function tokenFileFields(token: TokenFields): Record<string, unknown> {
   };
 }
 
-/** Writes the token as botocore's _sso_json_dumps does, atomically, 0600, flushed (losing a refresh token means signing in again). */
+/**
+ * Writes the token as botocore's _sso_json_dumps does, atomically, 0600, flushed (losing a
+ * refresh token means signing in again). A symlink at the path is replaced, never written
+ * through: nobody links a cache file on purpose, and a planted link would aim the tokens elsewhere.
+ */
 export async function writeToken(deps: Deps, file: TokenFile, token: Record<string, unknown>): Promise<void> {
-  await writeFileAtomic(deps, file.path, pyJsonDumpsInOrder(token));
+  await writeFileAtomic(deps, file.path, pyJsonDumpsInOrder(token), { symlink: 'replace' });
 }

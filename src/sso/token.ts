@@ -6,8 +6,10 @@
  */
 import type { Deps } from '../deps.js';
 import { CredentialError } from '../errors.js';
+import { lockPathFor, withFileLock } from '../files/lock.js';
 import { isoSeconds, parseIsoTime } from '../domain/time.js';
 import { refreshAccessToken, type CreatedToken } from './oidc.js';
+import { CONNECT_TIMEOUT_MS, TIMEOUT_MS } from './rest-json.js';
 import { checkSessionSection, type SsoRole, type SsoSession } from './profile.js';
 import type { ConfiguredEndpoint } from '../sts/settings.js';
 import { readToken, tokenFileFields, tokenFileOf, writeToken, type CachedToken, type TokenFile } from './token-cache.js';
@@ -82,22 +84,45 @@ async function renew(deps: Deps, session: SsoSession, file: TokenFile, token: Ca
   return { accessToken: outcome.token.accessToken, expiresAt, file, refresh: 'refreshed' };
 }
 
+const isDue = (deps: Deps, token: CachedToken): boolean => token.expiresAt.getTime() - deps.now().getTime() < TOKEN_REFRESH_WINDOW_MS;
+
+/**
+ * The renewal under a lock beside the token file: SSO-OIDC takes each refresh token once, so
+ * of several processes renewing at once (an SDK's parallel credential_process calls) all but
+ * one would be refused and told to sign in again. A waiter reads the file again under the lock
+ * and takes the token the winner wrote.
+ */
+async function renewLocked(deps: Deps, session: SsoSession, file: TokenFile, options: TokenOptions): Promise<{ token: CachedToken; renewed: AccessToken | string }> {
+  return withFileLock(
+    deps,
+    lockPathFor(file.path),
+    async () => {
+      const token = await readToken(deps, file, options.loginHint);
+      if (token === undefined) throw notSignedIn(file, options.loginHint);
+      if (!isDue(deps, token)) return { token, renewed: { accessToken: token.accessToken, expiresAt: token.expiresAt, file, refresh: 'refreshed by another process' } };
+      return { token, renewed: await renew(deps, session, file, token, options) };
+    },
+    // A holder's CreateToken may take its whole connect and answer timeouts: wait longer than that.
+    { label: file.shown, timeoutMs: CONNECT_TIMEOUT_MS + TIMEOUT_MS + 5_000 },
+  );
+}
+
 /** `role` needs only what names the token: a sign-in with the profile it was asked for. */
 export async function loadAccessToken(deps: Deps, role: Pick<SsoRole, 'profile' | 'startUrl' | 'session'>, options: TokenOptions): Promise<AccessToken> {
   if (role.session !== undefined) checkSessionSection(role, role.session);
   const file = tokenFileOf(deps, role);
-  const token = await readToken(deps, file, options.loginHint);
+  let token = await readToken(deps, file, options.loginHint);
   if (token === undefined) throw notSignedIn(file, options.loginHint);
-  const remaining = token.expiresAt.getTime() - deps.now().getTime();
   let refresh = 'no refresh needed';
-  if (role.session !== undefined && remaining < TOKEN_REFRESH_WINDOW_MS) {
-    const renewed = await renew(deps, role.session, file, token, options);
-    if (typeof renewed !== 'string') return renewed;
-    refresh = `not refreshed: ${renewed}`;
+  if (role.session !== undefined && isDue(deps, token)) {
+    const locked = await renewLocked(deps, role.session, file, options);
+    if (typeof locked.renewed !== 'string') return locked.renewed;
+    token = locked.token;
+    refresh = `not refreshed: ${locked.renewed}`;
     deps.debug?.(`sso: token for ${file.owner} ${refresh}`);
-  } else if (role.session === undefined && remaining < TOKEN_REFRESH_WINDOW_MS) {
+  } else if (role.session === undefined && isDue(deps, token)) {
     refresh = 'not refreshed: a legacy profile (no sso_session) cannot be';
   }
-  if (remaining <= 0) throw expired(file, token, refresh === 'no refresh needed' ? '' : ` and was ${refresh}`, options.loginHint);
+  if (token.expiresAt.getTime() <= deps.now().getTime()) throw expired(file, token, refresh === 'no refresh needed' ? '' : ` and was ${refresh}`, options.loginHint);
   return { accessToken: token.accessToken, expiresAt: token.expiresAt, file, refresh };
 }

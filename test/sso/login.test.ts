@@ -6,7 +6,8 @@
  * registration cache and write the token cache the sso link, the AWS CLI and botocore read.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, statSync, symlinkSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { DetachedChild, DetachedExit } from '../../src/deps.js';
 import { run } from '../../src/main.js';
@@ -155,6 +156,20 @@ describe('awsrole sso login (browser, authorization code with PKCE)', () => {
     expect((await awsrole(['sso', 'login', '--sso-session', 'corp'])).code).toBe(0);
     expect(rig.calls.map((call) => call.operation)).toEqual(['RegisterClient', 'Authorize', 'Approve', 'CreateToken']);
     expect(readJson(registrationPath())['clientId']).not.toBe(registration['clientId']);
+  });
+
+  it('symlinks planted at the token and registration files are replaced, never written through', async () => {
+    await home.write('planted.json', 'untouched');
+    await mkdir(home.path('.aws/sso/cache'), { recursive: true });
+    symlinkSync(home.path('planted.json'), tokenPath('corp'));
+    symlinkSync(home.path('planted.json'), registrationPath());
+    expect((await awsrole(['sso', 'login', '--sso-session', 'corp'])).code).toBe(0);
+    expect(readFileSync(home.path('planted.json'), 'utf8')).toBe('untouched');
+    for (const path of [tokenPath('corp'), registrationPath()]) {
+      expect(lstatSync(path).isSymbolicLink()).toBe(false);
+      expect(statSync(path).mode & 0o777).toBe(0o600);
+    }
+    expect(readJson(tokenPath('corp'))['clientId']).toBe(readJson(registrationPath())['clientId']);
   });
 
   it('a registration made for the device code is not reused by the browser flow, nor the other way round (as the AWS CLI)', async () => {

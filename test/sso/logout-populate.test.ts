@@ -91,6 +91,19 @@ describe('awsrole sso logout', () => {
   });
 });
 
+describe('--debug', () => {
+  it('populate and logout say each call, never a token, a refresh token or a client secret (every run checks the canaries)', async () => {
+    await signedInEverywhere();
+    const populated = await awsrole(['sso', 'populate', '--sso-session', 'corp', '--debug']);
+    expect(populated).toMatchObject({ code: 0, stdout: '' });
+    expect(populated.stderr).toContain(`the IAM Identity Center portal: ListAccounts GET ${rig.url}/assignment/accounts (AWS_ENDPOINT_URL_SSO)`);
+    const loggedOut = await awsrole(['sso', 'logout', '--all', '--debug']);
+    expect(loggedOut).toMatchObject({ code: 0, stdout: '' });
+    expect(loggedOut.stderr).toContain(`the IAM Identity Center portal: Logout POST ${rig.url}/logout (AWS_ENDPOINT_URL_SSO)`);
+    expect(rig.calls.filter((call) => call.operation === 'Logout').map((call) => call.status)).toEqual([200, 200]);
+  });
+});
+
 describe('awsrole sso populate', () => {
   const config = (): string => readFileSync(home.path('.aws/config'), 'utf8');
   const generated = (name: string, accountId: string, role: string, extra = ''): string => `\n[profile ${name}]\nsso_session = corp\nsso_account_id = ${accountId}\nsso_role_name = ${role}\n${extra}awsrole_populated = true\n`;
@@ -173,6 +186,20 @@ describe('awsrole sso populate', () => {
     expect(config()).toBe(before + generated('Production.Admin', '111122223333', 'Admin') + generated('Production.ReadOnly', '111122223333', 'ReadOnly'));
     rig.accounts.length = 0;
     await awsrole(['sso', 'populate', '--sso-session', 'corp', '--prune']);
+    expect(config()).toBe(before);
+  });
+
+  it("--prune leaves what populate generated for another sso-session, and a hand-written profile marked by hand for another session, byte for byte", async () => {
+    await signedInEverywhere();
+    const other = `\n[sso-session other]\nsso_start_url = https://other.awsapps.com/start\nsso_region = ${region}\n` + generated('Other.Admin', '999900001111', 'Admin').replace('sso_session = corp', 'sso_session = other');
+    const handWritten = '\n[profile mine]\nsso_session = corp\nsso_account_id = 999900001111\nsso_role_name = Gone\n';
+    await home.write('.aws/config', `${SSO_CONFIG}${other}${handWritten}`);
+    const before = config();
+    await awsrole(['sso', 'populate', '--sso-session', 'corp']);
+    rig.accounts.length = 0;
+    const pruned = await awsrole(['sso', 'populate', '--sso-session', 'corp', '--prune']);
+    expect(pruned).toMatchObject({ code: 0, stdout: '' });
+    expect(pruned.stderr).toContain('0 roles assigned in sso-session corp: 0 added, 0 updated, 0 unchanged, 6 removed, 0 skipped');
     expect(config()).toBe(before);
   });
 

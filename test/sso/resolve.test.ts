@@ -4,7 +4,7 @@
  * the AWS CLI's role cache, endpoints, errors and --explain; exact outputs, exit codes, files and
  * the rig's request log.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { run } from '../../src/main.js';
 import { ssoEndpoints } from '../../src/sso/endpoints.js';
@@ -176,11 +176,39 @@ describe('token renewal (sso-session tokens)', () => {
     expect(mode(SESSION_TOKEN_FILE)).toBe(0o600);
   });
 
+  it('a symlink planted at the token file is replaced by the renewed file, never written through', async () => {
+    const token = rig.signIn({ startUrl, region, session: true, expiresInSeconds: 10 * 60 });
+    await home.write('elsewhere.json', tokenText(token));
+    mkdirSync(home.path('.aws/sso/cache'), { recursive: true });
+    symlinkSync(home.path('elsewhere.json'), home.path(SESSION_TOKEN_FILE));
+    const { code } = await awsrole(['export', '--profile', 'dev', '--format', 'process']);
+    expect(code).toBe(0);
+    expect(operations()).toEqual(['CreateToken 200', 'GetRoleCredentials 200']);
+    expect(read('elsewhere.json')).toBe(tokenText(token));
+    expect(lstatSync(home.path(SESSION_TOKEN_FILE)).isSymbolicLink()).toBe(false);
+    expect(mode(SESSION_TOKEN_FILE)).toBe(0o600);
+    expect(JSON.parse(read(SESSION_TOKEN_FILE))).toMatchObject({ accessToken: rig.calls[1]?.bearerToken });
+  });
+
   it('renews an expired token too', async () => {
     await writeToken(SESSION_TOKEN_FILE, rig.signIn({ startUrl, region, session: true, expiresInSeconds: -3600 }));
     const { code } = await awsrole(['export', '--profile', 'dev', '--format', 'process']);
     expect(code).toBe(0);
     expect(operations()).toEqual(['CreateToken 200', 'GetRoleCredentials 200']);
+  });
+
+  it('several processes renewing at once: one CreateToken (SSO-OIDC takes a refresh token once), the others take the token it wrote', async () => {
+    await writeToken(SESSION_TOKEN_FILE, rig.signIn({ startUrl, region, session: true, expiresInSeconds: -60 }));
+    const results = await Promise.all([1, 2, 3].map(() => awsrole(['export', '--profile', 'dev', '--format', 'process', '--refresh'])));
+    expect(results.map(({ code, deps }) => [code, deps.stderr.text()])).toEqual([
+      [0, ''],
+      [0, ''],
+      [0, ''],
+    ]);
+    expect(operations().filter((operation) => operation.startsWith('CreateToken'))).toEqual(['CreateToken 200']);
+    const written = JSON.parse(read(SESSION_TOKEN_FILE)) as Record<string, string>;
+    expect(rig.calls.filter((call) => call.operation === 'GetRoleCredentials').map((call) => call.bearerToken)).toEqual([written['accessToken'], written['accessToken'], written['accessToken']]);
+    expect(existsSync(home.path(`${SESSION_TOKEN_FILE}.lock`))).toBe(false);
   });
 
   it('leaves a token with more than 15 minutes alone', async () => {
