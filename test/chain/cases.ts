@@ -1988,6 +1988,8 @@ export const cases: ChainCase[] = [
       ['the basic form', '20990102T030405Z'],
       ['an offset without a colon', '2099-01-02T04:04:05+0100'],
       ['a fraction of a second, lower-case t and z', '2099-01-02t03:04:05.000z'],
+      ['an RFC 2822 date with an offset (date -R)', 'Fri, 02 Jan 2099 03:04:05 +0000'],
+      ["date -u's own form", 'Fri Jan  2 03:04:05 UTC 2099'],
     ] as const
   ).map(
     ([what, time]): ChainCase => ({
