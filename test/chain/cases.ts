@@ -37,6 +37,7 @@ export type BotocoreError =
   | 'NoRegionError'
   | 'MetadataRetrievalError'
   | 'HTTPClientError'
+  | 'ParamValidationError'
   // Uncaught Python errors botocore lets escape (still FATAL: the chain stops).
   | 'KeyError'
   | 'JSONDecodeError'
@@ -2123,6 +2124,55 @@ export const cases: ChainCase[] = [
     files: { credentials: `[default]\n${keys(CRED)}` },
     env: { AWS_SHARED_CREDENTIALS_FILE: '' },
     want: NONE,
+  },
+  {
+    name: 'role: an empty source_profile is not unset: a profile "" that does not exist',
+    spec: '§7',
+    files: { config: roleProfile('r', 'source_profile =\n'), credentials: `[src]\n${aliceKeys}` },
+    profile: 'r',
+    want: INVALID,
+  },
+  {
+    name: 'role: an empty credential_source is not unset: not a valid source',
+    spec: '§7',
+    files: { config: roleProfile('r', 'credential_source =\n') },
+    env: aliceEnv,
+    profile: 'r',
+    want: INVALID,
+  },
+  {
+    name: 'role: an empty external_id is not unset: sent, and refused by parameter validation',
+    spec: '§7',
+    files: { config: roleProfile('r', 'source_profile = src\nexternal_id =\n'), credentials: `[src]\n${aliceKeys}` },
+    profile: 'r',
+    want: fail('ParamValidationError', 5),
+  },
+  {
+    name: 'web identity: an empty AWS_ROLE_ARN is no role ARN',
+    spec: '§10',
+    files: { other: { token: WEB.token } },
+    env: { AWS_WEB_IDENTITY_TOKEN_FILE: '{HOME}/token', AWS_ROLE_ARN: '' },
+    want: INVALID,
+  },
+  {
+    name: 'container: an empty AWS_CONTAINER_CREDENTIALS_FULL_URI is set, and no URL botocore allows',
+    spec: '§8',
+    env: { AWS_CONTAINER_CREDENTIALS_FULL_URI: '' },
+    want: fail('ValueError', 5),
+  },
+  {
+    name: 'role: an empty role_arn with a source_profile is not unset: refused by parameter validation',
+    spec: '§7',
+    files: { config: '[profile r]\nrole_arn =\nsource_profile = src\n', credentials: `[src]\n${aliceKeys}` },
+    profile: 'r',
+    want: fail('ParamValidationError', 5),
+  },
+  {
+    name: 'files: an empty AWS_PROFILE is unset, so AWS_DEFAULT_PROFILE names the profile',
+    spec: '§1',
+    files: { credentials: `[default]\n${keys(CRED)}\n[p]\n${keys(CONF)}` },
+    env: { AWS_PROFILE: '', AWS_DEFAULT_PROFILE: 'p' },
+    want: found(CONF, 'shared-credentials-file'),
   },
   {
     name: 'env: an empty AWS_ACCOUNT_ID is unset',
