@@ -2208,6 +2208,12 @@ export const cases: ChainCase[] = [
       ['AWS_DEFAULT_REGION with a space', { AWS_DEFAULT_REGION: 'eu west 1' }],
       ['AWS_MAX_ATTEMPTS=abc', { AWS_MAX_ATTEMPTS: 'abc' }],
       ['AWS_RETRY_MODE=bogus', { AWS_RETRY_MODE: 'bogus' }],
+      ['AWS_EC2_METADATA_V1_DISABLED=bogus', { AWS_EC2_METADATA_V1_DISABLED: 'bogus' }],
+      ['AWS_USE_FIPS_ENDPOINT=bogus', { AWS_USE_FIPS_ENDPOINT: 'bogus' }],
+      ['AWS_CREDENTIAL_FILE that is a folder', { AWS_CREDENTIAL_FILE: '{HOME}' }],
+      ['AWS_WEB_IDENTITY_TOKEN_FILE without AWS_ROLE_ARN', { AWS_WEB_IDENTITY_TOKEN_FILE: '{HOME}/missing-token' }],
+      ['HTTPS_PROXY that is no URL', { HTTPS_PROXY: '::not a proxy::' }],
+      ['AWS_CA_BUNDLE that is missing', { AWS_CA_BUNDLE: '{HOME}/missing.pem' }],
     ] as const
   ).map(
     ([what, env]): ChainCase => ({
