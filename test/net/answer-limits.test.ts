@@ -168,6 +168,7 @@ describe('IMDS and container endpoints and the proxy variables (as botocore)', (
     expect(viaContainer.stderr.split('\n').filter((line) => line.includes('debug: network:'))).toEqual([
       `awsrole: debug: network: ${new URL(container.url).origin} direct (container endpoints never use a proxy, as in botocore)`,
     ]);
+    container.requests.length = 0;
   });
 
   it('IMDS with NO_PROXY naming its address: direct', async () => {
