@@ -2243,4 +2243,16 @@ export const cases: ChainCase[] = [
     env: { ...envKeys(), AWS_METADATA_SERVICE_TIMEOUT: '1.5' },
     want: fail('ValueError', 5),
   },
+  {
+    name: 'IMDS: a number of attempts Python cannot int() is FATAL up front, even when env keys answer',
+    spec: '§9',
+    env: { ...envKeys(), AWS_METADATA_SERVICE_NUM_ATTEMPTS: 'two' },
+    want: fail('ValueError', 5),
+  },
+  {
+    name: 'IMDS: an empty AWS_METADATA_SERVICE_NUM_ATTEMPTS is FATAL up front too (int() of "")',
+    spec: '§9',
+    env: { ...envKeys(), AWS_METADATA_SERVICE_NUM_ATTEMPTS: '' },
+    want: fail('ValueError', 5),
+  },
 ];
