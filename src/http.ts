@@ -24,6 +24,8 @@ export interface HttpRequest {
   timeoutMs: number;
   /** IMDS: the environment whose HTTP_PROXY/NO_PROXY apply (botocore's IMDS fetcher uses them); container endpoints: none. */
   proxyEnv?: Env | undefined;
+  /** --debug: which proxy the request used (IMDS), or that it went direct (container endpoints). */
+  debug?: ((line: string) => void) | undefined;
 }
 
 export interface HttpResponse {
@@ -348,7 +350,8 @@ export async function sendHttp(request: RawHttpRequest): Promise<RawHttpResponse
  * endpoints), direct, as botocore's container fetcher. A proxy that fails is "no answer".
  */
 export async function httpRequest(request: HttpRequest): Promise<HttpResponse> {
-  const network: Network | undefined = request.proxyEnv === undefined ? undefined : { env: request.proxyEnv, caBundle: undefined, readFile: () => Promise.resolve(undefined) };
+  const network: Network | undefined = request.proxyEnv === undefined ? undefined : { env: request.proxyEnv, caBundle: undefined, readFile: () => Promise.resolve(undefined), debug: request.debug };
+  if (network === undefined) request.debug?.(`network: ${inline(new URL(request.url).origin)} direct (container endpoints never use a proxy, as in botocore)`);
   try {
     const response = await sendHttp({ url: new URL(request.url), method: request.method, headers: request.headers, timeoutMs: request.timeoutMs, network });
     return { status: response.status, body: response.body.toString('utf8') };

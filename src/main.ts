@@ -4,7 +4,7 @@ import { declareOptions, parseOptions } from './cli/options.js';
 import { codeCacheStatuses } from './code-cache.js';
 import type { Deps } from './deps.js';
 import { AwsroleError, ExitCode } from './errors.js';
-import { terminalSafe } from './domain/text.js';
+import { lineSafe, terminalSafe } from './domain/text.js';
 import { VERSION } from './version.js';
 
 /** Commands are loaded only when run, so `--version` and `unset` stay cheap. */
@@ -51,10 +51,13 @@ async function declareCommands(program: Command, run: Runner, args: readonly str
 
 /** One line: "unknown command 'asume' (did you mean assume?)". */
 function commanderMessage(text: string): string {
-  return text
-    .replace(/^error: /, '')
-    .replace(/\s*\n\(Did you mean (.*)\?\)/, ' (did you mean $1?)')
-    .trim();
+  // The words typed are quoted back: escaped, so an argument cannot act on the terminal.
+  return lineSafe(
+    text
+      .replace(/^error: /, '')
+      .replace(/\s*\n\(Did you mean (.*)\?\)/, ' (did you mean $1?)')
+      .trim(),
+  );
 }
 
 async function buildProgram(deps: Deps, run: Runner, args: readonly string[]): Promise<Command> {

@@ -192,7 +192,7 @@ export async function fetchContainerCredentials(deps: Deps): Promise<ContainerCr
   const token = await authorization(deps);
   if (token !== undefined) headers['Authorization'] = token;
 
-  const request = { method: 'GET', url: endpoint.url, headers, timeoutMs: CONTAINER_TIMEOUT_MS } as const;
+  const request = { method: 'GET', url: endpoint.url, headers, timeoutMs: CONTAINER_TIMEOUT_MS, debug: deps.debug } as const;
   const answer = await requestWithAttempts(deps, request, { attempts: CONTAINER_ATTEMPTS, pauseMs: CONTAINER_RETRY_DELAY_MS }, judge);
   if ('value' in answer) {
     const credentials = toCredentials(answer.value, endpoint.url);

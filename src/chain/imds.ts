@@ -94,7 +94,7 @@ async function fetchToken(deps: Deps, settings: ImdsSettings): Promise<TokenResu
         url,
         headers: { 'x-aws-ec2-metadata-token-ttl-seconds': TOKEN_TTL_SECONDS, 'User-Agent': USER_AGENT },
         timeoutMs: settings.timeoutMs,
-        proxyEnv: deps.env,
+        proxyEnv: deps.env, debug: deps.debug,
       });
     } catch (error) {
       const failure = failureOf(error);
@@ -155,7 +155,7 @@ async function getWithRetries(
   const url = imdsUrl(settings.baseUrl, path);
   const headers: Record<string, string> = { 'User-Agent': USER_AGENT };
   if (token !== undefined) headers['x-aws-ec2-metadata-token'] = token;
-  const answer = await requestWithAttempts(deps, { method: 'GET', url, headers, timeoutMs: settings.timeoutMs, proxyEnv: deps.env }, { attempts: settings.attempts }, (response) => {
+  const answer = await requestWithAttempts(deps, { method: 'GET', url, headers, timeoutMs: settings.timeoutMs, proxyEnv: deps.env, debug: deps.debug }, { attempts: settings.attempts }, (response) => {
     const failure = check(response);
     return failure === undefined ? { value: response.body } : { failure };
   });

@@ -12,8 +12,35 @@ const AWS_TIMES = [
   new RegExp(String.raw`^(?<year>\d{4})([-/])(?<month>\d{1,2})\2(?<day>\d{1,2})(?:[Tt ](?<hour>\d{1,2})(?::(?<minute>\d{1,2})(?::(?<second>\d{1,2})${FRACTION})?)?)?${ZONE}`),
   new RegExp(String.raw`^(?<year>\d{4})(?<month>\d{2})(?<day>\d{2})[Tt](?<hour>\d{2})(?:(?<minute>\d{2})(?<second>\d{2})?${FRACTION})?${ZONE}`),
 ];
-/** The HTTP date form (`Sat, 02 Jan 2099 03:04:05 GMT`), which dateutil reads too. */
-const HTTP_DATE = /^[A-Za-z]{3}, \d{1,2} [A-Za-z]{3} \d{4} \d{2}:\d{2}:\d{2} GMT$/;
+/**
+ * Dates with a month name, which dateutil reads too: RFC 2822 and HTTP dates (`date -R`,
+ * Python's email.utils: `Sat, 02 Jan 2099 03:04:05 +0000`, `... GMT`), `date -u`'s own
+ * form (`Fri Jan  2 03:04:05 UTC 2099`) and `Jan 2 2099 03:04:05 UTC`. The weekday is ignored, as dateutil ignores it.
+ */
+const CLOCK = String.raw`(?<hour>\d{1,2}):(?<minute>\d{1,2})(?::(?<second>\d{1,2})${FRACTION})?`;
+const NAMED_ZONE = String.raw`(?:\s*(?<zone>Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?))?`;
+const NAMED_MONTH_TIMES = [
+  new RegExp(String.raw`^(?:[A-Za-z]{3,9},?\s+)?(?<day>\d{1,2})\s+(?<monthName>[A-Za-z]{3,9})\s+(?<year>\d{4})\s+${CLOCK}${NAMED_ZONE}$`),
+  new RegExp(String.raw`^(?:[A-Za-z]{3,9},?\s+)?(?<monthName>[A-Za-z]{3,9})\s+(?<day>\d{1,2})\s+${CLOCK}${NAMED_ZONE}\s+(?<year>\d{4})$`),
+  new RegExp(String.raw`^(?:[A-Za-z]{3,9},?\s+)?(?<monthName>[A-Za-z]{3,9})\s+(?<day>\d{1,2}),?\s+(?<year>\d{4})\s+${CLOCK}${NAMED_ZONE}$`),
+];
+const MONTH_NAMES = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+
+/** A month name as dateutil reads it (any case, `Jan`, `Sept` or `January`) as its number, or undefined. */
+function monthNumber(name: string): string | undefined {
+  const lower = name.toLowerCase();
+  const index = MONTH_NAMES.findIndex((full) => lower === full || lower === full.slice(0, 3) || (full === 'september' && lower === 'sept'));
+  return index < 0 ? undefined : String(index + 1);
+}
+
+/** The named groups of the first form the text has, the month as a number. */
+function timeFields(text: string): Record<string, string | undefined> | undefined {
+  const numeric = AWS_TIMES.map((pattern) => pattern.exec(text)?.groups).find((found) => found !== undefined);
+  if (numeric !== undefined) return numeric;
+  const named = NAMED_MONTH_TIMES.map((pattern) => pattern.exec(text)?.groups).find((found) => found !== undefined);
+  const month = named?.['monthName'] === undefined ? undefined : monthNumber(named['monthName']);
+  return named === undefined || month === undefined ? undefined : { ...named, month };
+}
 
 /** A time as botocore reads it: the instant, `'no zone'` (botocore then fails comparing it with an aware now), or undefined. */
 export type ParsedTime = Date | 'no zone' | undefined;
@@ -28,8 +55,7 @@ function offsetMinutes(zone: string): number | undefined {
 
 export function parseAwsTime(text: string): ParsedTime {
   const trimmed = text.trim();
-  if (HTTP_DATE.test(trimmed)) return new Date(Date.parse(trimmed));
-  const groups = AWS_TIMES.map((pattern) => pattern.exec(trimmed)?.groups).find((found) => found !== undefined);
+  const groups = timeFields(trimmed);
   if (groups === undefined) return undefined;
   const { year, month, day, hour, minute = '0', second = '0', fraction = '0', zone } = groups;
   // A date alone is midnight without a zone; dateutil refuses a zone after a date alone.

@@ -6,12 +6,13 @@ import { StsRefusedError } from './errors.js';
 import { getCallerIdentity } from './operations.js';
 import { serviceText } from '../domain/text.js';
 
-async function callerArn(caller: StsCaller, source: Credentials): Promise<string> {
+/** The caller's ARN, or undefined when GetCallerIdentity fails too. */
+async function callerArn(caller: StsCaller, source: Credentials): Promise<string | undefined> {
   try {
     // GetCallerIdentity needs no permission, so it works even for a caller that was just denied.
     return serviceText((await getCallerIdentity(caller, source)).Arn, 200);
   } catch {
-    return 'the caller (unknown: GetCallerIdentity failed too)';
+    return undefined;
   }
 }
 
@@ -56,10 +57,11 @@ export async function explainAssumeRoleFailure(error: unknown, caller: StsCaller
       'the code was wrong, expired or already used: wait for the next code on your device and run the command again',
     );
   }
-  const who = await callerArn(caller, source);
+  const arn = await callerArn(caller, source);
+  const who = arn ?? 'the caller (unknown: GetCallerIdentity failed too)';
   const conditions = [
     `1. the caller's IAM policies allow sts:AssumeRole on ${request.roleArn}`,
-    `2. the role's trust policy names the caller (${who}) or its account as a principal`,
+    `2. the role's trust policy names the caller${arn === undefined ? '' : ` (${arn})`} or its account as a principal`,
     `3. the trust policy's conditions hold; of what they can require, this call:`,
     ...trustConditions(request).map((line) => `   - ${line}`),
   ];

@@ -37,6 +37,7 @@ export type BotocoreError =
   | 'NoRegionError'
   | 'MetadataRetrievalError'
   | 'HTTPClientError'
+  | 'ParamValidationError'
   // Uncaught Python errors botocore lets escape (still FATAL: the chain stops).
   | 'KeyError'
   | 'JSONDecodeError'
@@ -1988,6 +1989,8 @@ export const cases: ChainCase[] = [
       ['the basic form', '20990102T030405Z'],
       ['an offset without a colon', '2099-01-02T04:04:05+0100'],
       ['a fraction of a second, lower-case t and z', '2099-01-02t03:04:05.000z'],
+      ['an RFC 2822 date with an offset (date -R)', 'Fri, 02 Jan 2099 03:04:05 +0000'],
+      ["date -u's own form", 'Fri Jan  2 03:04:05 UTC 2099'],
     ] as const
   ).map(
     ([what, time]): ChainCase => ({
@@ -2123,6 +2126,55 @@ export const cases: ChainCase[] = [
     want: NONE,
   },
   {
+    name: 'role: an empty source_profile is not unset: a profile "" that does not exist',
+    spec: '§7',
+    files: { config: roleProfile('r', 'source_profile =\n'), credentials: `[src]\n${aliceKeys}` },
+    profile: 'r',
+    want: INVALID,
+  },
+  {
+    name: 'role: an empty credential_source is not unset: not a valid source',
+    spec: '§7',
+    files: { config: roleProfile('r', 'credential_source =\n') },
+    env: aliceEnv,
+    profile: 'r',
+    want: INVALID,
+  },
+  {
+    name: 'role: an empty external_id is not unset: sent, and refused by parameter validation',
+    spec: '§7',
+    files: { config: roleProfile('r', 'source_profile = src\nexternal_id =\n'), credentials: `[src]\n${aliceKeys}` },
+    profile: 'r',
+    want: fail('ParamValidationError', 5),
+  },
+  {
+    name: 'web identity: an empty AWS_ROLE_ARN is no role ARN',
+    spec: '§10',
+    files: { other: { token: WEB.token } },
+    env: { AWS_WEB_IDENTITY_TOKEN_FILE: '{HOME}/token', AWS_ROLE_ARN: '' },
+    want: INVALID,
+  },
+  {
+    name: 'container: an empty AWS_CONTAINER_CREDENTIALS_FULL_URI is set, and no URL botocore allows',
+    spec: '§8',
+    env: { AWS_CONTAINER_CREDENTIALS_FULL_URI: '' },
+    want: fail('ValueError', 5),
+  },
+  {
+    name: 'role: an empty role_arn with a source_profile is not unset: refused by parameter validation',
+    spec: '§7',
+    files: { config: '[profile r]\nrole_arn =\nsource_profile = src\n', credentials: `[src]\n${aliceKeys}` },
+    profile: 'r',
+    want: fail('ParamValidationError', 5),
+  },
+  {
+    name: 'files: an empty AWS_PROFILE is unset, so AWS_DEFAULT_PROFILE names the profile',
+    spec: '§1',
+    files: { credentials: `[default]\n${keys(CRED)}\n[p]\n${keys(CONF)}` },
+    env: { AWS_PROFILE: '', AWS_DEFAULT_PROFILE: 'p' },
+    want: found(CONF, 'shared-credentials-file'),
+  },
+  {
     name: 'env: an empty AWS_ACCOUNT_ID is unset',
     spec: '§4',
     env: { ...envKeys(), AWS_ACCOUNT_ID: '' },
@@ -2156,6 +2208,12 @@ export const cases: ChainCase[] = [
       ['AWS_DEFAULT_REGION with a space', { AWS_DEFAULT_REGION: 'eu west 1' }],
       ['AWS_MAX_ATTEMPTS=abc', { AWS_MAX_ATTEMPTS: 'abc' }],
       ['AWS_RETRY_MODE=bogus', { AWS_RETRY_MODE: 'bogus' }],
+      ['AWS_EC2_METADATA_V1_DISABLED=bogus', { AWS_EC2_METADATA_V1_DISABLED: 'bogus' }],
+      ['AWS_USE_FIPS_ENDPOINT=bogus', { AWS_USE_FIPS_ENDPOINT: 'bogus' }],
+      ['AWS_CREDENTIAL_FILE that is a folder', { AWS_CREDENTIAL_FILE: '{HOME}' }],
+      ['AWS_WEB_IDENTITY_TOKEN_FILE without AWS_ROLE_ARN', { AWS_WEB_IDENTITY_TOKEN_FILE: '{HOME}/missing-token' }],
+      ['HTTPS_PROXY that is no URL', { HTTPS_PROXY: '::not a proxy::' }],
+      ['AWS_CA_BUNDLE that is missing', { AWS_CA_BUNDLE: '{HOME}/missing.pem' }],
     ] as const
   ).map(
     ([what, env]): ChainCase => ({
@@ -2183,6 +2241,18 @@ export const cases: ChainCase[] = [
     name: 'IMDS: a timeout Python cannot int() is FATAL up front, even when env keys answer',
     spec: '§9',
     env: { ...envKeys(), AWS_METADATA_SERVICE_TIMEOUT: '1.5' },
+    want: fail('ValueError', 5),
+  },
+  {
+    name: 'IMDS: a number of attempts Python cannot int() is FATAL up front, even when env keys answer',
+    spec: '§9',
+    env: { ...envKeys(), AWS_METADATA_SERVICE_NUM_ATTEMPTS: 'two' },
+    want: fail('ValueError', 5),
+  },
+  {
+    name: 'IMDS: an empty AWS_METADATA_SERVICE_NUM_ATTEMPTS is FATAL up front too (int() of "")',
+    spec: '§9',
+    env: { ...envKeys(), AWS_METADATA_SERVICE_NUM_ATTEMPTS: '' },
     want: fail('ValueError', 5),
   },
 ];

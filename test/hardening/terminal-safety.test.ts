@@ -146,3 +146,16 @@ describe('portal errors and JSON output', () => {
     expect(JSON.parse(text).SessionToken).toBe('t\u2028');
   });
 });
+
+describe('words typed on the command line, quoted back by a usage error', () => {
+  it.each([
+    ['an unknown option', [`--x${OSC52}`], "awsrole: unknown option '--x\\x1b]52;c;ZWNobyBwd25lZA==\\x07'"],
+    ['an unknown help topic', ['help', `x${CSI_C1}`], "awsrole: unknown command 'x\\x9b2J'"],
+  ])('%s is escaped', async (_what, args, first) => {
+    const result = await awsrole(args);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).not.toMatch(RAW_CONTROL);
+    expect(result.stderr.split('\n')[0]).toBe(first);
+  });
+});

@@ -155,6 +155,22 @@ describe('IMDS and container endpoints and the proxy variables (as botocore)', (
     ]);
   });
 
+  it('--debug says which proxy each IMDS request used (password masked), and that a container endpoint is reached directly', async () => {
+    const withAuth = proxy.url.replace('http://', 'http://jo:s3cret@');
+    const base = imds.url.replace(/\/$/, '');
+    const viaImds = await runInProcess(['export', '--debug'], { ...imdsEnv(), HTTP_PROXY: withAuth });
+    expect(viaImds.code).toBe(0);
+    const imdsLines = viaImds.stderr.split('\n').filter((line) => line.includes('debug: network:'));
+    expect(imdsLines).toEqual(Array(3).fill(`awsrole: debug: network: ${base} through proxy ${proxy.url.replace('http://', 'http://jo:****@').replace(/\/$/, '')} (HTTP_PROXY), no TLS`));
+    expect(viaImds.stderr).not.toContain('s3cret');
+    const viaContainer = await runInProcess(['export', '--debug'], { ...home.env, AWS_CONTAINER_CREDENTIALS_FULL_URI: `${container.url}/credentials`, HTTP_PROXY: proxy.url });
+    expect(viaContainer.code).toBe(0);
+    expect(viaContainer.stderr.split('\n').filter((line) => line.includes('debug: network:'))).toEqual([
+      `awsrole: debug: network: ${new URL(container.url).origin} direct (container endpoints never use a proxy, as in botocore)`,
+    ]);
+    container.requests.length = 0;
+  });
+
   it('IMDS with NO_PROXY naming its address: direct', async () => {
     proxy.requests.length = 0;
     const result = await runInProcess(['export'], { ...imdsEnv(), HTTP_PROXY: proxy.url, NO_PROXY: '127.0.0.1' });
