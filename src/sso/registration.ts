@@ -17,6 +17,7 @@ import { registerClient, type ClientRequest, type RegisteredClient } from './oid
 import type { SsoSignIn } from './profile.js';
 import type { ConfiguredEndpoint } from '../sts/settings.js';
 import { ssoCacheFolder } from './token-cache.js';
+import { MAX_CACHE_FILE_BYTES } from '../cache/cache-folder.js';
 
 /** botocore's BaseSSOTokenFetcher._EXPIRY_WINDOW */
 const EXPIRY_WINDOW_MS = 15 * 60 * 1000;
@@ -40,7 +41,7 @@ function registrationPath(deps: Deps, signIn: SsoSignIn): string {
 async function readRegistration(deps: Deps, path: string): Promise<RegisteredClient | undefined> {
   let parsed: unknown;
   try {
-    const text = await deps.fs.readText(path);
+    const text = await deps.fs.readRegularFile(path, { noFollow: false, maxBytes: MAX_CACHE_FILE_BYTES });
     if (text === undefined) return undefined;
     parsed = JSON.parse(text);
   } catch {

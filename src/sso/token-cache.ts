@@ -12,6 +12,7 @@ import { writeFileAtomic } from '../files/atomic-write.js';
 import { pyJsonDumpsInOrder } from './cache-json.js';
 import { isoSeconds, parseIsoTime } from '../domain/time.js';
 import type { SsoRole } from './profile.js';
+import { MAX_CACHE_FILE_BYTES } from '../cache/cache-folder.js';
 
 export interface CachedToken {
   /** The file's JSON object as read: a refresh copies some of its fields on. */
@@ -55,7 +56,8 @@ function unreadable(file: TokenFile, why: string, loginHint: string): Credential
 export async function readToken(deps: Deps, file: TokenFile, loginHint: string): Promise<CachedToken | undefined> {
   let text: string | undefined;
   try {
-    text = await deps.fs.readText(file.path);
+    // Only a regular file is read (a FIFO planted there would block forever): anything else is no token.
+    text = await deps.fs.readRegularFile(file.path, { noFollow: false, maxBytes: MAX_CACHE_FILE_BYTES });
   } catch (error) {
     throw unreadable(file, `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`, loginHint);
   }

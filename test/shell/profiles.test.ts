@@ -92,6 +92,17 @@ describe('awsrole profiles', () => {
     );
   });
 
+  it('a profile name with control characters: escaped in --json (C1 too) and in text, never raw on the terminal', async () => {
+    const hostile = await makeHome({ '.aws/config': '[profile x\u009b31m\u001b]52;c;AA==\u0007]\nregion = eu-west-1\n' });
+    const json = await runInProcess(['profiles', '--json'], hostile.env);
+    expect(json.code).toBe(0);
+    expect(json.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+    expect(JSON.parse(json.stdout)).toEqual([{ name: 'x\u009b31m\u001b]52;c;AA==\u0007', kind: 'none', files: ['~/.aws/config'], region: 'eu-west-1' }]);
+    const text = await runInProcess(['profiles'], hostile.env);
+    expect(text.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+    await hostile.cleanup();
+  });
+
   it('a broken config file fails as every command does (exit 5), stdout empty', async () => {
     const broken = await makeHome({ '.aws/config': 'no section\n' });
     const run = await runInProcess(['profiles'], broken.env);

@@ -4,7 +4,9 @@
  * the AWS CLI's role cache, endpoints, errors and --explain; exact outputs, exit codes, files and
  * the rig's request log.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { run } from '../../src/main.js';
 import { ssoEndpoints } from '../../src/sso/endpoints.js';
@@ -150,6 +152,18 @@ describe('a legacy profile (sso_start_url in the profile)', () => {
       3,
       `awsrole: sso: no IAM Identity Center sign-in for start URL ${startUrl} (no ~/${LEGACY_TOKEN_FILE})\n  hint: sign in with \`awsrole sso login --profile legacy\`\n`,
     );
+  });
+});
+
+describe('a token cache path that is not a regular file', () => {
+  it('a FIFO (or a folder) there is no token: exit 3 at once, never a read that blocks', async () => {
+    mkdirSync(join(home.dir, '.aws/sso/cache'), { recursive: true });
+    execFileSync('mkfifo', [join(home.dir, SESSION_TOKEN_FILE)]);
+    const result = await awsrole(['export', '--profile', 'dev']);
+    expect(result.code).toBe(3);
+    expect(result.deps.stdout.text()).toBe('');
+    expect(result.deps.stderr.text()).toContain('hint: sign in with `awsrole sso login --profile dev`');
+    expect(rig.calls).toEqual([]);
   });
 });
 

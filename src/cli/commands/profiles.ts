@@ -7,6 +7,7 @@ import type { Deps } from '../../deps.js';
 import { terminalSafe } from '../../domain/text.js';
 import { isSsoProfile } from '../../sso/profile.js';
 import { defineCommand } from '../command.js';
+import { renderJson } from '../../output/json.js';
 
 export type ProfileKind = 'static' | 'role' | 'sso' | 'process' | 'web-identity' | 'credential-source' | 'none';
 
@@ -76,6 +77,6 @@ export const profilesCommand = defineCommand({
   options: [{ flags: '--json', description: 'print a JSON array' }],
   async run(deps, options) {
     const listings = listProfiles(deps, await loadSharedConfig(deps));
-    deps.stdout.write(options.json ? `${JSON.stringify(listings, null, 2)}\n` : renderText(listings));
+    deps.stdout.write(options.json ? renderJson(listings) : renderText(listings));
   },
 });
