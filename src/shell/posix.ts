@@ -141,7 +141,17 @@ ${caseArms(spec, '    ').replaceAll(') words=', ') words_text=')}
 if (( $+functions[compdef] )); then
   compdef _awsrole_complete awsrole
 else
-  print -u2 'awsrole: completion needs compinit: run "autoload -Uz compinit && compinit" before awsrole init zsh'
+  # compinit may come later in ~/.zshrc: completion is registered at the first prompt.
+  _awsrole_compdef() {
+    add-zsh-hook -d precmd _awsrole_compdef
+    if (( $+functions[compdef] )); then
+      compdef _awsrole_complete awsrole
+    else
+      print -u2 'awsrole: completion needs compinit: add "autoload -Uz compinit && compinit" to ~/.zshrc'
+    fi
+  }
+  autoload -Uz add-zsh-hook
+  add-zsh-hook precmd _awsrole_compdef
 fi
 `;
 }

@@ -100,4 +100,24 @@ describe.skipIf(!CLI_BUILT)(`completion (${CLI_BUILT ? 'built' : NOT_BUILT})`, (
     expect(run.ok, run.transcript).toBe(true);
     expect(world.markersMade()).toEqual([]);
   });
+
+  it.skipIf(!SHELLS_HERE.zsh)('zsh: compinit after the init line still gets completion; without compinit, one hint at the first prompt', async () => {
+    const later = await world.home.write('zshrc-later', 'eval "$(awsrole init zsh)"\nautoload -Uz compinit && compinit -u -D\nunsetopt beep\nPS1="READY> "\n');
+    const laterRun = await drivePty(['zsh', '-f', '-i'], world.env, [
+      { send: `source ${later}\r`, expect: 'READY> ' },
+      { send: 'awsrole export --profile devo\t', expect: 'ops' },
+      { send: ' ; print -r -- "<<$AWSROLE_PROFILE>>"\r', expect: '<<devops>>' },
+      { send: 'exit\r', expect: '' },
+    ]);
+    expect(laterRun.ok, laterRun.transcript).toBe(true);
+    expect(laterRun.transcript).not.toContain('needs compinit');
+    const none = await world.home.write('zshrc-none', 'eval "$(awsrole init zsh)"\nPS1="READY> "\n');
+    const noneRun = await drivePty(['zsh', '-f', '-i'], world.env, [
+      { send: `source ${none}\r`, expect: 'needs compinit[\\s\\S]*READY> ' },
+      { send: 'awsrole export --profile dev; print -r -- "<<$AWSROLE_PROFILE>>"\r', expect: '<<dev>>[\\s\\S]*READY> ' },
+      { send: 'exit\r', expect: '' },
+    ]);
+    expect(noneRun.ok, noneRun.transcript).toBe(true);
+    expect(noneRun.transcript.match(/needs compinit/g)).toHaveLength(1);
+  });
 });
