@@ -4,6 +4,8 @@
 // Layout (docs/bench.md has the measurements behind it):
 //   dist/awsrole.cjs         what bin/awsrole requires: answers `--version`, else runs
 //                            dist/cli.cjs through src/code-cache.ts (with its V8 code cache).
+//   dist/complete.cjs        `__complete-profiles` (profile names for shell completion, at
+//                            every Tab): the config files' section names, without the CLI.
 //   dist/cli.cjs             the whole CLI in one file: every command, commander, chalk.
 //                            No AWS SDK code: `unset`, `export` from files and `assume` on a
 //                            cache hit load nothing else.
@@ -244,7 +246,7 @@ const cli = await build({
   ...common,
   format: 'cjs',
   outExtension: { '.js': '.cjs' },
-  entryPoints: { awsrole: 'src/bin.ts', cli: 'src/start.ts' },
+  entryPoints: { awsrole: 'src/bin.ts', cli: 'src/start.ts', complete: 'src/shell/complete-entry.ts' },
   outdir: join(root, 'dist'),
   plugins: [sdkLoaderPlugin, builtinPlugin],
 });
@@ -256,11 +258,11 @@ const api = await build({
   plugins: [sdkExternalPlugin, builtinPlugin],
 });
 record(api.metafile, { sdkBuild: false });
-const sdkFree = ['awsrole.cjs', 'cli.cjs', 'index.mjs'];
+const sdkFree = ['awsrole.cjs', 'cli.cjs', 'complete.cjs', 'index.mjs'];
 if (sdkFree.some((file) => outputs[file]?.sdk !== false)) {
   throw new Error(`build: SDK code ended up in one of ${sdkFree.join(', ')}`);
 }
-for (const bundle of ['awsrole.cjs', ...CACHED_BUNDLES]) assertNoDynamicImport(join(root, 'dist', bundle));
+for (const bundle of ['awsrole.cjs', 'complete.cjs', ...CACHED_BUNDLES]) assertNoDynamicImport(join(root, 'dist', bundle));
 for (const bundle of CACHED_BUNDLES) stampBuildId(join(root, 'dist', bundle));
 const written = new Set(Object.keys(outputs).map((name) => join(root, 'dist', name)));
 removeStale(join(root, 'dist'), written);

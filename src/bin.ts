@@ -2,8 +2,8 @@ import { writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { requireWithCodeCache } from './code-cache.js';
 import type { start } from './start.js';
-import { realDeps } from './deps.js';
-import { isProfilesHelper, writeProfileNames } from './shell/fast-path.js';
+import type { completeProfiles } from './shell/complete-entry.js';
+import { PROFILES_HELPER } from './shell/spec.js';
 import { VERSION } from './version.js';
 
 // Built as dist/awsrole.cjs (CommonJS, so `__dirname` is dist/): a small file that answers
@@ -19,9 +19,11 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   } catch {
     process.stdout.write(line);
   }
-} else if (isProfilesHelper(args)) {
-  // Completion asks at every Tab: answered without loading the CLI bundle (src/shell/fast-path.ts).
-  void writeProfileNames(realDeps());
+} else if (args.length === 1 && args[0] === PROFILES_HELPER) {
+  // Completion asks at every Tab: answered by a small bundle of its own, without the CLI bundle
+  // (src/shell/fast-path.ts); required only here, so `--version` compiles none of it.
+  const complete = requireWithCodeCache(join(__dirname, 'complete.cjs')) as { completeProfiles: typeof completeProfiles };
+  void complete.completeProfiles();
 } else {
   const cli = requireWithCodeCache(join(__dirname, 'cli.cjs')) as { start: typeof start };
   void cli.start();

@@ -1,12 +1,11 @@
 /**
  * `awsrole __complete-profiles`, run by the completion scripts at each Tab after --profile.
- * src/bin.ts answers it before the CLI bundle loads (like --version), so this module and what it
- * imports stay small: no commander, no command registry.
+ * src/bin.ts answers it before the CLI bundle loads, from dist/complete.cjs (src/shell/complete-entry.ts),
+ * so this module and what it imports stay small: no commander, no command registry.
  */
 import { configFilePath, credentialsFilePath } from '../config/paths.js';
 import type { Deps } from '../deps.js';
 import { profileNamesIn } from './profile-names.js';
-import { PROFILES_HELPER } from './spec.js';
 
 /** Far above any real config; a file this large is not read for completion. */
 const MAX_FILE_BYTES = 64 * 1024 * 1024;
@@ -29,9 +28,4 @@ export async function writeProfileNames(deps: Pick<Deps, 'fs' | 'env' | 'homedir
   } catch {
     // The shell stopped reading (a closed pipe): nothing to report to anyone.
   }
-}
-
-/** `awsrole __complete-profiles` and nothing else: what src/bin.ts answers without the CLI bundle. */
-export function isProfilesHelper(args: readonly string[]): boolean {
-  return args.length === 1 && args[0] === PROFILES_HELPER;
 }

@@ -1,16 +1,21 @@
 /** fish: the wrapper function and `complete` rules. */
 import { quoteFish } from '../output/env.js';
-import { FORMAT_FLAG, PASS_THROUGH_FLAGS, PROFILE_FLAGS, PROFILE_VARIABLE, PROFILES_HELPER, WRAPPED_COMMANDS, type CompletedOption, type CompletionSpec } from './spec.js';
+import { FORMAT_FLAG, PASS_THROUGH_FLAGS, PROFILE_FLAGS, PROFILE_VARIABLE, PROFILES_HELPER, WRAPPED_COMMANDS, DEBUG_FLAG, type CompletedOption, type CompletionSpec } from './spec.js';
 
 /**
- * The output is read as lines with the exit status appended, so one command substitution gives
- * both; the lines are sourced only when the status is 0.
+ * The output is read whole and sourced only when the status is 0.
  */
 export function fishWrapper(): string {
   return `function awsrole --description 'awsrole, with assume/mfa/export/unset evaluated in this shell'
+    # ${DEBUG_FLAG} before the command is looked past, and passed on.
+    set -l __awsrole_global
+    while test (count $argv) -gt 0; and test "$argv[1]" = ${DEBUG_FLAG}
+        set __awsrole_global ${DEBUG_FLAG}
+        set -e argv[1]
+    end
     set -l __awsrole_command $argv[1]
     if not contains -- "$__awsrole_command" ${WRAPPED_COMMANDS.join(' ')}
-        command awsrole $argv
+        command awsrole $__awsrole_global $argv
         return $status
     end
     set -l __awsrole_profile
@@ -23,7 +28,7 @@ export function fishWrapper(): string {
         end
         switch $__awsrole_arg
             case ${PASS_THROUGH_FLAGS.flatMap((flag) => (flag.startsWith('--') ? [flag, quoteFish(`${flag}=*`)] : [flag])).join(' ')}
-                command awsrole $argv
+                command awsrole $__awsrole_global $argv
                 return $status
             case --profile
                 set __awsrole_next 1
@@ -39,13 +44,15 @@ export function fishWrapper(): string {
             set __awsrole_profile $AWS_PROFILE
         end
     end
-    set -l __awsrole_out (command awsrole $__awsrole_command --format fish $argv[2..-1]; echo $status)
-    set -l __awsrole_status $__awsrole_out[-1]
-    set -e __awsrole_out[-1]
+    # A pipe into read, not a command substitution: fish gives a substitution its own stderr, so
+    # \`awsrole assume prod 2>/dev/null\` would not silence it.
+    set -l __awsrole_out
+    command awsrole $__awsrole_global $__awsrole_command --format fish $argv[2..-1] | read -z __awsrole_out
+    set -l __awsrole_status $pipestatus[1]
     if test "$__awsrole_status" -eq 0
         # Cleared first: without a named profile, the lines may name the one picked on the terminal.
         set -e ${PROFILE_VARIABLE}
-        string join \\n -- $__awsrole_out | source
+        printf '%s' $__awsrole_out | source
         if test "$__awsrole_command" = unset
             set -e ${PROFILE_VARIABLE}
         else if test -n "$__awsrole_profile"

@@ -1,6 +1,6 @@
 /** PowerShell: the wrapper function and a native argument completer (checked as text: no pwsh in Debian). */
 import { quotePowerShell } from '../output/env.js';
-import { FORMAT_FLAG, PASS_THROUGH_FLAGS, PROFILE_FLAGS, PROFILE_VARIABLE, PROFILES_HELPER, WRAPPED_COMMANDS, type CompletionSpec } from './spec.js';
+import { FORMAT_FLAG, PASS_THROUGH_FLAGS, PROFILE_FLAGS, PROFILE_VARIABLE, PROFILES_HELPER, WRAPPED_COMMANDS, DEBUG_FLAG, type CompletionSpec } from './spec.js';
 import { commandWords, valueFlags } from './words.js';
 
 const list = (words: readonly string[]): string => `@(${words.map(quotePowerShell).join(', ')})`;
@@ -9,8 +9,11 @@ const list = (words: readonly string[]): string => `@(${words.map(quotePowerShel
 export function powershellWrapper(): string {
   return `function awsrole {
   $awsroleExe = (Get-Command -Name awsrole -CommandType Application -ErrorAction Stop | Select-Object -First 1).Source
-  $awsroleCommand = if ($args.Count -gt 0) { [string]$args[0] } else { '' }
-  $awsroleRest = @($args | Select-Object -Skip 1)
+  $awsroleGlobal = @()
+  $awsroleArgs = @($args)
+  while ($awsroleArgs.Count -gt 0 -and [string]$awsroleArgs[0] -eq '${DEBUG_FLAG}') { $awsroleGlobal = @('${DEBUG_FLAG}'); $awsroleArgs = @($awsroleArgs | Select-Object -Skip 1) }
+  $awsroleCommand = if ($awsroleArgs.Count -gt 0) { [string]$awsroleArgs[0] } else { '' }
+  $awsroleRest = @($awsroleArgs | Select-Object -Skip 1)
   $awsrolePass = ${list(PASS_THROUGH_FLAGS)}
   $awsroleWrapped = (${list(WRAPPED_COMMANDS)} -contains $awsroleCommand)
   $awsroleProfile = $null
@@ -22,7 +25,7 @@ export function powershellWrapper(): string {
   }
   if (-not $awsroleWrapped) { & $awsroleExe @args; return }
   if (-not $awsroleProfile) { $awsroleProfile = if ($Env:AWS_DEFAULT_PROFILE) { $Env:AWS_DEFAULT_PROFILE } else { $Env:AWS_PROFILE } }
-  $awsroleOut = & $awsroleExe $awsroleCommand --format powershell @awsroleRest
+  $awsroleOut = & $awsroleExe @awsroleGlobal $awsroleCommand --format powershell @awsroleRest
   $awsroleStatus = $LASTEXITCODE
   if ($awsroleStatus -eq 0) {
     Remove-Item Env:${PROFILE_VARIABLE} -ErrorAction SilentlyContinue

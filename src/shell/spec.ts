@@ -45,5 +45,12 @@ export const WRAPPED_COMMANDS = ['assume', 'mfa', 'export', 'unset'] as const;
 /** With any of these the wrapped commands print or write something else: passed straight through. */
 export const PASS_THROUGH_FLAGS = ['--format', '--write-profile', '--help', '-h'] as const;
 
+/**
+ * The one option that may come before the command (besides --version and --help, which print
+ * and exit): the wrapper looks past it for the command (`awsrole --debug assume prod` is
+ * evaluated like `awsrole assume prod`) and passes it on.
+ */
+export const DEBUG_FLAG = '--debug';
+
 /** The variable the wrapper sets to the profile used (for prompts). */
 export const PROFILE_VARIABLE = 'AWSROLE_PROFILE';

@@ -48,8 +48,17 @@ describe('dist/', () => {
     }
   });
 
-  it('holds the product: the entry, the CLI, the SDK file and the API', () => {
-    expect(Object.keys(meta.outputs).sort()).toEqual(['awsrole.cjs', 'chunks/sts-sdk.cjs', 'cli.cjs', 'index.mjs']);
+  it('holds the product: the entry, the CLI, the completion helper, the SDK file and the API', () => {
+    expect(Object.keys(meta.outputs).sort()).toEqual(['awsrole.cjs', 'chunks/sts-sdk.cjs', 'cli.cjs', 'complete.cjs', 'index.mjs']);
+  });
+
+  it('keeps the entry small: `--version` compiles no outside world, config code or completion', () => {
+    expect(meta.outputs['awsrole.cjs']?.sources).toEqual(['src/bin.ts', 'src/code-cache.ts', 'src/files/user-cache.ts', 'src/shell/spec.ts', 'src/version.ts']);
+  });
+
+  it('answers profile-name completion without the CLI: no commander, no command registry', () => {
+    expect(meta.outputs['complete.cjs']?.packages).toEqual(['awsrole', 'node']);
+    expect(meta.outputs['complete.cjs']?.sources).not.toContain('src/main.ts');
   });
 
   it('was built from src/ and packages only', () => {

@@ -18,6 +18,8 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** Each cheap path: the modules it runs (the entry, then the command module main.ts loads). */
 const CHEAP_PATHS: Record<string, readonly string[]> = {
   '--version': ['src/bin.ts'],
+  // Run at every Tab by the completion scripts: src/bin.ts requires dist/complete.cjs for it.
+  __complete_profiles: ['src/shell/complete-entry.ts'],
   unset: ['src/start.ts', 'src/cli/commands/unset.ts'],
   'export from files': ['src/start.ts', 'src/cli/commands/export.ts'],
   'assume on a cache hit': ['src/start.ts', 'src/cli/commands/assume.ts'],
@@ -59,7 +61,7 @@ let graph: Metafile['inputs'];
 beforeAll(async () => {
   const result = await build({
     absWorkingDir: ROOT,
-    entryPoints: ['src/bin.ts', 'src/start.ts'],
+    entryPoints: ['src/bin.ts', 'src/start.ts', 'src/shell/complete-entry.ts'],
     bundle: true,
     write: false,
     metafile: true,

@@ -98,7 +98,7 @@ afterAll(async () => {
 describe('npm pack on a fresh clone', () => {
   it('built first and packed the product only: no test, demo, test STS or build script', () => {
     const files = tarballFiles();
-    expect(files).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'package.json', 'bin/awsrole', 'bin/package.json', 'dist/awsrole.cjs', 'dist/cli.cjs', 'dist/cli.cjs.v8cache', 'dist/chunks/sts-sdk.cjs', 'dist/index.mjs', 'dist/types/api.d.ts']));
+    expect(files).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'package.json', 'bin/awsrole', 'bin/package.json', 'dist/awsrole.cjs', 'dist/cli.cjs', 'dist/cli.cjs.v8cache', 'dist/complete.cjs', 'dist/chunks/sts-sdk.cjs', 'dist/index.mjs', 'dist/types/api.d.ts']));
     const outsideProduct = files.filter((file) => !/^(LICENSE|README\.md|package\.json|bin\/(awsrole|package\.json)|dist\/.+)$/.test(file));
     expect(outsideProduct).toEqual([]);
     expect(files.filter((file) => /test|demo|sts-server|training|local-sts|\.ts$/.test(file) && !file.endsWith('.d.ts'))).toEqual([]);
@@ -139,6 +139,15 @@ describe('npm install -g of the tarball, registry unreachable', () => {
     const whoami = await runInstalled(process.execPath, ['whoami', '--profile', 'alice', '--json']);
     expect(whoami.code, whoami.stderr).toBe(0);
     expect(JSON.parse(whoami.stdout)).toMatchObject({ Arn: alice.arn });
+    const names = await runInstalled(process.execPath, ['__complete-profiles']);
+    expect(names).toMatchObject({ code: 0, stdout: 'alice\n', stderr: '' });
+  });
+
+  it("is what README's Install section says: npm install -g, then the shell code", () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const install = readme.slice(readme.indexOf('\n## Install\n'), readme.indexOf('\n## ', readme.indexOf('\n## Install\n') + 1));
+    expect(install).toMatch(/^npm install -g awsrole\neval "\$\(awsrole init bash\)"/m);
+    expect(install).toContain('npm install -g ./awsrole-*.tgz\neval "$(awsrole init bash)"\n');
   });
 });
 

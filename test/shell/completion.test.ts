@@ -42,6 +42,8 @@ describe.skipIf(!CLI_BUILT)(`completion (${CLI_BUILT ? 'built' : NOT_BUILT})`, (
   it.skipIf(!SHELLS_HERE.bash)('bash: commands, options per command, formats, profile names (quoted so they stay one word)', async () => {
     const lines = ['eval "$(awsrole init bash)"', 'complete -p awsrole', 'ask() { COMP_WORDS=("$@"); COMP_CWORD=$(( $# - 1 )); COMPREPLY=(); _awsrole_complete; echo "== $*"; printf "%s\\n" "${COMPREPLY[@]}" | LC_ALL=C sort; }'];
     lines.push("ask awsrole ''", "ask awsrole assume --format ''", "ask awsrole export --profile dev", "ask awsrole init ''", "ask awsrole assume --role-arn ''");
+    // --profile=NAME: bash splits it at = (COMP_WORDBREAKS has it by default) or, without, keeps one word.
+    lines.push('ask awsrole export --profile = dev', "ask awsrole export --profile =", 'ask awsrole export --profile=dev', 'ask awsrole assume --format = j', 'ask awsrole assume --format=j', 'ask awsrole --debug assume --pro');
     for (const name of declared.keys()) lines.push(`ask awsrole ${name} --`);
     // What bash would insert for each profile name, read back as the shell reads a command line.
     lines.push("COMP_WORDS=(awsrole assume --profile ''); COMP_CWORD=3; _awsrole_complete; echo '== inserted'", 'for r in "${COMPREPLY[@]}"; do eval "set -- $r"; printf "%s|%s\\n" "$#" "$1"; done | LC_ALL=C sort');
@@ -53,13 +55,19 @@ describe.skipIf(!CLI_BUILT)(`completion (${CLI_BUILT ? 'built' : NOT_BUILT})`, (
     expect(blocks.get('awsrole export --profile dev')).toEqual(['dev', 'devops']);
     expect(blocks.get('awsrole init ')).toEqual(sorted(['bash', 'zsh', 'fish', 'powershell', '--help']));
     expect(blocks.get('awsrole assume --role-arn ')).toEqual([]);
+    expect(blocks.get('awsrole export --profile = dev')).toEqual(['dev', 'devops']);
+    expect(blocks.get('awsrole export --profile =')?.length).toBe(profileNames.length);
+    expect(blocks.get('awsrole export --profile=dev')).toEqual(['--profile=dev', '--profile=devops']);
+    expect(blocks.get('awsrole assume --format = j')).toEqual(['json']);
+    expect(blocks.get('awsrole assume --format=j')).toEqual(['--format=json']);
+    expect(blocks.get('awsrole --debug assume --pro')).toEqual(['--profile']);
     for (const [name, flags] of declared) expect(blocks.get(`awsrole ${name} --`), name).toEqual(flags);
     expect(blocks.get('inserted')).toEqual(sorted(profileNames.map((name) => `1|${name}`)));
     expect(world.markersMade()).toEqual([]);
   });
 
   it.skipIf(!SHELLS_HERE.fish)('fish: commands, options per command, formats, profile names', async () => {
-    const asks = ["awsrole ''", 'awsrole --', "awsrole assume --format ''", 'awsrole export --profile dev', "awsrole assume --profile ''", "awsrole init ''", ...[...declared.keys()].map((name) => `awsrole ${name} --`)];
+    const asks = ["awsrole ''", 'awsrole --', "awsrole assume --format ''", 'awsrole export --profile dev', 'awsrole export --profile=dev', "awsrole assume --profile ''", "awsrole init ''", ...[...declared.keys()].map((name) => `awsrole ${name} --`)];
     const script = ['awsrole init fish | source', ...asks.map((ask) => `echo '== ${ask.replaceAll("'", "\\'")}'; complete -C ${JSON.stringify(ask.replaceAll("''", ''))} | string replace -r '\\t.*' '' | LC_ALL=C sort`)].join('\n');
     const run = await runShell('fish', script, world.env);
     const blocks = new Map(run.stdout.split(/^== /m).slice(1).map((block) => [block.slice(0, block.indexOf('\n')), block.split('\n').slice(1).filter(Boolean)]));
@@ -69,6 +77,7 @@ describe.skipIf(!CLI_BUILT)(`completion (${CLI_BUILT ? 'built' : NOT_BUILT})`, (
     expect(blocks.get("awsrole assume --format ''")).toEqual(sorted(OUTPUT_FORMATS));
     expect(blocks.get('awsrole export --profile dev')).toEqual(['dev', 'devops']);
     expect(blocks.get("awsrole assume --profile ''")).toEqual(profileNames);
+    expect(blocks.get('awsrole export --profile=dev')).toEqual(['--profile=dev', '--profile=devops']);
     expect(blocks.get("awsrole init ''")).toEqual(sorted(['bash', 'zsh', 'fish', 'powershell']));
     for (const [name, flags] of declared) expect(blocks.get(`awsrole ${name} --`), name).toEqual(flags);
     expect(world.markersMade()).toEqual([]);
@@ -83,10 +92,32 @@ describe.skipIf(!CLI_BUILT)(`completion (${CLI_BUILT ? 'built' : NOT_BUILT})`, (
       { send: show, expect: '<<devops>>' },
       { send: 'awsrole export --profile x\t', expect: literally('x\\$\\(') },
       { send: show, expect: `<<${literally(world.nastyName)}>>` },
+      { send: 'awsrole export --profile=devo\t', expect: 'ops' },
+      { send: show, expect: '<<devops>>' },
       { send: 'awsrole export --profile dev --format js\t\r', expect: '"AccessKeyId": "AKIADEVDEVDEVDEV0001"' },
       { send: 'exit\r', expect: '' },
     ]);
     expect(run.ok, run.transcript).toBe(true);
     expect(world.markersMade()).toEqual([]);
+  });
+
+  it.skipIf(!SHELLS_HERE.zsh)('zsh: compinit after the init line still gets completion; without compinit, one hint at the first prompt', async () => {
+    const later = await world.home.write('zshrc-later', 'eval "$(awsrole init zsh)"\nautoload -Uz compinit && compinit -u -D\nunsetopt beep\nPS1="READY> "\n');
+    const laterRun = await drivePty(['zsh', '-f', '-i'], world.env, [
+      { send: `source ${later}\r`, expect: 'READY> ' },
+      { send: 'awsrole export --profile devo\t', expect: 'ops' },
+      { send: ' ; print -r -- "<<$AWSROLE_PROFILE>>"\r', expect: '<<devops>>' },
+      { send: 'exit\r', expect: '' },
+    ]);
+    expect(laterRun.ok, laterRun.transcript).toBe(true);
+    expect(laterRun.transcript).not.toContain('needs compinit');
+    const none = await world.home.write('zshrc-none', 'eval "$(awsrole init zsh)"\nPS1="READY> "\n');
+    const noneRun = await drivePty(['zsh', '-f', '-i'], world.env, [
+      { send: `source ${none}\r`, expect: 'needs compinit[\\s\\S]*READY> ' },
+      { send: 'awsrole export --profile dev; print -r -- "<<$AWSROLE_PROFILE>>"\r', expect: '<<dev>>[\\s\\S]*READY> ' },
+      { send: 'exit\r', expect: '' },
+    ]);
+    expect(noneRun.ok, noneRun.transcript).toBe(true);
+    expect(noneRun.transcript.match(/needs compinit/g)).toHaveLength(1);
   });
 });

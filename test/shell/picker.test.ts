@@ -1,6 +1,6 @@
 /**
  * The profile picker of `assume`, typed on a pseudo-terminal (python3's pty module): type to
- * filter, arrows, Enter, Esc; straight and through the bash wrapper; never without a terminal.
+ * filter, arrows, Enter, Esc; straight and through the bash and fish wrappers; never without a terminal.
  */
 import { symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -71,6 +71,21 @@ describe.skipIf(!CLI_BUILT)(`the assume picker (${CLI_BUILT ? 'built' : NOT_BUIL
       { send: '\x1b[B\x1b[A', expect: '> admin' },
       { send: '\x1b[B\r', expect: 'status=0' },
       { send: 'echo "key=${AWS_ACCESS_KEY_ID:0:4} token=${AWS_SESSION_TOKEN:+set} profile=$AWSROLE_PROFILE"\r', expect: 'key=ASIA token=set profile=deploy' },
+      { send: 'exit\r', expect: '' },
+    ]);
+    expect(run.ok, run.transcript).toBe(true);
+    expect(assumedRoles()).toEqual([roles.deploy]);
+  });
+
+  it.skipIf(!SHELLS_HERE.fish)('through the fish wrapper (its output read through a pipe): the picker still has the terminal', async () => {
+    const bin = tempDir('awsrole-path-');
+    symlinkSync(AWSROLE_BIN, join(bin, 'awsrole'));
+    const env = { ...t.home.env, PATH: `${bin}:${dirname(process.execPath)}:${t.home.env['PATH'] ?? ''}` };
+    const run = await drivePty(['fish', '--no-config', '-i'], env, [
+      { send: 'awsrole init fish | source; function fish_prompt; echo "READY> "; end\r', expect: 'READY> ' },
+      { send: 'awsrole assume; echo "status=$status"\r', expect: '2 of 2' },
+      { send: 'dep\r', expect: 'status=0' },
+      { send: 'echo "key=" (string sub -l 4 -- $AWS_ACCESS_KEY_ID) "profile=$AWSROLE_PROFILE"\r', expect: 'key= ASIA profile=deploy' },
       { send: 'exit\r', expect: '' },
     ]);
     expect(run.ok, run.transcript).toBe(true);

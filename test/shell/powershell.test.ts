@@ -26,7 +26,9 @@ describe.skipIf(!CLI_BUILT)(`powershell scripts, as text (${CLI_BUILT ? 'built' 
     expect(wrapper).toContain('function awsrole {');
     // The program, never the function itself; its output evaluated only on success; its status returned.
     expect(wrapper).toContain("Get-Command -Name awsrole -CommandType Application");
-    expect(wrapper).toContain('$awsroleOut = & $awsroleExe $awsroleCommand --format powershell @awsroleRest');
+    expect(wrapper).toContain('$awsroleOut = & $awsroleExe @awsroleGlobal $awsroleCommand --format powershell @awsroleRest');
+    // --debug before the command is looked past (and passed on), as in the other shells.
+    expect(wrapper).toContain("while ($awsroleArgs.Count -gt 0 -and [string]$awsroleArgs[0] -eq '--debug') { $awsroleGlobal = @('--debug'); $awsroleArgs = @($awsroleArgs | Select-Object -Skip 1) }");
     expect(wrapper).toContain(
       "if ($awsroleStatus -eq 0) {\n    Remove-Item Env:AWSROLE_PROFILE -ErrorAction SilentlyContinue\n    if ($awsroleOut) { ($awsroleOut -join [Environment]::NewLine) | Invoke-Expression }",
     );

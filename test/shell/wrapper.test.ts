@@ -20,6 +20,10 @@ AWS_PROFILE=dev; export AWS_PROFILE; awsrole export; report env $?
 awsrole --version >/dev/null; report version $?
 awsrole assume --help >/dev/null; report help $?
 awsrole assume --profile dev 2>/dev/null; report not-a-role $?
+awsrole --debug export --profile devops 2>"$HOME/debug.txt"; report debug $?
+grep -q '^awsrole: debug: ' "$HOME/debug.txt" && echo debug-on-stderr
+awsrole --debug unset 2>/dev/null; report debug-unset $?
+awsrole --debug --version; report debug-version $?
 `;
 
 const FISH_STEPS = `
@@ -39,6 +43,10 @@ set -gx AWS_PROFILE dev; awsrole export; report env $status
 awsrole --version >/dev/null; report version $status
 awsrole assume --help >/dev/null; report help $status
 awsrole assume --profile dev 2>/dev/null; report not-a-role $status
+awsrole --debug export --profile devops 2>$HOME/debug.txt; report debug $status
+grep -q '^awsrole: debug: ' $HOME/debug.txt; and echo debug-on-stderr
+awsrole --debug unset 2>/dev/null; report debug-unset $status
+awsrole --debug --version; report debug-version $status
 `;
 
 function expected(nasty: string): string[] {
@@ -56,6 +64,13 @@ function expected(nasty: string): string[] {
     'version status=0 key=AKIADEVDEVDEVDEV0001 profile=dev',
     'help status=0 key=AKIADEVDEVDEVDEV0001 profile=dev',
     'not-a-role status=2 key=AKIADEVDEVDEVDEV0001 profile=dev',
+    // --debug before the command: still evaluated (nothing printed), the debug lines on stderr.
+    'debug status=0 key=AKIADEVOPS0000000002 profile=devops',
+    'debug-on-stderr',
+    'debug-unset status=0 key=UNSET profile=UNSET',
+    // Anything else is passed through with --debug.
+    '0.1.0',
+    'debug-version status=0 key=UNSET profile=UNSET',
   ];
 }
 
