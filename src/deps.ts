@@ -414,18 +414,26 @@ async function readStdin(): Promise<string> {
  * milliseconds on every start, and awsrole writes a few short payloads at most.
  */
 function writeAllSync(fd: number, text: string): void {
+  if (readerGone.has(fd)) return;
   const bytes = Buffer.from(text, 'utf8');
   let offset = 0;
   while (offset < bytes.length) {
     try {
       offset += writeSync(fd, bytes, offset);
     } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      // The reader closed its end (`awsrole profiles | head -1`): what it did not want is dropped, as a
+      // tool killed by SIGPIPE would drop it, instead of an internal error.
+      if (code === 'EPIPE') return void readerGone.add(fd);
       // A non-blocking pipe that is full: wait for the reader.
-      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
+      if (code !== 'EAGAIN') throw error;
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
     }
   }
 }
+
+/** Descriptors whose reader has gone (EPIPE): later writes to them are dropped. */
+const readerGone = new Set<number>();
 
 /**
  * A terminal is a character device: a pipe or a file (stdout inside `eval "$(…)"`) is answered
