@@ -58,7 +58,7 @@ function indexFolder(deps: Deps): string | undefined {
 }
 
 /** Ours alone: a real folder, owned by this user, that nobody else can enter. */
-async function isPrivateFolder(deps: Deps, folder: string): Promise<boolean> {
+export async function isPrivateFolder(deps: Pick<Deps, 'fs' | 'processes'>, folder: string): Promise<boolean> {
   const stats = await deps.fs.lstat(folder).catch(() => undefined);
   return stats !== undefined && stats.isDirectory() && stats.uid === deps.processes.uid && (stats.mode & NOT_PRIVATE) === 0;
 }

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 /**
  * awsrole's own per-user cache folder (the XDG base-directory rule): `$XDG_CACHE_HOME/awsrole`,
  * else `~/.cache/awsrole`. What lives there is derived data that speeds a run up and is never
- * needed: compiled code (src/code-cache.ts) and indexes of big config files (src/config/ini-index.ts).
+ * needed: compiled code (src/code-cache.ts), indexes of big config files (src/config/ini-index.ts)
+ * and the profile names of big config files for completion (src/shell/names-cache.ts).
  * Undefined without an absolute base, where there is nowhere safe to put it.
  */
 export function userCacheFolder(env: Readonly<Record<string, string | undefined>>, homedir: string | undefined): string | undefined {

@@ -5,6 +5,7 @@
  */
 import { configFilePath, credentialsFilePath } from '../config/paths.js';
 import type { Deps } from '../deps.js';
+import { profileNamesCached, type NamedFile } from './names-cache.js';
 import { profileNamesIn } from './profile-names.js';
 
 /** Far above any real config; a file this large is not read for completion. */
@@ -19,10 +20,19 @@ async function readQuietly(deps: Pick<Deps, 'fs'>, path: string): Promise<string
   }
 }
 
-/** The profile names of both files, one a line. */
-export async function writeProfileNames(deps: Pick<Deps, 'fs' | 'env' | 'homedir' | 'stdout'>): Promise<void> {
-  const [config, credentials] = await Promise.all([readQuietly(deps, configFilePath(deps.env, deps.homedir)), readQuietly(deps, credentialsFilePath(deps.env, deps.homedir))]);
-  const names = profileNamesIn(config, credentials);
+async function statQuietly(deps: Pick<Deps, 'fs'>, path: string): Promise<NamedFile> {
+  return { path, stats: await deps.fs.stat(path).catch(() => undefined) };
+}
+
+/** The profile names of both files, one a line (of big files, through src/shell/names-cache.ts). */
+export async function writeProfileNames(deps: Deps): Promise<void> {
+  const paths = [configFilePath(deps.env, deps.homedir), credentialsFilePath(deps.env, deps.homedir)] as const;
+  const stat = (): Promise<NamedFile[]> => Promise.all(paths.map((path) => statQuietly(deps, path)));
+  const scan = async (): Promise<string[]> => {
+    const [config, credentials] = await Promise.all(paths.map((path) => readQuietly(deps, path)));
+    return profileNamesIn(config ?? '', credentials ?? '');
+  };
+  const names = await profileNamesCached(deps, await stat(), scan, stat).catch(() => scan());
   try {
     if (names.length > 0) deps.stdout.write(`${names.join('\n')}\n`);
   } catch {
