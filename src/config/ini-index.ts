@@ -115,7 +115,7 @@ export async function parseIniIndexed(
   const result = viewsOf(sections, views);
   const settled = deps.now().getTime() - Math.max(stats.mtimeMs, stats.ctimeMs) >= SETTLED_MS;
   // An index holds no [DEFAULT] keys: a file with them (rare in AWS configs) is checked every time.
-  if (settled && sections.index.defaults === undefined && (await unchanged())) await writeIndex(deps, folder, indexPath, indexText(identity, result));
+  if (settled && sections.index.defaults === undefined && (await unchanged())) await writePrivateCacheFile(deps, folder, indexPath, indexText(identity, result));
   return result;
 }
 
@@ -123,12 +123,13 @@ function viewsOf(sections: IniSections, views: readonly SectionView[]): IniSecti
   return views.map((view) => sections.renamed(view));
 }
 
-async function writeIndex(deps: Deps, folder: string, file: string, content: string): Promise<void> {
+/** Writes a file of derived data into a private folder of the user cache (made 0700 if missing); any failure leaves it out. */
+export async function writePrivateCacheFile(deps: Deps, folder: string, file: string, content: string): Promise<void> {
   try {
     await deps.fs.mkdir(folder, { recursive: true, mode: 0o700 });
     if (!(await isPrivateFolder(deps, folder))) return;
     await writeFileAtomic(deps, file, content, { flush: false, symlink: 'replace' });
   } catch {
-    // Only a speed-up: the next run checks the file again.
+    // Only a speed-up: the next run does without it.
   }
 }

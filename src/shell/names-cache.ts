@@ -7,9 +7,8 @@
  * Missing, stale or foreign: the files are scanned as before.
  */
 import { join } from 'node:path';
-import { INDEX_MIN_BYTES, isPrivateFolder, SETTLED_MS, type FileStats } from '../config/ini-index.js';
+import { INDEX_MIN_BYTES, isPrivateFolder, SETTLED_MS, writePrivateCacheFile, type FileStats } from '../config/ini-index.js';
 import type { Deps } from '../deps.js';
-import { writeFileAtomic } from '../files/atomic-write.js';
 import { userCacheFolder } from '../files/user-cache.js';
 import { VERSION } from '../version.js';
 
@@ -58,7 +57,7 @@ export async function profileNamesCached(
   }
   const names = await scan();
   const settled = files.every(({ stats }) => stats === undefined || deps.now().getTime() - Math.max(stats.mtimeMs, stats.ctimeMs) >= SETTLED_MS);
-  if (settled && identityOf(await restat()) === identity) await write(deps, folder, path, `${[identity, ...names].join('\n')}\n`);
+  if (settled && identityOf(await restat()) === identity) await writePrivateCacheFile(deps, folder, path, `${[identity, ...names].join('\n')}\n`);
   return names;
 }
 
@@ -67,14 +66,4 @@ function namesIn(content: string, identity: string): string[] | undefined {
   if (!content.endsWith('\n')) return undefined;
   const lines = content.slice(0, -1).split('\n');
   return lines[0] === identity ? lines.slice(1) : undefined;
-}
-
-async function write(deps: Deps, folder: string, path: string, content: string): Promise<void> {
-  try {
-    await deps.fs.mkdir(folder, { recursive: true, mode: 0o700 });
-    if (!(await isPrivateFolder(deps, folder))) return;
-    await writeFileAtomic(deps, path, content, { flush: false, symlink: 'replace' });
-  } catch {
-    // Only a speed-up: the next Tab scans the files again.
-  }
 }
