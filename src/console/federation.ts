@@ -7,7 +7,7 @@ import type { Credentials } from '../chain/types.js';
 import type { Deps } from '../deps.js';
 import { AwsroleError, ConfigError, NetworkError, RefusedError } from '../errors.js';
 import { oneLine, shown } from '../domain/text.js';
-import { networkFor, type Network } from '../net/network.js';
+import type { Network } from '../net/network.js';
 import type { Partition } from './partitions.js';
 
 /** Issuer shown by the console's sign-out page. */
@@ -34,8 +34,6 @@ export interface SigninRequest {
   credentials: Credentials;
   /** Console session length; role sessions only (AWS refuses it for federation-token sessions). */
   sessionDuration?: number | undefined;
-  /** Proxies and CA bundle; default: the environment's (HTTPS_PROXY, NO_PROXY, AWS_CA_BUNDLE), without a profile's ca_bundle. */
-  network?: Network | undefined;
 }
 
 function signinTokenUrl(endpoint: URL, request: SigninRequest): URL {
@@ -72,13 +70,13 @@ function signinTokenOf(endpoint: URL, status: number, body: string): string {
   return token;
 }
 
-/** GET ?Action=getSigninToken: the sign-in token (valid 15 minutes). */
-export async function getSigninToken(deps: Deps, endpoint: URL, request: SigninRequest): Promise<string> {
+/** GET ?Action=getSigninToken: the sign-in token (valid 15 minutes), through `network` (proxies, the profile's CA bundle). */
+export async function getSigninToken(deps: Deps, endpoint: URL, network: Network, request: SigninRequest): Promise<string> {
   const { sendHttp } = await import('../http.js');
   deps.debug?.(`getSigninToken at ${endpoint.href}, ${request.sessionDuration !== undefined ? `SessionDuration ${request.sessionDuration}` : 'without SessionDuration'}`);
   let response;
   try {
-    response = await sendHttp({ url: signinTokenUrl(endpoint, request), method: 'GET', headers: { accept: 'application/json' }, timeoutMs: FEDERATION_TIMEOUT_MS, network: request.network ?? networkFor(deps) });
+    response = await sendHttp({ url: signinTokenUrl(endpoint, request), method: 'GET', headers: { accept: 'application/json' }, timeoutMs: FEDERATION_TIMEOUT_MS, network });
   } catch (error) {
     throw unreachable(endpoint, error);
   }

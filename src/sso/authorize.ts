@@ -9,6 +9,7 @@ import type { Deps } from '../deps.js';
 import { CredentialError } from '../errors.js';
 import type { ServedRequest, ServedResponse } from '../http.js';
 import type { ConfiguredEndpoint } from '../sts/settings.js';
+import type { SsoEndpoint } from './endpoints.js';
 import { exchangeAuthorizationCode, type CreatedToken, type RegisteredClient } from './oidc.js';
 import { REDIRECT_URI_WITHOUT_PORT } from './registration.js';
 import { percentEncode } from './rest-json.js';
@@ -86,7 +87,7 @@ export interface BrowserSignInOptions {
 }
 
 /** Signs in through the browser; resolves to the token CreateToken gave for the code. */
-export async function signInWithBrowser(deps: Deps, oidc: ConfiguredEndpoint, client: RegisteredClient, scopes: string[] | undefined, options: BrowserSignInOptions): Promise<CreatedToken> {
+export async function signInWithBrowser(deps: Deps, oidc: SsoEndpoint, client: RegisteredClient, scopes: string[] | undefined, options: BrowserSignInOptions): Promise<CreatedToken> {
   const verifier = codeVerifier();
   const state = randomUUID();
   let done: (callback: Callback) => void = () => undefined;

@@ -10,11 +10,10 @@ import type { Deps } from '../deps.js';
 import { terminalSafe } from '../domain/text.js';
 import { isoSeconds } from '../domain/time.js';
 import { signInWithBrowser } from './authorize.js';
-import { ssoEndpoints } from './endpoints.js';
+import { ssoEndpoints, type SsoEndpoint } from './endpoints.js';
 import { pollDeviceToken, startDeviceAuthorization, type CreatedToken, type RegisteredClient } from './oidc.js';
 import type { SsoSignIn } from './profile.js';
 import { clientRegistration } from './registration.js';
-import type { ConfiguredEndpoint } from '../sts/settings.js';
 import { tokenFileFields, tokenFileOf, writeToken } from './token-cache.js';
 
 export interface LoginOptions {
@@ -30,7 +29,7 @@ async function open(deps: Deps, url: string, options: LoginOptions, answered?: P
   if (failed !== undefined) deps.stderr.write(`awsrole: warning: ${terminalSafe(failed)}; open the URL above yourself\n`);
 }
 
-async function browserToken(deps: Deps, oidc: ConfiguredEndpoint, client: RegisteredClient, signIn: SsoSignIn, owner: string, options: LoginOptions): Promise<CreatedToken> {
+async function browserToken(deps: Deps, oidc: SsoEndpoint, client: RegisteredClient, signIn: SsoSignIn, owner: string, options: LoginOptions): Promise<CreatedToken> {
   return signInWithBrowser(deps, oidc, client, signIn.scopes, {
     present: async (url, answered) => {
       const lead = options.openBrowser ? `Signing in to ${owner} in your browser. If it does not open, open this URL on this machine:` : `To sign in to ${owner}, open this URL in a browser on this machine:`;
@@ -40,7 +39,7 @@ async function browserToken(deps: Deps, oidc: ConfiguredEndpoint, client: Regist
   });
 }
 
-async function deviceToken(deps: Deps, oidc: ConfiguredEndpoint, client: RegisteredClient, signIn: SsoSignIn, options: LoginOptions): Promise<CreatedToken> {
+async function deviceToken(deps: Deps, oidc: SsoEndpoint, client: RegisteredClient, signIn: SsoSignIn, options: LoginOptions): Promise<CreatedToken> {
   const device = await startDeviceAuthorization(deps, oidc, client, signIn.startUrl);
   deps.stderr.write(terminalSafe(`Sign in at:\n  ${device.verificationUriComplete}\nand check that the page shows the code ${device.userCode}\n`));
   const polled = pollDeviceToken(deps, oidc, client, device);

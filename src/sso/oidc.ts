@@ -1,7 +1,7 @@
 /** SSO-OIDC CreateToken with a refresh token, as botocore's SSOTokenProvider._attempt_create_token sends it. */
 import type { Deps } from '../deps.js';
 import { CredentialError, NetworkError, RefusedError } from '../errors.js';
-import type { ConfiguredEndpoint } from '../sts/settings.js';
+import type { SsoEndpoint } from './endpoints.js';
 import { callJson, type JsonAnswer } from './rest-json.js';
 
 export const OIDC_SERVICE = 'IAM Identity Center OIDC';
@@ -24,7 +24,7 @@ export type RefreshOutcome = { ok: true; token: CreatedToken } | { ok: false; wh
  * An error answer is an outcome (botocore logs it and keeps the old token); only an
  * unreachable service throws (NetworkError), as botocore lets connection errors escape.
  */
-export async function refreshAccessToken(deps: Deps, endpoint: ConfiguredEndpoint, request: RefreshRequest): Promise<RefreshOutcome> {
+export async function refreshAccessToken(deps: Deps, endpoint: SsoEndpoint, request: RefreshRequest): Promise<RefreshOutcome> {
   const answer = await createToken(deps, endpoint, { clientId: request.clientId, clientSecret: request.clientSecret, grantType: 'refresh_token', refreshToken: request.refreshToken });
   if (!answer.ok) return { ok: false, why: `${answer.type || `HTTP ${answer.status}`}${answer.message ? `: ${answer.message}` : ''}` };
   return answer.token === undefined ? { ok: false, why: 'the answer had no accessToken or expiresIn' } : { ok: true, token: answer.token };
@@ -33,7 +33,7 @@ export async function refreshAccessToken(deps: Deps, endpoint: ConfiguredEndpoin
 type CreateTokenAnswer = { ok: true; token: CreatedToken | undefined } | Extract<JsonAnswer, { ok: false }>;
 
 /** CreateToken with any grant; `token` is undefined when a 2xx answer lacks the token. Secrets in `body` are never shown. */
-async function createToken(deps: Deps, endpoint: ConfiguredEndpoint, body: Record<string, string>): Promise<CreateTokenAnswer> {
+async function createToken(deps: Deps, endpoint: SsoEndpoint, body: Record<string, string>): Promise<CreateTokenAnswer> {
   const answer = await callJson(deps, { service: OIDC_SERVICE, operation: 'CreateToken', endpoint, method: 'POST', path: '/token', body });
   if (!answer.ok) return answer;
   const { accessToken, expiresIn, refreshToken } = answer.body;
@@ -64,7 +64,7 @@ function oidcFailure(operation: string, answer: { status: number; type: string; 
 }
 
 /** RegisterClient: a public client named awsrole. */
-export async function registerClient(deps: Deps, endpoint: ConfiguredEndpoint, request: ClientRequest): Promise<RegisteredClient> {
+export async function registerClient(deps: Deps, endpoint: SsoEndpoint, request: ClientRequest): Promise<RegisteredClient> {
   const answer = await callJson(deps, {
     service: OIDC_SERVICE,
     operation: 'RegisterClient',
@@ -89,7 +89,7 @@ export interface AuthorizationCode {
 }
 
 /** CreateToken with the authorization_code grant (PKCE): the code the loopback callback received. */
-export async function exchangeAuthorizationCode(deps: Deps, endpoint: ConfiguredEndpoint, client: RegisteredClient, grant: AuthorizationCode): Promise<CreatedToken> {
+export async function exchangeAuthorizationCode(deps: Deps, endpoint: SsoEndpoint, client: RegisteredClient, grant: AuthorizationCode): Promise<CreatedToken> {
   const answer = await createToken(deps, endpoint, {
     clientId: client.clientId,
     clientSecret: client.clientSecret,
@@ -118,7 +118,7 @@ export interface DeviceAuthorization {
   expiresInSeconds: number;
 }
 
-export async function startDeviceAuthorization(deps: Deps, endpoint: ConfiguredEndpoint, client: RegisteredClient, startUrl: string): Promise<DeviceAuthorization> {
+export async function startDeviceAuthorization(deps: Deps, endpoint: SsoEndpoint, client: RegisteredClient, startUrl: string): Promise<DeviceAuthorization> {
   const answer = await callJson(deps, {
     service: OIDC_SERVICE,
     operation: 'StartDeviceAuthorization',
@@ -139,7 +139,7 @@ export async function startDeviceAuthorization(deps: Deps, endpoint: ConfiguredE
 const SLOW_DOWN_SECONDS = 5;
 
 /** Polls CreateToken (device_code grant) until the user approves, the code expires, or OIDC refuses. */
-export async function pollDeviceToken(deps: Deps, endpoint: ConfiguredEndpoint, client: RegisteredClient, device: DeviceAuthorization): Promise<CreatedToken> {
+export async function pollDeviceToken(deps: Deps, endpoint: SsoEndpoint, client: RegisteredClient, device: DeviceAuthorization): Promise<CreatedToken> {
   const deadline = deps.now().getTime() + device.expiresInSeconds * 1000;
   let interval = device.intervalSeconds;
   for (;;) {

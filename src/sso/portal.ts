@@ -2,7 +2,7 @@
 import type { Credentials } from '../chain/types.js';
 import type { Deps } from '../deps.js';
 import { NetworkError, RefusedError } from '../errors.js';
-import type { ConfiguredEndpoint } from '../sts/settings.js';
+import type { SsoEndpoint } from './endpoints.js';
 import { callJson, type JsonAnswer } from './rest-json.js';
 import type { SsoRole } from './profile.js';
 
@@ -34,7 +34,7 @@ function roleCredentialsOf(body: Record<string, unknown>, role: SsoRole): Creden
   return { accessKeyId, secretAccessKey, sessionToken, expiration: new Date(Math.floor(expiration / 1000) * 1000), accountId: role.accountId };
 }
 
-export async function getRoleCredentials(deps: Deps, endpoint: ConfiguredEndpoint, role: SsoRole, accessToken: string, hints: PortalHints): Promise<Credentials> {
+export async function getRoleCredentials(deps: Deps, endpoint: SsoEndpoint, role: SsoRole, accessToken: string, hints: PortalHints): Promise<Credentials> {
   const answer = await callJson(deps, {
     service: PORTAL_SERVICE,
     operation: 'GetRoleCredentials',
@@ -61,7 +61,7 @@ function refusedToken(operation: string, answer: Extract<JsonAnswer, { ok: false
 }
 
 /** Logout: ends the sign-in at the portal. Resolves to the refusal's words when the portal refuses (an expired token, say). */
-export async function logout(deps: Deps, endpoint: ConfiguredEndpoint, accessToken: string): Promise<string | undefined> {
+export async function logout(deps: Deps, endpoint: SsoEndpoint, accessToken: string): Promise<string | undefined> {
   const answer = await callJson(deps, { service: PORTAL_SERVICE, operation: 'Logout', endpoint, method: 'POST', path: '/logout', headers: { 'x-amz-sso_bearer_token': accessToken } });
   return answer.ok ? undefined : `${answer.type || `HTTP ${answer.status}`}${answer.message ? `: ${answer.message}` : ''}`;
 }
@@ -75,7 +75,7 @@ export interface AssignedAccount {
 const MAX_RESULT = '1000';
 
 /** Every page of a list operation: `items` reads one page's list. */
-async function allPages<T>(deps: Deps, endpoint: ConfiguredEndpoint, operation: string, path: string, query: [string, string][], accessToken: string, hints: PortalHints, items: (body: Record<string, unknown>) => T[]): Promise<T[]> {
+async function allPages<T>(deps: Deps, endpoint: SsoEndpoint, operation: string, path: string, query: [string, string][], accessToken: string, hints: PortalHints, items: (body: Record<string, unknown>) => T[]): Promise<T[]> {
   const found: T[] = [];
   let nextToken: string | undefined;
   do {
@@ -102,14 +102,14 @@ function listOf(body: Record<string, unknown>, key: string): Record<string, unkn
 }
 
 /** ListAccounts, all pages. */
-export function listAccounts(deps: Deps, endpoint: ConfiguredEndpoint, accessToken: string, hints: PortalHints): Promise<AssignedAccount[]> {
+export function listAccounts(deps: Deps, endpoint: SsoEndpoint, accessToken: string, hints: PortalHints): Promise<AssignedAccount[]> {
   return allPages(deps, endpoint, 'ListAccounts', '/assignment/accounts', [], accessToken, hints, (body) =>
     listOf(body, 'accountList').flatMap(({ accountId, accountName }) => (typeof accountId === 'string' ? [{ accountId, accountName: typeof accountName === 'string' ? accountName : accountId }] : [])),
   );
 }
 
 /** ListAccountRoles of one account, all pages: the role names. */
-export function listAccountRoles(deps: Deps, endpoint: ConfiguredEndpoint, accountId: string, accessToken: string, hints: PortalHints): Promise<string[]> {
+export function listAccountRoles(deps: Deps, endpoint: SsoEndpoint, accountId: string, accessToken: string, hints: PortalHints): Promise<string[]> {
   return allPages(deps, endpoint, 'ListAccountRoles', '/assignment/roles', [['account_id', accountId]], accessToken, hints, (body) =>
     listOf(body, 'roleList').flatMap(({ roleName }) => (typeof roleName === 'string' ? [roleName] : [])),
   );

@@ -15,7 +15,7 @@ import { isoSeconds, parseIsoTime } from '../domain/time.js';
 import { pyJsonDumpsInOrder } from './cache-json.js';
 import { registerClient, type ClientRequest, type RegisteredClient } from './oidc.js';
 import type { SsoSignIn } from './profile.js';
-import type { ConfiguredEndpoint } from '../sts/settings.js';
+import type { SsoEndpoint } from './endpoints.js';
 import { ssoCacheFolder } from './token-cache.js';
 import { MAX_CACHE_FILE_BYTES } from '../cache/cache-folder.js';
 
@@ -82,7 +82,7 @@ function clientRequest(signIn: SsoSignIn, flow: SignInFlow): ClientRequest {
 }
 
 /** The cached registration for this sign-in and flow while it lasts, else a new one (cached, atomically, 0600). */
-export async function clientRegistration(deps: Deps, oidc: ConfiguredEndpoint, signIn: SsoSignIn, flow: SignInFlow): Promise<RegisteredClient> {
+export async function clientRegistration(deps: Deps, oidc: SsoEndpoint, signIn: SsoSignIn, flow: SignInFlow): Promise<RegisteredClient> {
   const path = registrationPath(deps, signIn);
   const cached = await readRegistration(deps, path);
   if (cached !== undefined && cached.expiresAt.getTime() - deps.now().getTime() >= EXPIRY_WINDOW_MS && flowOf(cached) === flow) {

@@ -6,16 +6,15 @@
 import type { Deps } from '../deps.js';
 import { AwsroleError, NetworkError } from '../errors.js';
 import { oneLine, serviceText, shown } from '../domain/text.js';
-import { networkFor, type Network } from '../net/network.js';
-import type { ConfiguredEndpoint } from '../sts/settings.js';
 import { VERSION } from '../version.js';
+import type { SsoEndpoint } from './endpoints.js';
 
 export interface JsonRequest {
   /** "the IAM Identity Center portal", for messages. */
   service: string;
   operation: string;
-  /** With its network when it carries one (src/sso/endpoints.ts: the profile's ca_bundle). */
-  endpoint: ConfiguredEndpoint & { network?: Network | undefined };
+  /** With the proxies and CA bundle its requests use (src/sso/endpoints.ts: the profile's ca_bundle). */
+  endpoint: SsoEndpoint;
   method: 'GET' | 'POST';
   path: string;
   query?: readonly (readonly [string, string])[] | undefined;
@@ -23,8 +22,6 @@ export interface JsonRequest {
   headers?: Readonly<Record<string, string>> | undefined;
   /** May carry secrets (client secret, refresh token): never shown. */
   body?: Readonly<Record<string, unknown>> | undefined;
-  /** Proxies and CA bundle; default: the environment's (HTTPS_PROXY, NO_PROXY, AWS_CA_BUNDLE), without a profile's ca_bundle. */
-  network?: Network | undefined;
 }
 
 export type JsonAnswer =
@@ -93,7 +90,7 @@ export async function callJson(deps: Deps, request: JsonRequest): Promise<JsonAn
   const { sendHttp } = await import('../http.js');
   let response;
   try {
-    response = await sendHttp({ url, method: request.method, headers, body, timeoutMs: TIMEOUT_MS, connectTimeoutMs: CONNECT_TIMEOUT_MS, network: request.network ?? request.endpoint.network ?? networkFor(deps) });
+    response = await sendHttp({ url, method: request.method, headers, body, timeoutMs: TIMEOUT_MS, connectTimeoutMs: CONNECT_TIMEOUT_MS, network: request.endpoint.network });
   } catch (error) {
     throw unreachable(request, url, error);
   }

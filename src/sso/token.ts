@@ -11,7 +11,7 @@ import { isoSeconds, parseIsoTime } from '../domain/time.js';
 import { refreshAccessToken, type CreatedToken } from './oidc.js';
 import { CONNECT_TIMEOUT_MS, TIMEOUT_MS } from './rest-json.js';
 import { checkSessionSection, type SsoRole, type SsoSession } from './profile.js';
-import type { ConfiguredEndpoint } from '../sts/settings.js';
+import type { SsoEndpoint } from './endpoints.js';
 import { readToken, tokenFileFields, tokenFileOf, writeToken, type CachedToken, type TokenFile } from './token-cache.js';
 
 /** botocore's SSOTokenProvider._REFRESH_WINDOW */
@@ -30,7 +30,7 @@ export interface TokenOptions {
   /** "run `awsrole sso login --profile P`": the hint of every sign-in problem. */
   loginHint: string;
   /** SSO-OIDC, resolved only when a renewal is attempted. */
-  oidcEndpoint: () => ConfiguredEndpoint;
+  oidcEndpoint: () => SsoEndpoint;
 }
 
 const REFRESH_KEYS = ['refreshToken', 'clientId', 'clientSecret', 'registrationExpiresAt'] as const;

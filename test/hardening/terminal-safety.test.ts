@@ -9,6 +9,7 @@ import { makeHome, type FakeHome } from '../support/cli.js';
 import { testDeps } from '../support/deps.js';
 import { runInProcess } from '../support/in-process.js';
 import { callerIdentityXml, errorXml, startHostileSts, type HostileAnswer, type HostileSts } from './hostile-sts.js';
+import { networkFor } from '../../src/net/network.js';
 
 const KEYS = { AWS_ACCESS_KEY_ID: 'AKIAHOSTILETEST00001', AWS_SECRET_ACCESS_KEY: 'hostile/secret' };
 /** OSC 52 (write the clipboard), a C1 CSI (clear the screen) and a forged line. */
@@ -120,10 +121,11 @@ describe("a service's error text is shown on one line, cut", () => {
 describe('portal errors and JSON output', () => {
   it("an IAM Identity Center error's type and message come back on one line, cut", async () => {
     answer = () => ({ status: 401, body: JSON.stringify({ __type: `Unauthorized${FORGED}`, message: `expired${FORGED}${'y'.repeat(100_000)}` }) });
-    const reply = await callJson(testDeps(home.dir), {
+    const deps = testDeps(home.dir);
+    const reply = await callJson(deps, {
       service: 'the IAM Identity Center portal',
       operation: 'GetRoleCredentials',
-      endpoint: { url: sts.url, from: 'a test' },
+      endpoint: { url: sts.url, from: 'a test', network: networkFor(deps) },
       method: 'GET',
       path: '/federation/credentials',
     });

@@ -69,7 +69,7 @@ export const consoleCommand = defineCommand({
       beforeResolving: (session) => void (plan = planSignin(deps, session, { ...options, durationSeconds })),
     });
     if (plan === undefined) throw new Error('console: the session opened without a sign-in plan');
-    const signinToken = await getSigninToken(deps, plan.endpoint, { ...(await signinRequestFor(obtained, durationSeconds)), network: plan.network });
+    const signinToken = await getSigninToken(deps, plan.endpoint, plan.network, await signinRequestFor(obtained, durationSeconds));
     const url = loginUrl(plan.endpoint, plan.destination, signinToken);
     if (options.print) deps.stdout.write(`${url}\n`);
     else {
