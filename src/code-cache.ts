@@ -25,7 +25,7 @@
  */
 import { closeSync, fstatSync, lstatSync, mkdirSync, openSync, constants as fsConstants, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { NOT_PRIVATE, userCacheFolder as awsroleCacheFolder } from './files/user-cache.js';
+import { isPrivateFolderStats, userCacheFolder as awsroleCacheFolder } from './files/user-cache.js';
 import { Script } from 'node:vm';
 
 type CommonJsWrapper = (exports: unknown, require: (id: string) => never, module: { exports: unknown }, filename: string, dirname: string) => void;
@@ -106,7 +106,7 @@ function userCacheFile(folder: string, bundle: string, buildId: string): string 
 function isPrivateFolder(folder: string): boolean {
   try {
     const stats = lstatSync(folder);
-    return stats.isDirectory() && stats.uid === uid && (stats.mode & NOT_PRIVATE) === 0;
+    return isPrivateFolderStats(stats, uid);
   } catch {
     return false;
   }

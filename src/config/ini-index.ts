@@ -16,8 +16,8 @@
  */
 import { join } from 'node:path';
 import type { Deps } from '../deps.js';
-import { writeFileAtomic } from '../files/atomic-write.js';
-import { NOT_PRIVATE, userCacheFolder } from '../files/user-cache.js';
+import { isPrivateFolder, writePrivateCacheFile } from '../files/private-cache.js';
+import { userCacheFolder } from '../files/user-cache.js';
 import { VERSION } from '../version.js';
 import { type IniSections, parseIni, viewsFromIndex } from './ini.js';
 
@@ -55,12 +55,6 @@ function indexFile(folder: string, path: string, views: number): string {
 function indexFolder(deps: Deps): string | undefined {
   const base = userCacheFolder(deps.env, deps.homedir);
   return base === undefined ? undefined : join(base, 'ini-index');
-}
-
-/** Ours alone: a real folder, owned by this user, that nobody else can enter. */
-export async function isPrivateFolder(deps: Pick<Deps, 'fs' | 'processes'>, folder: string): Promise<boolean> {
-  const stats = await deps.fs.lstat(folder).catch(() => undefined);
-  return stats !== undefined && stats.isDirectory() && stats.uid === deps.processes.uid && (stats.mode & NOT_PRIVATE) === 0;
 }
 
 /** The index text: the identity, then `VIEW START NAME` per section of each view (a section name holds no line break). */
@@ -121,15 +115,4 @@ export async function parseIniIndexed(
 
 function viewsOf(sections: IniSections, views: readonly SectionView[]): IniSections[] {
   return views.map((view) => sections.renamed(view));
-}
-
-/** Writes a file of derived data into a private folder of the user cache (made 0700 if missing); any failure leaves it out. */
-export async function writePrivateCacheFile(deps: Deps, folder: string, file: string, content: string): Promise<void> {
-  try {
-    await deps.fs.mkdir(folder, { recursive: true, mode: 0o700 });
-    if (!(await isPrivateFolder(deps, folder))) return;
-    await writeFileAtomic(deps, file, content, { flush: false, symlink: 'replace' });
-  } catch {
-    // Only a speed-up: the next run does without it.
-  }
 }

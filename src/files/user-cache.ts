@@ -15,3 +15,8 @@ export function userCacheFolder(env: Readonly<Record<string, string | undefined>
 
 /** Mode bits a private cache folder or file may not have: anyone but its owner may neither read nor write it. */
 export const NOT_PRIVATE = 0o077;
+
+/** Ours alone: a real folder (lstat: no symlink), owned by `uid`, that nobody else can enter or write. */
+export function isPrivateFolderStats(stats: { isDirectory(): boolean; uid: number; mode: number }, uid: number | undefined): boolean {
+  return stats.isDirectory() && stats.uid === uid && (stats.mode & NOT_PRIVATE) === 0;
+}

@@ -7,8 +7,9 @@
  * Missing, stale or foreign: the files are scanned as before.
  */
 import { join } from 'node:path';
-import { INDEX_MIN_BYTES, isPrivateFolder, SETTLED_MS, writePrivateCacheFile, type FileStats } from '../config/ini-index.js';
+import { INDEX_MIN_BYTES, SETTLED_MS, type FileStats } from '../config/ini-index.js';
 import type { Deps } from '../deps.js';
+import { isPrivateFolder, writePrivateCacheFile } from '../files/private-cache.js';
 import { userCacheFolder } from '../files/user-cache.js';
 import { VERSION } from '../version.js';
 
