@@ -166,6 +166,12 @@ export interface FileSystem {
    * file (a FIFO, socket, device, folder), larger, or (with noFollow) a symlink. Other errors throw.
    */
   readRegularFile(path: string, options: ReadRegularFileOptions): Promise<string | undefined>;
+  /**
+   * Up to `length` bytes of a regular file from `position` (fewer at its end), and the file's
+   * stats from the same descriptor; undefined when it is missing or not a regular file. Other
+   * errors throw. Synchronous: a section of a big config is read when a lookup asks for it.
+   */
+  readRangeSync(path: string, position: number, length: number): { bytes: Uint8Array; stats: Stats } | undefined;
   rename(from: string, to: string): Promise<void>;
   mkdir(path: string, options: { recursive: true; mode: number }): Promise<void>;
   stat(path: string): Promise<Stats>;
@@ -230,6 +236,30 @@ async function readRegularFile(path: string, options: ReadRegularFileOptions): P
   }
 }
 
+function readRangeSync(path: string, position: number, length: number): { bytes: Uint8Array; stats: Stats } | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0));
+  } catch (error) {
+    if (NOT_A_FILE_TO_READ.has((error as NodeJS.ErrnoException).code ?? '')) return undefined;
+    throw error;
+  }
+  try {
+    const stats = fstatSync(fd);
+    if (!stats.isFile()) return undefined;
+    const bytes = Buffer.allocUnsafe(Math.max(0, Math.min(length, stats.size - position)));
+    let filled = 0;
+    while (filled < bytes.length) {
+      const read = readSync(fd, bytes, filled, bytes.length - filled, position + filled);
+      if (read === 0) break;
+      filled += read;
+    }
+    return { bytes: bytes.subarray(0, filled), stats };
+  } finally {
+    closeSync(fd);
+  }
+}
+
 function openFile(fd: number): OpenFile {
   return {
     chmod: async (mode) => fchmodSync(fd, mode),
@@ -250,6 +280,7 @@ export const nodeFileSystem: FileSystem = {
   readText,
   readBytes,
   readRegularFile,
+  readRangeSync,
   rename: async (from, to) => renameSync(from, to),
   mkdir: async (path, options) => void mkdirSync(path, options),
   stat: async (path) => statSync(path),

@@ -1,12 +1,14 @@
 /**
  * Big config files (`sso populate` writes thousands of profiles) are read for one or two
- * profiles, yet every run checked all of their lines the way botocore does: ~15–20 ms for
- * 10,000 profiles. The checking pass of a file that passed it is kept in the user's cache
- * folder as an index (where each section's lines start, by its name in each view the caller
- * asks for: botocore's profile maps), under the awsrole version and the file's
- * identity: path, device, inode, size, and modification and change times. While the identity
- * is the same, the text is the same, and the index stands for the pass; any write changes the
- * change time (which no tool can set back), and the next run checks the file again.
+ * profiles, yet every run read and checked all of their lines the way botocore does: ~15–20 ms
+ * for 10,000 profiles. The checking pass of a file that passed it is kept in the user's cache
+ * folder as an index (where each section's header line starts in the file, in bytes, by its
+ * name in each view the caller asks for: botocore's profile maps), under the awsrole version
+ * and the file's identity: path, device, inode, size, and modification and change times. While
+ * the identity is the same, the bytes are the same, and the index stands for the pass: a run
+ * reads the index and then only the sections it asks for (src/config/indexed-sections.ts). Any
+ * write changes the change time (which no tool can set back), and the next run checks the file
+ * again.
  *
  * Like git's index, a file is only indexed once it has settled: a write in the same timestamp
  * tick as the one that was read could leave every time unchanged. The index folder must be the
@@ -19,7 +21,9 @@ import type { Deps } from '../deps.js';
 import { isPrivateFolder, writePrivateCacheFile } from '../files/private-cache.js';
 import { userCacheFolder } from '../files/user-cache.js';
 import { VERSION } from '../version.js';
-import { type IniSections, parseIni, viewsFromIndex } from './ini.js';
+import { headerLineStart, type IniSections } from './ini.js';
+import { indexedViews, type IndexLines, type SectionView } from './indexed-sections.js';
+import type { Section } from './shared-config.js';
 
 export type FileStats = Awaited<ReturnType<Deps['fs']['stat']>>;
 
@@ -27,16 +31,12 @@ export type FileStats = Awaited<ReturnType<Deps['fs']['stat']>>;
 export const INDEX_MIN_BYTES = 64 * 1024;
 /** How long since the last write before a file is indexed: well past any filesystem's timestamp tick. */
 export const SETTLED_MS = 2000;
-const FORMAT = 'awsrole-ini-index 2';
+const FORMAT = 'awsrole-ini-index 4';
+const TRAILER = 'end ';
 /** An index is ~40 bytes a section; anything larger is not one of ours. */
 const MAX_INDEX_BYTES = 64 * 1024 * 1024;
 
-/**
- * A view of a file's sections: a section's name in the view, or undefined to leave it out
- * (IniSections.renamed). At most 10; an index is valid only for the views of the awsrole
- * version that wrote it.
- */
-export type SectionView = (section: string) => string | undefined;
+export type { SectionView };
 
 /** The first line of an index: what the file was when it was indexed, by which awsrole, for how many views. */
 export function fileIdentity(path: string, stats: FileStats, views: number): string {
@@ -57,62 +57,82 @@ function indexFolder(deps: Deps): string | undefined {
   return base === undefined ? undefined : join(base, 'ini-index');
 }
 
-/** The index text: the identity, then `VIEW START NAME` per section of each view (a section name holds no line break). */
-export function indexText(identity: string, views: readonly IniSections[]): string {
-  const lines = [identity];
-  views.forEach((view, number) => {
-    for (const [name, start] of view.index.starts) lines.push(`${number} ${start} ${name}`);
-  });
-  return `${lines.join('\n')}\n`;
+/**
+ * The index text: the identity, then `VIEW OFFSET NAME` per section of each view (OFFSET: where
+ * its header line starts, in bytes; a section name holds no line break), then `end LENGTH`, the
+ * length of all before it: an index cut short would otherwise read as one without the profiles
+ * it lost.
+ */
+export function indexText(identity: string, text: string, views: readonly IniSections[]): string {
+  const entries = views.flatMap((view, number) => [...view.index.starts].map(([name, start]) => ({ number, name, header: headerLineStart(text, start) })));
+  const byteOffset = byteOffsets(text, entries.map((entry) => entry.header));
+  const lines = [identity, ...entries.map(({ number, name, header }) => `${number} ${byteOffset(header)} ${name}`)];
+  const body = `${lines.join('\n')}\n`;
+  return `${body}${TRAILER}${body.length}\n`;
 }
 
-/** The views in `content` if it is whole, of the file `identity` names, with `count` views; else undefined. */
-export function readIndexText(content: string, identity: string, textLength: number, count: number): Map<string, number>[] | undefined {
+/** Turns these offsets in `text` into offsets in its UTF-8 bytes (the same for ASCII text). */
+function byteOffsets(text: string, offsets: readonly number[]): (offset: number) => number {
+  if (Buffer.byteLength(text) === text.length) return (offset) => offset;
+  const inBytes = new Map<number, number>();
+  let chars = 0;
+  let bytes = 0;
+  for (const offset of [...new Set(offsets)].sort((a, b) => a - b)) {
+    bytes += Buffer.byteLength(text.slice(chars, offset));
+    chars = offset;
+    inBytes.set(offset, bytes);
+  }
+  return (offset) => inBytes.get(offset) ?? 0;
+}
+
+/** The index lines of `content` if it is whole and of the file `identity` names; else undefined. */
+export function indexLines(content: string, identity: string): IndexLines | undefined {
   const firstEnd = content.indexOf('\n');
   if (firstEnd < 0 || content.slice(0, firstEnd) !== identity) return undefined;
-  const views = Array.from({ length: count }, () => new Map<string, number>());
-  for (let at = firstEnd + 1; at < content.length; ) {
-    const end = content.indexOf('\n', at);
-    const space = content.indexOf(' ', at + 2);
-    const view = views[content.charCodeAt(at) - 0x30];
-    if (end < 0 || space < 0 || space > end || view === undefined || content.charCodeAt(at + 1) !== 0x20) return undefined;
-    const start = Number(content.slice(at + 2, space));
-    if (!Number.isSafeInteger(start) || start < 0 || start > textLength) return undefined;
-    view.set(content.slice(space + 1, end), start);
-    at = end + 1;
-  }
-  return views;
+  const bodyEnd = content.lastIndexOf(`\n${TRAILER}`) + 1;
+  if (bodyEnd <= firstEnd || content.slice(bodyEnd) !== `${TRAILER}${bodyEnd}\n`) return undefined;
+  return { content, from: firstEnd + 1, to: bodyEnd };
+}
+
+/** A big file as the caller reads it: its stats before anything was read, and its checking pass over the bytes, each view. */
+export interface CheckedFile {
+  readonly path: string;
+  readonly stats: FileStats;
+  readonly views: readonly SectionView[];
+  checkWhole(bytes: Uint8Array | undefined): IniSections[];
+}
+
+/** Whether a file is worth an index, and where it would be; undefined for a small file or without a user cache. */
+function indexPathOf(deps: Deps, file: CheckedFile): { folder: string; path: string } | undefined {
+  const folder = indexFolder(deps);
+  if (!(file.stats.size >= INDEX_MIN_BYTES) || folder === undefined || deps.processes.uid === undefined) return undefined;
+  return { folder, path: indexFile(folder, file.path, file.views.length) };
+}
+
+/** The views of a big file through its index, reading only the sections asked for; undefined without an index that stands for the file. */
+export async function viewsThroughIndex(deps: Deps, file: CheckedFile): Promise<ReadonlyMap<string, Section>[] | undefined> {
+  const index = indexPathOf(deps, file);
+  if (index === undefined || !(await isPrivateFolder(deps, index.folder))) return undefined;
+  const content = await deps.fs.readRegularFile(index.path, { noFollow: true, maxBytes: MAX_INDEX_BYTES }).catch(() => undefined);
+  const identity = fileIdentity(file.path, file.stats, file.views.length);
+  const lines = content === undefined ? undefined : indexLines(content, identity);
+  if (lines === undefined) return undefined;
+  const isIndexed = (stats: FileStats): boolean => fileIdentity(file.path, stats, file.views.length) === identity;
+  return indexedViews(deps, { path: file.path, views: file.views, lines, isIndexed, checkWhole: (bytes) => file.checkWhole(bytes) });
 }
 
 /**
- * parseIni's sections in each of `views`, through the index for a big file. `stats` are the
- * file's before its text was read, `restat` gives them after: a file that changed in between is
- * parsed, never indexed.
+ * After the checking pass over `text` (read after `file.stats` were taken): indexes a big file
+ * that has settled and is still the one read. An index holds no [DEFAULT] keys: a file with
+ * them (rare in AWS configs) is checked every time.
  */
-export async function parseIniIndexed(
-  deps: Deps,
-  file: { path: string; text: string; stats: FileStats; restat: () => Promise<FileStats> },
-  views: readonly SectionView[],
-): Promise<IniSections[]> {
-  const { path, text, stats, restat } = file;
-  const folder = indexFolder(deps);
-  if (!(stats.size >= INDEX_MIN_BYTES) || folder === undefined || deps.processes.uid === undefined) return viewsOf(parseIni(text), views);
-  const identity = fileIdentity(path, stats, views.length);
-  const unchanged = async (): Promise<boolean> => fileIdentity(path, await restat(), views.length) === identity;
-  const indexPath = indexFile(folder, path, views.length);
-  if (await isPrivateFolder(deps, folder)) {
-    const content = await deps.fs.readRegularFile(indexPath, { noFollow: true, maxBytes: MAX_INDEX_BYTES }).catch(() => undefined);
-    const starts = content === undefined ? undefined : readIndexText(content, identity, text.length, views.length);
-    if (starts !== undefined && (await unchanged())) return viewsFromIndex(text, starts);
-  }
-  const sections = parseIni(text);
-  const result = viewsOf(sections, views);
-  const settled = deps.now().getTime() - Math.max(stats.mtimeMs, stats.ctimeMs) >= SETTLED_MS;
-  // An index holds no [DEFAULT] keys: a file with them (rare in AWS configs) is checked every time.
-  if (settled && sections.index.defaults === undefined && (await unchanged())) await writePrivateCacheFile(deps, folder, indexPath, indexText(identity, result));
-  return result;
-}
-
-function viewsOf(sections: IniSections, views: readonly SectionView[]): IniSections[] {
-  return views.map((view) => sections.renamed(view));
+export async function indexCheckedFile(deps: Deps, file: CheckedFile, text: string, sections: IniSections, views: readonly IniSections[]): Promise<void> {
+  const index = indexPathOf(deps, file);
+  if (index === undefined || sections.index.defaults !== undefined) return;
+  const { stats } = file;
+  if (deps.now().getTime() - Math.max(stats.mtimeMs, stats.ctimeMs) < SETTLED_MS) return;
+  const identity = fileIdentity(file.path, stats, views.length);
+  const now = await deps.fs.stat(file.path).catch(() => undefined);
+  if (now === undefined || fileIdentity(file.path, now, views.length) !== identity) return;
+  await writePrivateCacheFile(deps, index.folder, index.path, indexText(identity, text, views));
 }

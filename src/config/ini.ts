@@ -284,13 +284,39 @@ export interface IniIndex {
   readonly starts: ReadonlyMap<string, number>;
 }
 
+/** A piece of a file that starts at a section's header line (src/config/indexed-sections.ts). */
+export type SectionPiece =
+  /** The piece ends inside the header line or the section: a longer one is needed. */
+  | { readonly complete: false }
+  /** `name`: the header's section name; `section`: its options, as sectionAt builds them. */
+  | { readonly complete: true; readonly name: string; readonly section: Section };
+
 /**
- * Views of the sections of `text` (see IniSections.renamed) from an index of that same text,
- * without the checking pass; they share the sections they build. For a file without [DEFAULT].
+ * One section from `text`, a piece of a checked file that starts at the section's header line
+ * and may end anywhere (`atEnd`: where the file ends); undefined when its first line is no
+ * header. A line cut short cannot end the section early: a cut line taken for a header is a
+ * header whole (configparser's `\[.+\]` matches at its start).
  */
-export function viewsFromIndex(text: string, views: readonly ReadonlyMap<string, number>[]): IniSections[] {
-  const file: IniFile = { text, defaults: undefined, built: new Map() };
-  return views.map((starts) => new IniSections(file, starts));
+export function sectionFromPiece(text: string, atEnd: boolean): SectionPiece | undefined {
+  const values = emptySection();
+  const reader = createReader(text, values);
+  const end = lineEnd(reader, 0);
+  if (end === text.length && !atEnd) return { complete: false };
+  const from = skipSpace(text, 0, end);
+  const close = headerEnd(text, from, trimEnd(text, from, end));
+  if (close < 0) return undefined;
+  readLines(reader, nextLine(text, end));
+  if (!reader.done && !atEnd) return { complete: false };
+  return { complete: true, name: text.slice(from + 1, close), section: finishValues(values) };
+}
+
+/** Where the header line of the section whose lines start at `start` begins. */
+export function headerLineStart(text: string, start: number): number {
+  const before = text.charCodeAt(start - 1);
+  let end = start;
+  if (before === 0x0a) end = text.charCodeAt(start - 2) === 0x0d ? start - 2 : start - 1;
+  else if (before === 0x0d) end = start - 1;
+  return Math.max(text.lastIndexOf('\n', end - 1), text.lastIndexOf('\r', end - 1)) + 1;
 }
 
 /** A section's options, built from the text on first use. */

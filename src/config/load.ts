@@ -1,24 +1,46 @@
 import type { Deps } from '../deps.js';
 import { ConfigError } from '../errors.js';
 import { IniParseError, type IniSections, parseIni, shlexSplit } from './ini.js';
-import { type FileStats, parseIniIndexed, type SectionView } from './ini-index.js';
+import { type CheckedFile, type FileStats, indexCheckedFile, type SectionView, viewsThroughIndex } from './ini-index.js';
 import { configFilePath, credentialsFilePath, displayPath } from './paths.js';
-import type { SharedConfig } from './shared-config.js';
+import type { Section, SharedConfig } from './shared-config.js';
 import { strictUtf8 } from './utf8.js';
 
 
 /** Reads and parses one INI file; a missing file (or a directory) reads as empty, as in botocore. */
-export async function readIniFile(deps: Deps, path: string): Promise<IniSections> {
+export async function readIniFile(deps: Deps, path: string): Promise<ReadonlyMap<string, Section>> {
   const [sections] = await readIniViews(deps, path, [(name) => name]);
   return sections ?? parseIni('');
 }
 
-/** One INI file's sections in each of `views` (botocore's profile maps), from one read and one parse. */
-async function readIniViews(deps: Deps, path: string, views: readonly SectionView[]): Promise<IniSections[]> {
-  const read = await readFileText(deps, path);
-  if (read === undefined) return views.map((view) => parseIni('').renamed(view));
+/**
+ * One INI file's sections in each of `views` (botocore's profile maps), from one read and one
+ * parse; a big file that has not changed since it was indexed, through its index.
+ */
+async function readIniViews(deps: Deps, path: string, views: readonly SectionView[]): Promise<ReadonlyMap<string, Section>[]> {
+  const stats = await regularFileStats(deps, path);
+  if (stats === undefined) return views.map((view) => parseIni('').renamed(view));
+  const file: CheckedFile = { path, stats, views, checkWhole: (bytes) => checkedViews(deps, path, bytes, views).views };
+  const indexed = await viewsThroughIndex(deps, file);
+  if (indexed !== undefined) return indexed;
+  const bytes = await readFileBytes(deps, path);
+  const checked = checkedViews(deps, path, bytes, views);
+  if (checked.text !== undefined) await indexCheckedFile(deps, file, checked.text, checked.sections, checked.views);
+  return checked.views;
+}
+
+/** The checking pass over a file's bytes (none: an empty file), with botocore's refusals as ConfigErrors. */
+function checkedViews(deps: Deps, path: string, bytes: Uint8Array | undefined, views: readonly SectionView[]): { text?: string; sections: IniSections; views: IniSections[] } {
+  if (bytes === undefined) return { sections: parseIni(''), views: views.map((view) => parseIni('').renamed(view)) };
+  let text: string;
   try {
-    return await parseIniIndexed(deps, { path, ...read, restat: () => deps.fs.stat(path) }, views);
+    text = strictUtf8.decode(bytes);
+  } catch {
+    throw new ConfigError(`cannot parse ${displayPath(path, deps.env, deps.homedir)}: it is not UTF-8 text`, 'fix or remove the file');
+  }
+  try {
+    const sections = parseIni(text);
+    return { text, sections, views: views.map((view) => sections.renamed(view)) };
   } catch (error) {
     if (error instanceof IniParseError) {
       throw new ConfigError(
@@ -48,23 +70,14 @@ async function regularFileStats(deps: Deps, path: string): Promise<FileStats | u
   throw new ConfigError(`${displayPath(path, deps.env, deps.homedir)} is not a regular file (a FIFO, socket or device)`, 'point the setting at a regular file');
 }
 
-/** The file's text, and its stats from before it was read. */
-async function readFileText(deps: Deps, path: string): Promise<{ text: string; stats: FileStats } | undefined> {
-  const stats = await regularFileStats(deps, path);
-  if (stats === undefined) return undefined;
-  let bytes: Uint8Array | undefined;
+/** The file's bytes; undefined for a folder (botocore reads it as empty). */
+async function readFileBytes(deps: Deps, path: string): Promise<Uint8Array | undefined> {
   try {
-    bytes = await deps.fs.readBytes(path);
+    return await deps.fs.readBytes(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EISDIR') return undefined;
     throw new ConfigError(`cannot read ${displayPath(path, deps.env, deps.homedir)}: ${code ?? 'error'}`, 'check the file and its permissions');
-  }
-  if (bytes === undefined) return undefined;
-  try {
-    return { text: strictUtf8.decode(bytes), stats };
-  } catch {
-    throw new ConfigError(`cannot parse ${displayPath(path, deps.env, deps.homedir)}: it is not UTF-8 text`, 'fix or remove the file');
   }
 }
 

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { INDEX_MIN_BYTES, SETTLED_MS } from '../../src/config/ini-index.js';
 import { parseIni } from '../../src/config/ini.js';
 import { configProfiles, loadSharedConfig } from '../../src/config/load.js';
+import { type FileSystem, nodeFileSystem } from '../../src/deps.js';
 import type { SharedConfig } from '../../src/config/shared-config.js';
 import { tempDir } from '../support/cleanup.js';
 import { testDeps } from '../support/deps.js';
@@ -23,10 +24,18 @@ function bigConfig(valueOf: (i: number) => string = (i) => `Role${i % 4}`): stri
   return lines.join('\n');
 }
 
+/** What a run read of the config file: whole reads, and the pieces read through the index. */
+interface Reads {
+  whole: number;
+  pieces: number[];
+}
+
 interface World {
   home: string;
   cache: string;
   config: string;
+  /** What the last load read of the config file. */
+  reads: Reads;
   /** Loads the files as a run does, at a time long after they were written (settled). */
   load(settled?: boolean): Promise<SharedConfig>;
   indexFiles(): string[];
@@ -39,12 +48,27 @@ function world(text: string): World {
   mkdirSync(join(home, '.aws'), { recursive: true });
   writeFileSync(config, text);
   const folder = join(cache, 'awsrole', 'ini-index');
-  return {
+  const w: World = {
     home,
     cache,
     config,
-    load: (settled = true) =>
-      loadSharedConfig(testDeps(home, { env: { XDG_CACHE_HOME: cache }, now: () => new Date(Date.now() + (settled ? SETTLED_MS + 60_000 : 0)) })),
+    reads: { whole: 0, pieces: [] },
+    load: (settled = true) => {
+      w.reads = { whole: 0, pieces: [] };
+      const fs: FileSystem = {
+        ...nodeFileSystem,
+        readBytes: async (path) => {
+          if (path === config) w.reads.whole++;
+          return nodeFileSystem.readBytes(path);
+        },
+        readRangeSync: (path, position, length) => {
+          const read = nodeFileSystem.readRangeSync(path, position, length);
+          if (path === config) w.reads.pieces.push(read?.bytes.length ?? 0);
+          return read;
+        },
+      };
+      return loadSharedConfig(testDeps(home, { fs, env: { XDG_CACHE_HOME: cache }, now: () => new Date(Date.now() + (settled ? SETTLED_MS + 60_000 : 0)) }));
+    },
     indexFiles: () => {
       try {
         return readdirSync(folder).map((name) => join(folder, name));
@@ -53,6 +77,12 @@ function world(text: string): World {
       }
     },
   };
+  return w;
+}
+
+/** Whether the last load went through the index: no whole read, only pieces of a few KB. */
+function throughIndex(w: World): boolean {
+  return w.reads.whole === 0 && w.reads.pieces.length > 0 && w.reads.pieces.every((bytes) => bytes <= 4096);
 }
 
 /** Every profile of the config as plain objects, for comparing runs with a parse of the text. */
@@ -64,13 +94,15 @@ function parsedProfiles(text: string): [string, unknown][] {
   return [...configProfiles(parseIni(text), 'profile')].map(([name, section]) => [name, { ...section }]);
 }
 
-/** Points one profile's entry in the index (view 0: the profiles) at another section: a run that uses the index reads the wrong one. */
-function tamper(indexFile: string, profile: string, withStartOf: string): void {
-  const lines = readFileSync(indexFile, 'utf8').split('\n');
-  const startOf = (name: string): string => (lines.find((line) => line.startsWith('0 ') && line.endsWith(` ${name}`)) ?? '').split(' ')[1] ?? '';
-  const other = startOf(withStartOf);
+/** Points one profile's entry in the index (view 0: the profiles) at another section, keeping the index whole (its trailer). */
+function tamper(indexFile: string, profile: string, withOffsetOf: string): void {
+  const content = readFileSync(indexFile, 'utf8');
+  const lines = content.slice(0, content.lastIndexOf('\nend ') + 1).split('\n').slice(0, -1);
+  const offsetOf = (name: string): string => (lines.find((line) => line.startsWith('0 ') && line.endsWith(` ${name}`)) ?? '').split(' ')[1] ?? '';
+  const other = offsetOf(withOffsetOf);
   expect(other).toMatch(/^\d+$/);
-  writeFileSync(indexFile, lines.map((line) => (line.startsWith('0 ') && line.endsWith(` ${profile}`) ? `0 ${other} ${profile}` : line)).join('\n'));
+  const body = `${lines.map((line) => (line.startsWith('0 ') && line.endsWith(` ${profile}`) ? `0 ${other} ${profile}` : line)).join('\n')}\n`;
+  writeFileSync(indexFile, `${body}end ${body.length}\n`);
 }
 
 describe('the index of a big config file', () => {
@@ -92,11 +124,60 @@ describe('the index of a big config file', () => {
     expect(second.ssoSessions?.get('corp')).toEqual({ sso_start_url: 'https://corp.awsapps.com/start', sso_region: 'eu-west-1' });
   });
 
-  it('is what a run uses while the file is unchanged (a tampered index shows)', async () => {
-    const w = world(bigConfig());
+  it('is what a run uses while the file is unchanged: only the sections asked for are read, a few KB each', async () => {
+    const text = bigConfig();
+    const w = world(text);
+    await w.load();
+    expect(w.reads.whole).toBe(1);
+    const config = await w.load();
+    expect(config.configProfiles.get('team-0500')).toEqual({ sso_session: 'corp', sso_account_id: '100000000500', sso_role_name: 'Role0' });
+    expect(config.ssoSessions?.get('corp')).toEqual({ sso_start_url: 'https://corp.awsapps.com/start', sso_region: 'eu-west-1' });
+    expect(config.configProfiles.get('team-9999')).toBeUndefined();
+    expect(config.configProfiles.has('team-0999')).toBe(true);
+    expect(throughIndex(w)).toBe(true);
+    expect(w.reads.pieces).toHaveLength(3);
+    expect(config.configProfiles.size).toBe(PROFILES);
+    expect([...config.configProfiles.keys()]).toEqual([...configProfiles(parseIni(text), 'profile').keys()]);
+    expect(throughIndex(w)).toBe(true);
+    // Walking every section reads the file whole, as without an index.
+    expect(profilesOf(config)).toEqual(parsedProfiles(text));
+    expect(w.reads.pieces.at(-1)).toBe(text.length);
+  });
+
+  it('is caught pointing a profile at another section: the run reads the file whole instead', async () => {
+    const text = bigConfig();
+    const w = world(text);
     await w.load();
     tamper(w.indexFiles()[0] ?? '', 'team-0001', 'team-0002');
-    expect((await w.load()).configProfiles.get('team-0001')?.['sso_account_id']).toBe('100000000002');
+    const config = await w.load();
+    expect(config.configProfiles.get('team-0003')?.['sso_account_id']).toBe('100000000003');
+    expect(config.configProfiles.get('team-0001')?.['sso_account_id']).toBe('100000000001');
+    expect(w.reads.pieces.at(-1)).toBe(text.length);
+    expect(profilesOf(config)).toEqual(parsedProfiles(text));
+  });
+
+  it('is not used when cut short (its last line is the length of all before it)', async () => {
+    const w = world(bigConfig());
+    await w.load();
+    const index = w.indexFiles()[0] ?? '';
+    const content = readFileSync(index, 'utf8');
+    const firstEntry = content.indexOf('\n') + 1;
+    writeFileSync(index, content.slice(0, firstEntry) + content.slice(content.indexOf('\n', firstEntry) + 1));
+    expect((await w.load()).configProfiles.get('team-0001')?.['sso_account_id']).toBe('100000000001');
+    expect(w.reads.whole).toBe(1);
+  });
+
+  it('reads sections by their place in bytes: names and values beyond ASCII, CRLF lines, a section longer than a piece, a last header without a line break', async () => {
+    const long = Array.from({ length: 400 }, (_, i) => `tag_${i} = ${'x'.repeat(20)}`).join('\r\n');
+    const text = `${bigConfig((i) => (i % 7 === 0 ? `Rôle-é${i}` : `Role${i % 4}`)).replaceAll('\n', '\r\n')}[profile café]\r\nregion = eu-west-3\r\n${long}\r\n[profile über]\r\nsso_role_name = Ünïcode\r\n[profile last]`;
+    const w = world(text);
+    await w.load();
+    const config = await w.load();
+    const parsed = configProfiles(parseIni(text), 'profile');
+    for (const name of ['team-0007', 'team-0700', 'café', 'über', 'last', 'team-0999']) expect({ ...config.configProfiles.get(name) }).toEqual({ ...parsed.get(name) });
+    expect(config.configProfiles.get('café')?.['tag_399']).toBe('x'.repeat(20));
+    expect(w.reads.whole).toBe(0);
+    expect(w.reads.pieces.filter((bytes) => bytes > 4096)).toHaveLength(1);
   });
 
   it('is not used once the file changed, even to the same size and modification time', async () => {
@@ -112,6 +193,7 @@ describe('the index of a big config file', () => {
     utimesSync(w.config, mtime, mtime);
     const after = await w.load();
     expect(after.configProfiles.get('team-0001')).toEqual({ sso_session: 'corp', sso_account_id: '100000000001', sso_role_name: 'Role9' });
+    expect(w.reads.whole).toBe(1);
     expect(profilesOf(after)).toEqual(parsedProfiles(edited));
   });
 
@@ -124,6 +206,7 @@ describe('the index of a big config file', () => {
     const tampered = readFileSync(index, 'utf8');
     chmodSync(folder, 0o755);
     expect((await w.load()).configProfiles.get('team-0001')?.['sso_account_id']).toBe('100000000001');
+    expect(w.reads.whole).toBe(1);
     expect(readFileSync(index, 'utf8')).toBe(tampered);
   });
 
@@ -137,6 +220,19 @@ describe('the index of a big config file', () => {
     expect(profilesOf(config)).toEqual(parsedProfiles(text));
     expect([...config.credentialsProfiles.keys()]).toEqual([...parseIni(text).keys()]);
     expect({ ...config.credentialsProfiles.get('profile team-0999') }).toEqual({ sso_session: 'corp', sso_account_id: '100000000999', sso_role_name: 'Role3' });
+  });
+
+  it('stands down when the file changes under a run: a piece read from another file than the indexed one', async () => {
+    const text = bigConfig();
+    const w = world(text);
+    await w.load();
+    const config = await w.load();
+    expect(config.configProfiles.get('team-0001')?.['sso_role_name']).toBe('Role1');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const edited = bigConfig((i) => (i === 2 ? 'Role9' : `Role${i % 4}`));
+    writeFileSync(w.config, edited);
+    expect(config.configProfiles.get('team-0002')?.['sso_role_name']).toBe('Role9');
+    expect(w.reads.pieces.at(-1)).toBe(edited.length);
   });
 
   it('is not made for a small file, a file with [DEFAULT], or one that does not parse', async () => {
