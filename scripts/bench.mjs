@@ -13,7 +13,7 @@
 // Writes the table to docs/bench.md unless --no-write.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { createHash } from 'node:crypto';
@@ -149,6 +149,12 @@ const SSO_PICK = ssoRole(PROFILES >> 1);
 const ssoCacheKey = createHash('sha1').update(JSON.stringify({ accountId: SSO_PICK.accountId, roleName: SSO_PICK.roleName, sessionName: SSO_SESSION })).digest('hex');
 const ssoCached = { ProviderType: 'sso', Credentials: { AccessKeyId: 'ASIABENCHSSO00000001', SecretAccessKey: 'bench-secret', SessionToken: 'bench-token', Expiration: '2099-01-01T00:00:00Z', AccountId: SSO_PICK.accountId } };
 
+/** A cache folder that is not private (0755): awsrole keeps no config index in it. */
+const sharedCache = join(scratch, 'shared-cache');
+mkdirSync(join(sharedCache, 'awsrole', 'ini-index'), { recursive: true, mode: 0o755 });
+chmodSync(join(sharedCache, 'awsrole'), 0o755);
+chmodSync(join(sharedCache, 'awsrole', 'ini-index'), 0o755);
+
 const homes = {
   files: makeHome('files', fixture),
   big: makeHome('big', { ...fixture, '.aws/config': bigConfig.join('') }),
@@ -198,6 +204,12 @@ const fast = [
     home: homes.ssoBig,
     target: { ratio: 1.5 },
     note: `one of ${PROFILES.toLocaleString('en')} SSO profiles, role cache hit`,
+  }),
+  scenario('export-sso-big-unindexed', awsrole(['export', '--profile', SSO_PICK.name, '--format', 'sh']), {
+    home: homes.ssoBig,
+    // A cache folder others can enter: the config index is neither read nor written (src/config/ini-index.ts).
+    env: { XDG_CACHE_HOME: sharedCache },
+    note: `the same, without the config index: every line checked, as on the first run after an edit`,
   }),
   scenario('assume-hit-sso-big', awsrole(['assume', '--profile', 'deploy', '--format', 'sh']), {
     home: homes.ssoBig,

@@ -316,7 +316,10 @@ export function headerLineStart(text: string, start: number): number {
   let end = start;
   if (before === 0x0a) end = text.charCodeAt(start - 2) === 0x0d ? start - 2 : start - 1;
   else if (before === 0x0d) end = start - 1;
-  return Math.max(text.lastIndexOf('\n', end - 1), text.lastIndexOf('\r', end - 1)) + 1;
+  // Back over this one line only: lastIndexOf('\r') would scan the whole text back for a file without one.
+  let lineStart = end;
+  while (lineStart > 0 && text.charCodeAt(lineStart - 1) !== 0x0a && text.charCodeAt(lineStart - 1) !== 0x0d) lineStart--;
+  return lineStart;
 }
 
 /** A section's options, built from the text on first use. */
