@@ -168,7 +168,7 @@ export interface FileSystem {
   readRegularFile(path: string, options: ReadRegularFileOptions): Promise<string | undefined>;
   /**
    * Up to `length` bytes of a regular file from `position` (fewer at its end), and the file's
-   * stats from the same descriptor; undefined when it is missing or not a regular file. Other
+   * stats from the same descriptor, taken after the read; undefined when it is missing or not a regular file. Other
    * errors throw. Synchronous: a section of a big config is read when a lookup asks for it.
    */
   readRangeSync(path: string, position: number, length: number): { bytes: Uint8Array; stats: Stats } | undefined;
@@ -245,16 +245,17 @@ function readRangeSync(path: string, position: number, length: number): { bytes:
     throw error;
   }
   try {
-    const stats = fstatSync(fd);
-    if (!stats.isFile()) return undefined;
-    const bytes = Buffer.allocUnsafe(Math.max(0, Math.min(length, stats.size - position)));
+    const before = fstatSync(fd);
+    if (!before.isFile()) return undefined;
+    const bytes = Buffer.allocUnsafe(Math.max(0, Math.min(length, before.size - position)));
     let filled = 0;
     while (filled < bytes.length) {
       const read = readSync(fd, bytes, filled, bytes.length - filled, position + filled);
       if (read === 0) break;
       filled += read;
     }
-    return { bytes: bytes.subarray(0, filled), stats };
+    // The stats after the read: a write in place while reading shows in its change time.
+    return { bytes: bytes.subarray(0, filled), stats: fstatSync(fd) };
   } finally {
     closeSync(fd);
   }

@@ -7,7 +7,8 @@
  * Every piece read is checked: the file must still be the one indexed (its identity, from the
  * descriptor the piece was read through) and the piece must start with the header of the
  * section asked for. Otherwise the index no longer stands for the file, and the views fall back
- * to the checking pass over the whole file as it is now, as a run without an index does.
+ * to the checking pass over the whole file as it is now, as a run without an index does (with
+ * its errors), provided it gives what the run already read through the index.
  */
 import type { Deps } from '../deps.js';
 import { type IniSections, sectionFromPiece } from './ini.js';
@@ -32,6 +33,10 @@ export interface IndexedFile {
   isIndexed(stats: Awaited<ReturnType<Deps['fs']['stat']>>): boolean;
   /** The checking pass over the file as it is now, each view (a missing file: no sections). */
   checkWhole(bytes: Uint8Array | undefined): IniSections[];
+  /** The error a failed read of the file gives (the one reading it whole before any lookup gives). */
+  cannotRead(error: unknown): Error;
+  /** The error for a file that changed after this run read sections of it: what it read and the file disagree. */
+  changedWhileRead(): Error;
 }
 
 /** A section's header line and options are rarely more than a few hundred bytes. */
@@ -44,55 +49,88 @@ const pieceDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
 /** The views of an indexed file, sharing the sections read so far. */
 export function indexedViews(deps: Pick<Deps, 'fs'>, file: IndexedFile): ReadonlyMap<string, Section>[] {
   const reader = new SectionReader(deps, file);
-  return file.views.map((_, view) => new IndexedSections(reader, view));
+  reader.views.push(...file.views.map((_, view) => new IndexedSections(reader, view)));
+  return reader.views;
 }
 
-/** Reads sections by header offset, once each, until a piece shows that the index does not stand for the file. */
+/**
+ * Reads sections by header offset, once each, until a piece shows that the index does not stand
+ * for the file. From then on every view answers from the whole file, and only if it agrees with
+ * all the views answered from the index so far: a run never mixes two versions of the file (it
+ * fails instead, as that file changed under it), nor answers from the index after a failed read.
+ */
 class SectionReader {
-  private readonly built = new Map<number, Section>();
+  /** By header offset: the header's section name and its options. */
+  private readonly built = new Map<number, { readonly name: string; readonly section: Section }>();
   private whole: IniSections[] | undefined;
+  /** Set once a piece did not match or the whole file could not be read and checked. */
+  private failed = false;
+  private failure: { readonly error: unknown } | undefined;
+  readonly views: IndexedSections[] = [];
 
   constructor(
     private readonly deps: Pick<Deps, 'fs'>,
     readonly file: IndexedFile,
   ) {}
 
-  /** The views from the checking pass, once the index has failed (undefined while it stands). */
+  /** The views from the checking pass, once the index has failed or the file was read whole (undefined while the index stands alone). */
   get fallback(): IniSections[] | undefined {
-    return this.whole;
+    return this.whole ?? (this.failed ? this.checkWhole() : undefined);
   }
 
-  /** The section whose header line starts at `offset`, named `name` in `view`; undefined once the index has failed. */
+  /** The section whose header line starts at `offset`, named `name` in `view`; undefined (and the index failed) when the file disagrees. */
   section(offset: number, view: number, name: string): Section | undefined {
-    const known = this.built.get(offset);
-    if (known !== undefined) return known;
-    const section = this.readSection(offset, view, name);
-    if (section !== undefined) this.built.set(offset, section);
-    return section;
+    let known = this.built.get(offset);
+    if (known === undefined) {
+      known = this.readSection(offset);
+      if (known !== undefined) this.built.set(offset, known);
+    }
+    // Checked at every lookup: two lines of a damaged index may give one offset.
+    if (known !== undefined && this.file.views[view]?.(known.name) === name) return known.section;
+    this.failed = true;
+    return undefined;
   }
 
   /** The whole file, checked: for an index that failed, and for walking every section. */
   checkWhole(): IniSections[] {
     if (this.whole !== undefined) return this.whole;
-    const read = this.deps.fs.readRangeSync(this.file.path, 0, Number.MAX_SAFE_INTEGER);
-    return (this.whole = this.file.checkWhole(read?.bytes));
+    if (this.failure !== undefined) throw this.failure.error;
+    try {
+      const whole = this.file.checkWhole(this.read(0, Number.MAX_SAFE_INTEGER)?.bytes);
+      if (!this.views.every((view, number) => view.agreesWith(whole[number]))) throw this.file.changedWhileRead();
+      return (this.whole = whole);
+    } catch (error) {
+      this.failed = true;
+      this.failure = { error };
+      throw error;
+    }
   }
 
-  private readSection(offset: number, view: number, name: string): Section | undefined {
+  private read(position: number, length: number): ReturnType<Deps['fs']['readRangeSync']> {
+    try {
+      return this.deps.fs.readRangeSync(this.file.path, position, length);
+    } catch (error) {
+      throw this.file.cannotRead(error);
+    }
+  }
+
+  private readSection(offset: number): { name: string; section: Section } | undefined {
     for (let length = FIRST_PIECE_BYTES; ; length *= 4) {
-      const read = this.deps.fs.readRangeSync(this.file.path, offset, length);
+      const read = this.read(offset, length);
       if (read === undefined || !this.file.isIndexed(read.stats)) return undefined;
       const atEnd = offset + read.bytes.length >= read.stats.size;
       const piece = sectionFromPiece(pieceDecoder.decode(read.bytes), atEnd);
       if (piece === undefined) return undefined;
-      if (piece.complete) return this.file.views[view]?.(piece.name) === name ? piece.section : undefined;
+      if (piece.complete) return piece;
     }
   }
 }
 
 /** One view of an indexed file: botocore's profile map, a section read when first asked for. */
 class IndexedSections implements ReadonlyMap<string, Section> {
+  /** What this view answered from the index: each name looked up, and the list of names. */
   private readonly found = new Map<string, Section | undefined>();
+  private listed: string[] | undefined;
   private readonly viewCode: number;
 
   constructor(
@@ -155,6 +193,7 @@ class IndexedSections implements ReadonlyMap<string, Section> {
   private names(): string[] {
     const fallback = this.reader.fallback;
     if (fallback !== undefined) return [...(fallback[this.view]?.keys() ?? [])];
+    if (this.listed !== undefined) return this.listed;
     const { content, from, to } = this.reader.file.lines;
     const names: string[] = [];
     for (let at = from; at < to; ) {
@@ -162,11 +201,21 @@ class IndexedSections implements ReadonlyMap<string, Section> {
       if (content.charCodeAt(at) === this.viewCode) names.push(content.slice(content.indexOf(' ', at + 2) + 1, end));
       at = end + 1;
     }
-    return names;
+    return (this.listed = names);
+  }
+
+  /** Whether this view of the whole file gives every answer this view gave from the index. */
+  agreesWith(whole: IniSections | undefined): boolean {
+    for (const [name, section] of this.found) if (!sameSection(section, whole?.get(name))) return false;
+    if (this.listed === undefined) return true;
+    const names = [...(whole?.keys() ?? [])];
+    return names.length === this.listed.length && names.every((name, i) => name === this.listed?.[i]);
   }
 
   /** This view's line `VIEW OFFSET NAME`, if any. ` NAME\n` may also end a longer name's line, whose "offset" then holds a space. */
   private offsetOf(name: string): number | undefined {
+    // No section name holds a line break; such a needle could span two lines of the index.
+    if (name.includes('\n')) return undefined;
     const { content, from, to } = this.reader.file.lines;
     const needle = ` ${name}\n`;
     for (let at = content.indexOf(needle, from); at >= 0 && at < to; at = content.indexOf(needle, at + 1)) {
@@ -177,4 +226,18 @@ class IndexedSections implements ReadonlyMap<string, Section> {
     }
     return undefined;
   }
+}
+
+/** Whether two sections hold the same options (nested blocks compared key by key). */
+function sameSection(a: Section | undefined, b: Section | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  return keys.every((key) => {
+    const x = a[key];
+    const y = b[key];
+    if (typeof x === 'string' || typeof y === 'string' || x === undefined || y === undefined) return x === y;
+    const nested = Object.keys(x);
+    return nested.length === Object.keys(y).length && nested.every((inner) => Object.hasOwn(y, inner) && x[inner] === y[inner]);
+  });
 }

@@ -100,6 +100,10 @@ export interface CheckedFile {
   readonly stats: FileStats;
   readonly views: readonly SectionView[];
   checkWhole(bytes: Uint8Array | undefined): IniSections[];
+  /** The error a failed read of the file gives. */
+  cannotRead(error: unknown): Error;
+  /** The error for a file that changed after a run read sections of it through its index. */
+  changedWhileRead(): Error;
 }
 
 /** Whether a file is worth an index, and where it would be; undefined for a small file or without a user cache. */
@@ -118,7 +122,15 @@ export async function viewsThroughIndex(deps: Deps, file: CheckedFile): Promise<
   const lines = content === undefined ? undefined : indexLines(content, identity);
   if (lines === undefined) return undefined;
   const isIndexed = (stats: FileStats): boolean => fileIdentity(file.path, stats, file.views.length) === identity;
-  return indexedViews(deps, { path: file.path, views: file.views, lines, isIndexed, checkWhole: (bytes) => file.checkWhole(bytes) });
+  return indexedViews(deps, {
+    path: file.path,
+    views: file.views,
+    lines,
+    isIndexed,
+    checkWhole: (bytes) => file.checkWhole(bytes),
+    cannotRead: (error) => file.cannotRead(error),
+    changedWhileRead: () => file.changedWhileRead(),
+  });
 }
 
 /**

@@ -20,7 +20,15 @@ export async function readIniFile(deps: Deps, path: string): Promise<ReadonlyMap
 async function readIniViews(deps: Deps, path: string, views: readonly SectionView[]): Promise<ReadonlyMap<string, Section>[]> {
   const stats = await regularFileStats(deps, path);
   if (stats === undefined) return views.map((view) => parseIni('').renamed(view));
-  const file: CheckedFile = { path, stats, views, checkWhole: (bytes) => checkedViews(deps, path, bytes, views).views };
+  const file: CheckedFile = {
+    path,
+    stats,
+    views,
+    checkWhole: (bytes) => checkedViews(deps, path, bytes, views).views,
+    cannotRead: (error) => cannotRead(deps, path, error),
+    changedWhileRead: () =>
+      new ConfigError(`${displayPath(path, deps.env, deps.homedir)} changed while awsrole was reading it`, 'run the command again'),
+  };
   const indexed = await viewsThroughIndex(deps, file);
   if (indexed !== undefined) return indexed;
   const bytes = await readFileBytes(deps, path);
@@ -77,8 +85,13 @@ async function readFileBytes(deps: Deps, path: string): Promise<Uint8Array | und
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EISDIR') return undefined;
-    throw new ConfigError(`cannot read ${displayPath(path, deps.env, deps.homedir)}: ${code ?? 'error'}`, 'check the file and its permissions');
+    throw cannotRead(deps, path, error);
   }
+}
+
+function cannotRead(deps: Deps, path: string, error: unknown): ConfigError {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return new ConfigError(`cannot read ${displayPath(path, deps.env, deps.homedir)}: ${code ?? 'error'}`, 'check the file and its permissions');
 }
 
 /** botocore's build_profile_map: `[profile X]` (split shell-style) and `[default]`. */

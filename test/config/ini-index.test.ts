@@ -10,6 +10,7 @@ import { INDEX_MIN_BYTES, SETTLED_MS } from '../../src/config/ini-index.js';
 import { parseIni } from '../../src/config/ini.js';
 import { configProfiles, loadSharedConfig } from '../../src/config/load.js';
 import { type FileSystem, nodeFileSystem } from '../../src/deps.js';
+import { ConfigError } from '../../src/errors.js';
 import type { SharedConfig } from '../../src/config/shared-config.js';
 import { tempDir } from '../support/cleanup.js';
 import { testDeps } from '../support/deps.js';
@@ -36,6 +37,8 @@ interface World {
   config: string;
   /** What the last load read of the config file. */
   reads: Reads;
+  /** While set, a positional read of the config file fails with this error code. */
+  failReads: string | undefined;
   /** Loads the files as a run does, at a time long after they were written (settled). */
   load(settled?: boolean): Promise<SharedConfig>;
   indexFiles(): string[];
@@ -53,6 +56,7 @@ function world(text: string): World {
     cache,
     config,
     reads: { whole: 0, pieces: [] },
+    failReads: undefined,
     load: (settled = true) => {
       w.reads = { whole: 0, pieces: [] };
       const fs: FileSystem = {
@@ -62,6 +66,7 @@ function world(text: string): World {
           return nodeFileSystem.readBytes(path);
         },
         readRangeSync: (path, position, length) => {
+          if (path === config && w.failReads !== undefined) throw Object.assign(new Error(`${w.failReads}: read failed`), { code: w.failReads });
           const read = nodeFileSystem.readRangeSync(path, position, length);
           if (path === config) w.reads.pieces.push(read?.bytes.length ?? 0);
           return read;
@@ -154,6 +159,77 @@ describe('the index of a big config file', () => {
     expect(config.configProfiles.get('team-0001')?.['sso_account_id']).toBe('100000000001');
     expect(w.reads.pieces.at(-1)).toBe(text.length);
     expect(profilesOf(config)).toEqual(parsedProfiles(text));
+  });
+
+  it('checks the header of a section read before when another name points at it too', async () => {
+    const w = world(bigConfig());
+    await w.load();
+    tamper(w.indexFiles()[0] ?? '', 'team-0001', 'team-0002');
+    const config = await w.load();
+    expect(config.configProfiles.get('team-0002')?.['sso_account_id']).toBe('100000000002');
+    expect(config.configProfiles.get('team-0001')?.['sso_account_id']).toBe('100000000001');
+    expect(profilesOf(config)).toEqual(parsedProfiles(bigConfig()));
+  });
+
+  it('finds no name holding a line break, without reading the file whole (its needle would span two lines of the index)', async () => {
+    const w = world(bigConfig());
+    await w.load();
+    const index = readFileSync(w.indexFiles()[0] ?? '', 'utf8');
+    const next = index.split('\n').find((line) => line.startsWith('0 ') && line.endsWith(' team-0002')) ?? '';
+    const config = await w.load();
+    expect(config.configProfiles.get(`team-0001\n${next}`)).toBeUndefined();
+    expect(config.configProfiles.get('team-0002')?.['sso_account_id']).toBe('100000000002');
+    expect(throughIndex(w)).toBe(true);
+  });
+
+  it('fails a read through the index with the ConfigError a whole read gives', async () => {
+    const w = world(bigConfig());
+    await w.load();
+    const config = await w.load();
+    w.failReads = 'EIO';
+    expect(() => config.configProfiles.get('team-0001')).toThrow(ConfigError);
+    expect(() => config.configProfiles.get('team-0001')).toThrow(/cannot read .*config: EIO/);
+  });
+
+  it('once a piece failed, answers every lookup from the whole file: one that no longer parses fails them all with the ConfigError of a run without index', async () => {
+    const text = bigConfig();
+    const w = world(text);
+    await w.load();
+    const config = await w.load();
+    expect(config.configProfiles.get('team-0001')?.['sso_role_name']).toBe('Role1');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    writeFileSync(w.config, `${text}\nnot a line botocore takes\n`);
+    const error = (() => {
+      try {
+        config.configProfiles.get('team-0002');
+      } catch (caught) {
+        return caught;
+      }
+      return undefined;
+    })();
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(String((error as Error).message)).toMatch(/cannot parse .*line \d+ is neither/);
+    // Not the section read before the change, nor the index's names: the file as it is now.
+    expect(() => config.configProfiles.get('team-0001')).toThrow(ConfigError);
+    expect(() => config.ssoSessions?.get('corp')).toThrow(ConfigError);
+    expect(() => config.configProfiles.size).toThrow(ConfigError);
+  });
+
+  it('never mixes two versions of the file: a change to a section already read fails the run instead', async () => {
+    const text = bigConfig();
+    const edited = bigConfig((i) => (i === 1 || i === 2 ? 'Role9' : `Role${i % 4}`));
+    for (const walk of [false, true]) {
+      const w = world(text);
+      await w.load();
+      const config = await w.load();
+      expect(config.configProfiles.get('team-0001')?.['sso_role_name']).toBe('Role1');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      writeFileSync(w.config, edited);
+      // botocore reads the file once: team-0001 with Role1 and team-0002 with Role9 is neither version.
+      if (walk) expect(() => profilesOf(config)).toThrow(/config changed while awsrole was reading it/);
+      else expect(() => config.configProfiles.get('team-0002')).toThrow(/config changed while awsrole was reading it/);
+      expect(() => config.configProfiles.get('team-0001')).toThrow(ConfigError);
+    }
   });
 
   it('is not used when cut short (its last line is the length of all before it)', async () => {
