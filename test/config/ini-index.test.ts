@@ -110,6 +110,19 @@ function tamper(indexFile: string, profile: string, withOffsetOf: string): void 
   writeFileSync(indexFile, `${body}end ${body.length}\n`);
 }
 
+/**
+ * A run through the index that has read team-0001, and a moment later (past the kernel's
+ * timestamp tick) the file may be edited under it.
+ */
+async function throughIndexThenEdited(text: string): Promise<{ w: World; config: SharedConfig }> {
+  const w = world(text);
+  await w.load();
+  const config = await w.load();
+  expect(config.configProfiles.get('team-0001')?.['sso_role_name']).toBe('Role1');
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  return { w, config };
+}
+
 describe('the index of a big config file', () => {
   it('is written to a private folder once the file has settled, and a run through it reads what a parse reads', async () => {
     const text = bigConfig();
@@ -193,11 +206,7 @@ describe('the index of a big config file', () => {
 
   it('once a piece failed, answers every lookup from the whole file: one that no longer parses fails them all with the ConfigError of a run without index', async () => {
     const text = bigConfig();
-    const w = world(text);
-    await w.load();
-    const config = await w.load();
-    expect(config.configProfiles.get('team-0001')?.['sso_role_name']).toBe('Role1');
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    const { w, config } = await throughIndexThenEdited(text);
     writeFileSync(w.config, `${text}\nnot a line botocore takes\n`);
     const error = (() => {
       try {
@@ -300,11 +309,7 @@ describe('the index of a big config file', () => {
 
   it('stands down when the file changes under a run: a piece read from another file than the indexed one', async () => {
     const text = bigConfig();
-    const w = world(text);
-    await w.load();
-    const config = await w.load();
-    expect(config.configProfiles.get('team-0001')?.['sso_role_name']).toBe('Role1');
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    const { w, config } = await throughIndexThenEdited(text);
     const edited = bigConfig((i) => (i === 2 ? 'Role9' : `Role${i % 4}`));
     writeFileSync(w.config, edited);
     expect(config.configProfiles.get('team-0002')?.['sso_role_name']).toBe('Role9');
