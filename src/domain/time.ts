@@ -77,7 +77,9 @@ export function parseAwsTime(text: string): ParsedTime {
  * it, or with `UTC` for the zone as the AWS CLI writes its cache (`2030-01-01T00:00:00UTC`).
  */
 export function isoSeconds(date: Date, zone: 'Z' | 'UTC' = 'Z'): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, zone);
+  // toISOString always ends in `.sssZ`; cutting it costs no regex compile at each start (~0.2 ms).
+  const iso = date.toISOString();
+  return `${iso.slice(0, -5)}${zone}`;
 }
 
 /**
