@@ -8,11 +8,17 @@ import { homedir } from 'node:os';
 import type { Credentials, ExplicitParams, LinkName, ProfileSelection, TraceEntry } from './chain/types.js';
 import { realDeps } from './deps.js';
 import { openSession } from './session/index.js';
+import { type SessionParamOptions, sessionParamsFromOptions } from './session/session-params.js';
 
-export type { Credentials, ExplicitParams, LinkName, ProfileSelection, TraceEntry };
+export type { Credentials, ExplicitParams, LinkName, ProfileSelection, SessionParamOptions, TraceEntry };
 export { AwsroleError, ExitCode } from './errors.js';
 
-export interface ResolveCredentialsOptions {
+/**
+ * `sourceIdentity`, `tags`, `transitiveTagKeys`, `policy`: AssumeRole's session parameters for
+ * the profile's own role hop, as --source-identity, --tag, --transitive-tag and --policy (they
+ * win over AWS_SOURCE_IDENTITY/AWS_SESSION_TAGS/AWS_TRANSITIVE_TAGS and the profile's keys).
+ */
+export interface ResolveCredentialsOptions extends SessionParamOptions {
   /** Like --profile: names the profile and turns the env link off. */
   profile?: string | undefined;
   /** botocore's explicit parameters: the first link of the chain. */
@@ -46,6 +52,7 @@ export async function resolveCredentials(options: ResolveCredentialsOptions = {}
     endpointUrl: options.endpointUrl,
     refresh: options.refresh,
     tokenCode: options.tokenCode,
+    sessionParams: sessionParamsFromOptions(options),
   });
   const resolution = await session.resolveCredentials();
   return { credentials: resolution.credentials, source: resolution.source, profile: resolution.profile, trace: resolution.trace };

@@ -136,6 +136,29 @@ export function sessionParamsFromFlags(flags: SessionParamFlags): SessionParams 
   };
 }
 
+/** The session parameters of the programmatic API (src/api.ts): the same layer as the flags. */
+export interface SessionParamOptions {
+  sourceIdentity?: string | undefined;
+  /** Tag key → value, sent in this order. */
+  tags?: Readonly<Record<string, string>> | undefined;
+  transitiveTagKeys?: readonly string[] | undefined;
+  /** An inline session policy (JSON text). */
+  policy?: string | undefined;
+}
+
+/** The API's options, checked as the flags are; an error names the option (UsageError, exit 2). */
+export function sessionParamsFromOptions(options: SessionParamOptions): SessionParams {
+  const option = (name: keyof SessionParamOptions): ValueOrigin => ({ name: `the ${name} option`, inFile: false });
+  const tags = Object.entries(options.tags ?? {}).map(([key, value]) => ({ key, value }));
+  const keys = options.transitiveTagKeys?.length ? [...options.transitiveTagKeys] : undefined;
+  return {
+    sourceIdentity: options.sourceIdentity === undefined ? undefined : checked(options.sourceIdentity, option('sourceIdentity'), sourceIdentityProblem),
+    tags: tags.length === 0 ? undefined : checked(tags, option('tags'), tagsProblem),
+    transitiveTagKeys: keys === undefined ? undefined : { value: keys, origin: option('transitiveTagKeys') },
+    policy: options.policy === undefined ? undefined : checked(options.policy, option('policy'), policyProblem),
+  };
+}
+
 /** The parameters of one text layer (the environment, a profile): empty values count as unset, as in aws-vault. */
 function fromTexts(texts: { sourceIdentity?: string | undefined; tags?: string | undefined; keys?: string | undefined }, origins: { sourceIdentity: ValueOrigin; tags: ValueOrigin; keys: ValueOrigin }): SessionParams {
   const keys = texts.keys ? parseKeyList(texts.keys) : [];

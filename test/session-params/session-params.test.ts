@@ -4,6 +4,7 @@
  */
 import { readdir } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
+import { AwsroleError, resolveCredentials } from '../../src/api.js';
 import { cliCacheKey } from '../../src/cache/cli-cache.js';
 import { FIXTURE, type StsCall } from '../rigs/sts-server.js';
 import { useStsAndHome } from '../support/sts-home.js';
@@ -258,5 +259,43 @@ describe('an AccessDenied names what the call sent', () => {
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain('       - source identity (sts:SourceIdentity; the trust policy must allow sts:SetSourceIdentity): sent (bob-id)\n');
     expect(result.stderr).toContain('       - session tags (aws:RequestTag; the trust policy must allow sts:TagSession): sent (keys Team, Cost)\n');
+  });
+});
+
+describe('the programmatic API', () => {
+  it('resolveCredentials sends its sourceIdentity, tags, transitiveTagKeys and policy on the profile hop, over the profile keys', async () => {
+    const result = await resolveCredentials({
+      env: t.home.env,
+      profile: 'tagged',
+      sourceIdentity: 'api-id',
+      tags: { Team: 'green', 'Key=With=Equals': 'a=b c' },
+      transitiveTagKeys: ['Team'],
+      policy: POLICY,
+    });
+    expect(result.source).toBe('assume-role');
+    expect(assumeCalls().map(sessionFields)).toEqual([
+      {
+        SourceIdentity: 'api-id',
+        'Tags.member.1.Key': 'Team',
+        'Tags.member.1.Value': 'green',
+        'Tags.member.2.Key': 'Key=With=Equals',
+        'Tags.member.2.Value': 'a=b c',
+        'TransitiveTagKeys.member.1': 'Team',
+        Policy: POLICY,
+      },
+    ]);
+  });
+
+  it.each([
+    [{ sourceIdentity: 'a b' }, 'the sourceIdentity option'],
+    [{ tags: { 'bad!': 'x' } }, 'the tags option'],
+    [{ tags: { Team: 'x' }, transitiveTagKeys: ['Other'] }, 'the transitiveTagKeys option'],
+    [{ policy: 'x'.repeat(2049) }, 'the policy option'],
+  ])('refuses %j before any call: a usage error (exit code 2) naming %s', async (options, name) => {
+    const error = await resolveCredentials({ env: t.home.env, profile: 'deploy', ...options }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(AwsroleError);
+    expect((error as AwsroleError).exitCode).toBe(2);
+    expect((error as AwsroleError).message).toContain(name);
+    expect(t.rig.count()).toBe(0);
   });
 });
