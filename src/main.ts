@@ -60,6 +60,15 @@ function commanderMessage(text: string): string {
   );
 }
 
+/** An encoded authorization message may start with `-`, where commander sees an option. */
+function commanderHint(text: string, args: readonly string[]): string {
+  const command = args.find((arg) => !arg.startsWith('-'));
+  if (command === 'decode-message' && /unknown option '-/.test(text)) {
+    return 'a message that starts with "-": put -- before it (awsrole decode-message -- MESSAGE), or pipe it in with decode-message -';
+  }
+  return 'see `awsrole --help` or `awsrole COMMAND --help`';
+}
+
 async function buildProgram(deps: Deps, run: Runner, args: readonly string[]): Promise<Command> {
   const program = new Command('awsrole')
     .description('AWS credentials the way the AWS CLI finds them: assume roles, MFA sessions, shell exports, and why.')
@@ -71,7 +80,7 @@ async function buildProgram(deps: Deps, run: Runner, args: readonly string[]): P
       writeOut: (text) => deps.stdout.write(text),
       writeErr: (text) => deps.stderr.write(text),
       // Commander's own complaints (unknown flag, missing value) read like awsrole's other errors.
-      outputError: (text, write) => write(`awsrole: ${commanderMessage(text)}\n  hint: see \`awsrole --help\` or \`awsrole COMMAND --help\`\n`),
+      outputError: (text, write) => write(`awsrole: ${commanderMessage(text)}\n  hint: ${commanderHint(text, args)}\n`),
     })
     .showSuggestionAfterError(true);
   await declareCommands(program, run, args);

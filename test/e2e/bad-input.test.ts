@@ -311,6 +311,7 @@ const ROWS: Row[] = [
   { name: 'decode-message without a message', args: ['decode-message'], code: 2, mentions: ['decode-message needs the encoded message'] },
   { name: 'decode-message - with empty stdin', args: ['decode-message', '-'], stdin: '', code: 2, mentions: ['decode-message needs the encoded message'] },
   { name: 'decode-message over 10240 characters', args: ['decode-message', 'm'.repeat(10241)], code: 2, mentions: ['10241', '10240'] },
+  { name: 'decode-message with a message that starts with "-"', args: ['decode-message', '-Zm9vYmFy_qW2'], code: 2, mentions: ["unknown option '-Zm9vYmFy_qW2'", 'put -- before it (awsrole decode-message -- MESSAGE)'] },
   { name: '--credentials-json with a file name', args: ['export', '--credentials-json', 'file.json'], code: 2, mentions: ['--credentials-json', '"-"'] },
   { name: '--credentials-json - with junk on stdin', args: ['export', '--credentials-json', '-'], stdin: 'AKIA... not json', code: 2, mentions: ['--credentials-json', 'JSON'] },
   { name: "--write-profile 'a]b'", args: ['assume', '--role-arn', DEPLOY, '--write-profile', 'a]b'], code: 2, mentions: ['--write-profile', ']'] },
