@@ -71,14 +71,55 @@ function errorOf(status: number, headers: Record<string, string>, text: string):
   return { ok: false, status, type: serviceText(type.replace(/^.*#/, ''), 100), message };
 }
 
+function errorCode(error: unknown): string {
+  return (error as NodeJS.ErrnoException).code ?? (error as Error).name;
+}
+
 function unreachable(request: JsonRequest, url: URL, error: unknown): AwsroleError {
-  // Already said: a proxy, the CA bundle or an answer too large (src/http.ts).
-  if (error instanceof AwsroleError) return error;
-  const code = (error as NodeJS.ErrnoException).code ?? (error as Error).name;
+  const code = errorCode(error);
   return new NetworkError(
     `${request.service} at ${shown(url.origin)} did not answer ${request.operation} (${code}: ${oneLine((error as Error).message)})`,
     `check the network, and ${request.endpoint.from}`,
   );
+}
+
+/**
+ * botocore's default ("legacy") retries, which its SSO and SSO-OIDC clients use unless told
+ * otherwise (botocore/data/_retry.json): up to 5 attempts (AWS_MAX_ATTEMPTS: the total), again
+ * on a connection failure, HTTP 429, 500, 502, 503, 504 or 509, or a 400 that names throttling,
+ * after rand × 2^(n-1) seconds. `sso populate` makes a call per account: a portal that
+ * throttles it is waited out, not fatal.
+ */
+const DEFAULT_MAX_ATTEMPTS = 5;
+const RETRIED_STATUS: ReadonlySet<number> = new Set([429, 500, 502, 503, 504, 509]);
+const THROTTLING_TYPES: ReadonlySet<string> = new Set(['Throttling', 'ThrottlingException', 'ThrottledException', 'RequestThrottledException', 'ProvisionedThroughputExceededException']);
+
+function maxAttempts(env: Deps['env']): number {
+  const text = env['AWS_MAX_ATTEMPTS']?.trim();
+  return text !== undefined && /^[1-9]\d{0,2}$/.test(text) ? Number(text) : DEFAULT_MAX_ATTEMPTS;
+}
+
+function isRetried(answer: JsonAnswer): boolean {
+  return !answer.ok && (RETRIED_STATUS.has(answer.status) || (answer.status === 400 && THROTTLING_TYPES.has(answer.type)));
+}
+
+/** One attempt: the answer, or the failure to get one (a retry may follow) apart from what awsrole already explained (proxy, CA bundle, size). */
+async function attempt(request: JsonRequest, url: URL, headers: Record<string, string>, body: string | undefined): Promise<JsonAnswer | { failed: unknown }> {
+  const { sendHttp } = await import('../http.js');
+  let response;
+  try {
+    response = await sendHttp({ url, method: request.method, headers, body, timeoutMs: TIMEOUT_MS, connectTimeoutMs: CONNECT_TIMEOUT_MS, network: request.endpoint.network });
+  } catch (error) {
+    if (error instanceof AwsroleError) throw error;
+    return { failed: error };
+  }
+  const text = response.body.toString('utf8');
+  if (response.status < 200 || response.status >= 300) return errorOf(response.status, response.headers, text);
+  const parsed = objectOf(text);
+  if (parsed === undefined) {
+    throw new NetworkError(`${request.service} at ${shown(url.origin)} answered ${request.operation} with something other than JSON (HTTP ${response.status})`, `check ${request.endpoint.from}, and any proxy or captive portal on the way`);
+  }
+  return { ok: true, status: response.status, body: parsed };
 }
 
 export async function callJson(deps: Deps, request: JsonRequest): Promise<JsonAnswer> {
@@ -87,19 +128,18 @@ export async function callJson(deps: Deps, request: JsonRequest): Promise<JsonAn
   const headers: Record<string, string> = { 'user-agent': `awsrole/${VERSION}`, accept: 'application/json', ...request.headers };
   if (body !== undefined) headers['content-type'] = 'application/json';
   deps.debug?.(`${request.service}: ${request.operation} ${request.method} ${url.origin}${url.pathname} (${request.endpoint.from})`);
-  const { sendHttp } = await import('../http.js');
-  let response;
-  try {
-    response = await sendHttp({ url, method: request.method, headers, body, timeoutMs: TIMEOUT_MS, connectTimeoutMs: CONNECT_TIMEOUT_MS, network: request.endpoint.network });
-  } catch (error) {
-    throw unreachable(request, url, error);
+  const attempts = maxAttempts(deps.env);
+  for (let number = 1; ; number++) {
+    const outcome = await attempt(request, url, headers, body);
+    if ('failed' in outcome) {
+      if (number >= attempts) throw unreachable(request, url, outcome.failed);
+      deps.debug?.(`${request.service}: ${request.operation} got no answer (${errorCode(outcome.failed)})`);
+    } else {
+      deps.debug?.(`${request.service}: ${request.operation} answered HTTP ${outcome.status}`);
+      if (!isRetried(outcome) || number >= attempts) return outcome;
+    }
+    const waitMs = Math.round(deps.random() * 2 ** (number - 1) * 1000);
+    deps.debug?.(`${request.service}: ${request.operation} again in ${(waitMs / 1000).toFixed(1)} s (attempt ${number + 1} of ${attempts})`);
+    await deps.sleep(waitMs);
   }
-  const text = response.body.toString('utf8');
-  deps.debug?.(`${request.service}: ${request.operation} answered HTTP ${response.status}`);
-  if (response.status < 200 || response.status >= 300) return errorOf(response.status, response.headers, text);
-  const parsed = objectOf(text);
-  if (parsed === undefined) {
-    throw new NetworkError(`${request.service} at ${shown(url.origin)} answered ${request.operation} with something other than JSON (HTTP ${response.status})`, `check ${request.endpoint.from}, and any proxy or captive portal on the way`);
-  }
-  return { ok: true, status: response.status, body: parsed };
 }

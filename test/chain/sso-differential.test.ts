@@ -47,15 +47,15 @@ async function writeToken(relative: string, token: SignedIn): Promise<void> {
   await home.write(relative, pyJsonDumpsInOrder(token));
 }
 
-async function botocore(profile: string): Promise<BotocoreResult> {
-  const env = { HOME: home.dir, PATH: process.env['PATH'] ?? '/usr/bin:/bin', AWS_EC2_METADATA_DISABLED: 'true', ...endpoints() };
+async function botocore(profile: string, extraEnv: Record<string, string> = {}): Promise<BotocoreResult> {
+  const env = { HOME: home.dir, PATH: process.env['PATH'] ?? '/usr/bin:/bin', AWS_EC2_METADATA_DISABLED: 'true', ...endpoints(), ...extraEnv };
   const result = await runCommand('python3', [SCRIPT, '--profile', profile], env);
   if (result.code !== 0) throw new Error(`botocore_sso.py failed: ${result.stderr}`);
   return JSON.parse(result.stdout) as BotocoreResult;
 }
 
-async function awsrole(profile: string, extra: string[] = []): Promise<{ code: number; keys?: Keys; stderr: string }> {
-  const deps = testDeps(home.dir, { env: { USER: 'tester', NO_COLOR: '1', ...endpoints() } });
+async function awsrole(profile: string, extra: string[] = [], extraEnv: Record<string, string> = {}): Promise<{ code: number; keys?: Keys; stderr: string }> {
+  const deps = testDeps(home.dir, { env: { USER: 'tester', NO_COLOR: '1', ...endpoints(), ...extraEnv } });
   const code = await run(deps, ['node', 'awsrole', 'export', '--profile', profile, '--format', 'process', ...extra]);
   if (code !== 0) return { code, stderr: deps.stderr.text() };
   const out = JSON.parse(deps.stdout.text()) as Record<string, string>;
@@ -175,6 +175,25 @@ describe('both refuse the same profiles', () => {
     const ours = await awsrole(profile);
     expect(ours.code).toBe(code);
     expect(operations()).toEqual([]);
+  });
+
+  it('a portal that throttles once: both try again (botocore\'s default retries) and get the credentials', async () => {
+    await writeToken(SESSION_TOKEN_FILE, rig.signIn({ startUrl, region, session: true }));
+    const throttleOnce = (): void => rig.fault({ operation: 'GetRoleCredentials', status: 429, type: 'TooManyRequestsException', message: 'Rate exceeded', times: 1 });
+    throttleOnce();
+    expect(keysOf(await botocore('dev')).key).toBe(rig.issued.at(-1)?.accessKeyId);
+    throttleOnce();
+    expect((await awsrole('dev', ['--refresh'])).keys?.key).toBe(rig.issued.at(-1)?.accessKeyId);
+    expect(operations()).toEqual(['GetRoleCredentials 429', 'GetRoleCredentials 200', 'GetRoleCredentials 429', 'GetRoleCredentials 200']);
+  });
+
+  it('AWS_MAX_ATTEMPTS=1: neither tries again', async () => {
+    await writeToken(SESSION_TOKEN_FILE, rig.signIn({ startUrl, region, session: true }));
+    rig.fault({ operation: 'GetRoleCredentials', status: 503, type: 'ServiceUnavailableException', message: 'down' });
+    const theirs = await botocore('dev', { AWS_MAX_ATTEMPTS: '1' });
+    expect(theirs.ok).toBe(false);
+    expect((await awsrole('dev', [], { AWS_MAX_ATTEMPTS: '1' })).code).toBe(6);
+    expect(operations()).toEqual(['GetRoleCredentials 503', 'GetRoleCredentials 503']);
   });
 
   it('a revoked token: the portal answers 401 to both', async () => {

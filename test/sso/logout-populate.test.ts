@@ -8,7 +8,7 @@ import { run } from '../../src/main.js';
 import { refusedPort } from '../rigs/imds-server.js';
 import { SSO_FIXTURE, type SignedIn, type SsoRig } from '../rigs/sso-server.js';
 import { CANARIES, type FakeHome } from '../support/cli.js';
-import { testDeps, type TestDeps } from '../support/deps.js';
+import { noWait, testDeps, type TestDeps } from '../support/deps.js';
 import { DEV_ROLE_CACHE, LEGACY_ROLE_CACHE, LEGACY_TOKEN_FILE, SESSION_TOKEN_FILE, SSO_CONFIG, useSsoWorld } from './world.js';
 
 const { startUrl, region } = SSO_FIXTURE;
@@ -21,7 +21,7 @@ let home: FakeHome;
 beforeEach(() => ({ rig, home } = world));
 
 async function awsrole(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string; deps: TestDeps }> {
-  const deps = testDeps(home.dir, { env: { USER: 'tester', NO_COLOR: '1', AWS_ENDPOINT_URL_SSO: rig.url, AWS_ENDPOINT_URL_SSO_OIDC: rig.url, ...env } });
+  const deps = testDeps(home.dir, { env: { USER: 'tester', NO_COLOR: '1', AWS_ENDPOINT_URL_SSO: rig.url, AWS_ENDPOINT_URL_SSO_OIDC: rig.url, ...env }, sleep: noWait });
   const code = await run(deps, ['node', 'awsrole', ...args]);
   for (const canary of CANARIES) expect(deps.stderr.text()).not.toContain(canary);
   return { code, stdout: deps.stdout.text(), stderr: deps.stderr.text(), deps };
@@ -149,6 +149,27 @@ describe('awsrole sso populate', () => {
 
     // The profiles it wrote resolve through the sso link.
     expect((await awsrole(['export', '--profile', 'Sandbox.Developer', '--format', 'json'])).code).toBe(0);
+  });
+
+  it('a portal that throttles the listing (a call per account) is waited out, as botocore does: every role is written', async () => {
+    await signedInEverywhere();
+    rig.fault({ operation: 'ListAccountRoles', status: 429, type: 'TooManyRequestsException', message: 'Rate exceeded', times: 2 });
+    rig.fault({ operation: 'ListAccounts', status: 500, type: 'InternalServerException', message: 'oops', times: 1 });
+    const result = await awsrole(['sso', 'populate', '--sso-session', 'corp']);
+    expect(result.stderr.split('\n')[0]).toBe('6 roles assigned in sso-session corp: 6 added, 0 updated, 0 unchanged, 0 removed, 0 skipped in ~/.aws/config');
+    expect(result.code).toBe(0);
+    expect(rig.calls.map((call) => [call.operation, call.query['account_id'], call.query['next_token']].filter(Boolean).join(' '))).toEqual([
+      'ListAccounts',
+      'ListAccounts',
+      'ListAccounts 2',
+      'ListAccountRoles 111122223333',
+      'ListAccountRoles 111122223333',
+      'ListAccountRoles 111122223333',
+      'ListAccountRoles 444455556666',
+      'ListAccountRoles 777788889999',
+      'ListAccountRoles 777788889999 2',
+    ]);
+    expect(result.deps.sleeps).toEqual([500, 500, 1000]);
   });
 
   it('--template and --region; a hand-written profile of the same name is left alone; keys a user added to a generated profile stay', async () => {

@@ -16,7 +16,7 @@ import { FIXTURE, startStsServer, type StsRig } from '../rigs/sts-server.js';
 import { refusedPort } from '../rigs/imds-server.js';
 import { CANARIES, type FakeHome } from '../support/cli.js';
 import { DEV_ROLE_CACHE, LEGACY_ROLE_CACHE, LEGACY_TOKEN_FILE, SESSION_TOKEN_FILE, useSsoWorld } from './world.js';
-import { testDeps, type TestDeps } from '../support/deps.js';
+import { noWait, testDeps, type TestDeps } from '../support/deps.js';
 
 const { startUrl, region } = SSO_FIXTURE;
 const NOW = new Date(Math.floor(Date.now() / 1000) * 1000);
@@ -44,10 +44,12 @@ async function writeToken(relative: string, token: SignedIn): Promise<void> {
   await home.write(relative, tokenText(token));
 }
 
-async function awsrole(args: string[], env: Record<string, string> = {}): Promise<{ code: number; deps: TestDeps }> {
+/** `waits`: sleeps really wait (a lock held by another run); else they are recorded in deps.sleeps only (retries: rand × 2^(n-1) s, random 0.5 here). */
+async function awsrole(args: string[], env: Record<string, string> = {}, waits = false): Promise<{ code: number; deps: TestDeps }> {
   const deps = testDeps(home.dir, {
     now: () => NOW,
     env: { USER: 'tester', NO_COLOR: '1', AWS_ENDPOINT_URL_SSO: rig.url, AWS_ENDPOINT_URL_SSO_OIDC: rig.url, ...env },
+    ...(waits ? {} : { sleep: noWait }),
   });
   const code = await run(deps, ['node', 'awsrole', ...args]);
   const leaked = CANARIES.find((canary) => deps.stderr.text().includes(canary));
@@ -213,7 +215,7 @@ describe('token renewal (sso-session tokens)', () => {
 
   it('several processes renewing at once: one CreateToken (SSO-OIDC takes a refresh token once), the others take the token it wrote', async () => {
     await writeToken(SESSION_TOKEN_FILE, rig.signIn({ startUrl, region, session: true, expiresInSeconds: -60 }));
-    const results = await Promise.all([1, 2, 3].map(() => awsrole(['export', '--profile', 'dev', '--format', 'process', '--refresh'])));
+    const results = await Promise.all([1, 2, 3].map(() => awsrole(['export', '--profile', 'dev', '--format', 'process', '--refresh'], {}, true)));
     expect(results.map(({ code, deps }) => [code, deps.stderr.text()])).toEqual([
       [0, ''],
       [0, ''],
@@ -285,6 +287,7 @@ describe('token renewal (sso-session tokens)', () => {
     expect(deps.stderr.text()).toMatch(new RegExp(`^awsrole: sso: IAM Identity Center OIDC at "http://127\\.0\\.0\\.1:${port}" did not answer CreateToken \\(ECONNREFUSED: .*\\)\\n  hint: check the network, and AWS_ENDPOINT_URL_SSO_OIDC\\n$`));
     expect(deps.stdout.text()).toBe('');
     expect(code).toBe(6);
+    expect(deps.sleeps).toEqual([500, 1000, 2000, 4000]);
   });
 });
 
@@ -318,6 +321,40 @@ describe('the portal refusing or unreachable', () => {
     const { code, deps } = await awsrole(['export', '--profile', 'dev'], { AWS_ENDPOINT_URL_SSO: `http://127.0.0.1:${port}` });
     expect(deps.stderr.text()).toMatch(/^awsrole: sso: the IAM Identity Center portal at "http:\/\/127\.0\.0\.1:\d+" did not answer GetRoleCredentials \(ECONNREFUSED: .*\)\n {2}hint: check the network, and AWS_ENDPOINT_URL_SSO\n$/);
     expect(code).toBe(6);
+    // botocore's default retries: 5 attempts, rand × 1, 2, 4, 8 s apart.
+    expect(deps.sleeps).toEqual([500, 1000, 2000, 4000]);
+  });
+
+  it('throttled (429 TooManyRequestsException) or failing (503) for a while: waited out as botocore does, the credentials come', async () => {
+    await writeToken(SESSION_TOKEN_FILE, rig.signIn({ startUrl, region, session: true }));
+    rig.fault({ operation: 'GetRoleCredentials', status: 429, type: 'TooManyRequestsException', message: 'Rate exceeded', times: 2 });
+    rig.fault({ operation: 'GetRoleCredentials', status: 503, type: 'ServiceUnavailableException', message: 'try later', times: 1 });
+    const { code, deps } = await awsrole(['export', '--profile', 'dev', '--format', 'process']);
+    expect(deps.stderr.text()).toBe('');
+    expect(code).toBe(0);
+    expect(JSON.parse(deps.stdout.text())).toMatchObject({ Version: 1, AccessKeyId: rig.issued.at(-1)?.accessKeyId });
+    expect(rig.calls.filter((call) => call.operation === 'GetRoleCredentials')).toHaveLength(4);
+    expect(deps.sleeps).toEqual([500, 1000, 2000]);
+  });
+
+  it('throttled past AWS_MAX_ATTEMPTS (the total, as in botocore): exit 6 after that many calls', async () => {
+    await writeToken(SESSION_TOKEN_FILE, rig.signIn({ startUrl, region, session: true }));
+    rig.fault({ operation: 'GetRoleCredentials', status: 429, type: 'TooManyRequestsException', message: 'Rate exceeded' });
+    const { code, deps } = await awsrole(['export', '--profile', 'dev'], { AWS_MAX_ATTEMPTS: '2' });
+    expect(code).toBe(6);
+    expect(deps.stderr.text()).toContain('is failing or throttling GetRoleCredentials');
+    expect(rig.calls.filter((call) => call.operation === 'GetRoleCredentials')).toHaveLength(2);
+    expect(deps.sleeps).toEqual([500]);
+  });
+
+  it('a refusal is not retried: 401 once, one call', async () => {
+    const token = rig.signIn({ startUrl, region, session: true });
+    await writeToken(SESSION_TOKEN_FILE, token);
+    rig.revoke(token.accessToken);
+    const { code, deps } = await awsrole(['export', '--profile', 'dev']);
+    expect(code).toBe(4);
+    expect(rig.calls.filter((call) => call.operation === 'GetRoleCredentials')).toHaveLength(1);
+    expect(deps.sleeps).toEqual([]);
   });
 
   it('--debug shows each call and the renewal, never a token or a secret', async () => {
