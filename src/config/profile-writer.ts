@@ -56,92 +56,235 @@ interface ReadLine extends Line {
 
 const BOM = '\uFEFF';
 
-/**
- * Replaces section `[name]` of INI text with exactly `entries` (as `key = value` lines), or
- * appends it when the file has none. Everything outside that section stays byte for byte
- * (see the rules above). Throws UsageError for a name or value that cannot be written and
- * ConfigError when the file has `[name]` more than once.
- */
-export function upsertSection(text: string, name: string, entries: readonly (readonly [string, string])[]): string {
-  checkSection(name, entries);
+/** One [section] of the file (or, without a header, the lines before the first one). */
+interface Block {
+  header: ReadLine | undefined;
+  lines: ReadLine[];
+  removed: boolean;
+  /** Its place in Layout.blocks, which only grows. */
+  readonly at: number;
+}
+
+/** A reading of the file: its blocks, the sections by name, and how it breaks lines. */
+interface Layout {
+  readonly bom: string;
+  readonly blocks: Block[];
+  /** The sections still in the file, by header name, in file order. */
+  readonly byName: Map<string, Block[]>;
+  /** Lines added carry no break of their own: they get the file's most common one, which they only make more common. */
+  readonly eol: string;
+  readonly endsWithBreak: boolean;
+  /**
+   * Each edit reads the file again, as one at a time would, when what a line is or which line
+   * break comes next could change with an edit: an indented line that is not a comment
+   * (whether it continues a value or is a header depends on the lines above it), or a file
+   * with more than one kind of line break (which one is most common depends on the lines left).
+   */
+  readonly contextual: boolean;
+  /** Lines in the file now, headers included: a file cut down to one has no line break left to copy. */
+  lines: number;
+}
+
+function addBlock(layout: Layout, header: ReadLine | undefined, lines: ReadLine[]): Block {
+  const block: Block = { header, lines, removed: false, at: layout.blocks.length };
+  layout.blocks.push(block);
+  layout.lines += (header === undefined ? 0 : 1) + lines.length;
+  if (header?.name !== undefined) sectionsNamed(layout, header.name).push(block);
+  return block;
+}
+
+/** The live list of the sections named `name` (callers may change it). */
+function sectionsNamed(layout: Layout, name: string): Block[] {
+  let found = layout.byName.get(name);
+  if (found === undefined) layout.byName.set(name, (found = []));
+  return found;
+}
+
+function layoutOf(text: string): Layout {
   const bom = text.startsWith(BOM) ? BOM : '';
   const body = text.slice(bom.length);
   const lines = readLines(body);
-  const eol = dominantLineEnding(lines);
+  const indented = lines.some((line) => (line.kind === 'content' || line.kind === 'header') && skipSpace(line.text, 0, line.text.length) > 0);
+  const breaks = new Set(lines.map((line) => line.eol).filter((eol) => eol !== ''));
   const endsWithBreak = body === '' || lines[lines.length - 1]?.eol !== '';
-
-  const starts = lines.flatMap((line, index) => (line.kind === 'header' && line.name === name ? [index] : []));
-  if (starts.length > 1) {
-    throw new ConfigError(
-      `section [${name}] appears ${starts.length} times (lines ${starts.map((index) => index + 1).join(', ')}); awsrole will not guess which one to replace`,
-      `keep one [${name}] section in the file and try again`,
-    );
+  const layout: Layout = { bom, blocks: [], byName: new Map(), eol: dominantLineEnding(lines), endsWithBreak, contextual: indented || breaks.size > 1, lines: 0 };
+  let current = addBlock(layout, undefined, []);
+  for (const line of lines) {
+    if (line.kind === 'header') current = addBlock(layout, line, []);
+    else {
+      current.lines.push(line);
+      layout.lines++;
+    }
   }
-  const start = starts[0];
-  let out: Line[];
-  if (start === undefined) {
-    out = appended(lines, name, keyLines(entries, ''));
-  } else {
-    const { end, keepFrom } = sectionBody(lines, start);
+  return layout;
+}
+
+function layoutText(layout: Layout): string {
+  const lines = layout.blocks.filter((block) => !block.removed).flatMap((block) => (block.header === undefined ? block.lines : [block.header, ...block.lines]));
+  return layout.bom + joinLines(lines, layout.eol, layout.endsWithBreak);
+}
+
+/**
+ * Edits of an INI file's sections, each as if applied to the text the one before left, with
+ * the file read once and written once: `sso populate` edits thousands of sections, and reading
+ * the text again for each took minutes for 4,000 profiles. (A file with indented lines is read
+ * again after each edit; see Layout.contextual.)
+ */
+export class SectionEditor {
+  private layout: Layout;
+  private changed = false;
+
+  constructor(private readonly original: string) {
+    this.layout = layoutOf(original);
+  }
+
+  /**
+   * Replaces section `[name]` with exactly `entries` (as `key = value` lines), or appends it when
+   * the file has none (see the rules above). Throws UsageError for a name or value that cannot be
+   * written and ConfigError when the file has `[name]` more than once.
+   */
+  upsert(name: string, entries: readonly (readonly [string, string])[]): this {
+    checkSection(name, entries);
+    const layout = this.current();
+    const found = sectionsNamed(layout, name);
+    if (found.length > 1) {
+      const numbers = found.map((block) => lineNumberOf(layout, block));
+      throw new ConfigError(
+        `section [${name}] appears ${found.length} times (lines ${numbers.join(', ')}); awsrole will not guess which one to replace`,
+        `keep one [${name}] section in the file and try again`,
+      );
+    }
+    const [block] = found;
+    if (block === undefined) return this.append(layout, name, keyLines(entries, ''));
     // Under an indented next header, keys at column 0 would turn that header into a
     // continuation line of the last key: indent them like the header.
-    const indent = lines[end]?.indent ?? '';
-    out = [...lines.slice(0, start + 1), ...keyLines(entries, indent), ...lines.slice(keepFrom)];
+    const indent = blockAfter(layout, block)?.header?.indent ?? '';
+    const lines = [...keyLines(entries, indent), ...block.lines.slice(trailingRunStart(block.lines))];
+    layout.lines += lines.length - block.lines.length;
+    block.lines = lines;
+    this.changed = true;
+    return this;
   }
-  return bom + joinLines(out, eol, endsWithBreak);
-}
 
-/** A new `[name]` with `body` at the end of the file, after a blank line. */
-function appended(lines: readonly ReadLine[], name: string, body: readonly Line[]): Line[] {
-  const out: Line[] = [...lines];
-  const last = lines[lines.length - 1];
-  if (last !== undefined && last.kind !== 'blank') out.push({ text: '', eol: '' });
-  out.push({ text: `[${name}]`, eol: '' }, ...body);
-  return out;
-}
+  /**
+   * Removes section `[name]` (its header and body, by the same rules: the comment and blank
+   * lines above the next header stay), and the blank line that separated it from the section
+   * before, so removing what upsert appended gives the old text back. No `[name]`: no change.
+   */
+  remove(name: string): this {
+    const layout = this.current();
+    const [block] = sectionsNamed(layout, name);
+    if (block === undefined) return this;
+    const before = blockBefore(layout, block.at);
+    if (before.lines[before.lines.length - 1]?.kind === 'blank') {
+      before.lines.pop();
+      layout.lines--;
+    }
+    const kept = block.lines.slice(trailingRunStart(block.lines));
+    before.lines.push(...kept);
+    layout.lines -= 1 + block.lines.length - kept.length;
+    block.removed = true;
+    sectionsNamed(layout, name).shift();
+    // The file's last line now: in a file that ends without a line break, it loses its own.
+    const last = before.lines[before.lines.length - 1] ?? before.header;
+    if (!layout.endsWithBreak && last !== undefined && blockAfter(layout, block) === undefined) last.eol = '';
+    this.changed = true;
+    return this;
+  }
 
-/** Where the section whose header is line `start` ends, and where its trailing comments and blank lines begin. */
-function sectionBody(lines: readonly ReadLine[], start: number): { end: number; keepFrom: number } {
-  let end = start + 1;
-  while (end < lines.length && lines[end]?.kind !== 'header') end++;
-  let keepFrom = end;
-  while (keepFrom > start + 1 && isCommentOrBlank(lines[keepFrom - 1])) keepFrom--;
-  return { end, keepFrom };
+  /**
+   * Appends a copy of section `[name]` as `[copyName]`: its key lines byte for byte (comments
+   * above the next header stay with that header). No `[name]`: no change.
+   */
+  copy(name: string, copyName: string): this {
+    checkSection(copyName, []);
+    const layout = this.current();
+    const [block] = sectionsNamed(layout, name);
+    if (block === undefined) return this;
+    const body = block.lines.slice(0, trailingRunStart(block.lines));
+    return this.append(layout, copyName, body.map((line, index) => (index === body.length - 1 ? { ...line, eol: '' } : line)));
+  }
+
+  text(): string {
+    return this.changed ? layoutText(this.layout) : this.original;
+  }
+
+  /** The layout to edit: read again from the text so far when an edit may have changed what a line is or which break comes next. */
+  private current(): Layout {
+    if (this.changed && (this.layout.contextual || this.layout.lines <= 1 || endsInEmptyLine(this.layout))) this.layout = layoutOf(layoutText(this.layout));
+    return this.layout;
+  }
+
+  /** A new `[name]` with `body` at the end of the file, after a blank line. */
+  private append(layout: Layout, name: string, body: ReadLine[]): this {
+    const last = blockBefore(layout, layout.blocks.length);
+    const lastLine = last.lines[last.lines.length - 1] ?? last.header;
+    if (lastLine !== undefined && lastLine.kind !== 'blank') {
+      last.lines.push({ text: '', eol: '', kind: 'blank' });
+      layout.lines++;
+    }
+    addBlock(layout, { text: `[${name}]`, eol: '', kind: 'header', name, indent: '' }, body);
+    this.changed = true;
+    return this;
+  }
 }
 
 /**
- * Appends a copy of section `[name]` as `[copyName]`: its key lines byte for byte (comments
- * above the next header stay with that header). The text is returned unchanged when there is no `[name]`.
+ * A file without a final line break whose last line is now empty: written, it ends in the break
+ * of the line before, so read again it is a file that ends with one.
  */
-export function copySection(text: string, name: string, copyName: string): string {
-  checkSection(copyName, []);
-  const bom = text.startsWith(BOM) ? BOM : '';
-  const lines = readLines(text.slice(bom.length));
-  const start = lines.findIndex((line) => line.kind === 'header' && line.name === name);
-  if (start < 0) return text;
-  const { keepFrom } = sectionBody(lines, start);
-  const body = lines.slice(start + 1, keepFrom).map((line, index, all) => (index === all.length - 1 ? { text: line.text, eol: '' } : line));
-  const endsWithBreak = lines[lines.length - 1]?.eol !== '';
-  return bom + joinLines(appended(lines, copyName, body), dominantLineEnding(lines), endsWithBreak);
+function endsInEmptyLine(layout: Layout): boolean {
+  if (layout.endsWithBreak) return false;
+  const last = blockBefore(layout, layout.blocks.length);
+  return (last.lines[last.lines.length - 1] ?? last.header)?.text === '';
 }
 
-/**
- * Removes section `[name]` of INI text (its header and body, by the same rules as
- * upsertSection: the comment and blank lines above the next header stay), and the blank line
- * that separated it from the section before, so removing what upsertSection appended gives the
- * old text back. Text without `[name]` is returned as it is.
- */
+function blockAfter(layout: Layout, block: Block): Block | undefined {
+  for (let at = block.at + 1; at < layout.blocks.length; at++) {
+    const candidate = layout.blocks[at];
+    if (candidate !== undefined && !candidate.removed) return candidate;
+  }
+  return undefined;
+}
+
+/** The block before place `at`: a section, or the lines before the first header (never removed). */
+function blockBefore(layout: Layout, at: number): Block {
+  for (let index = at - 1; index > 0; index--) {
+    const candidate = layout.blocks[index];
+    if (candidate !== undefined && !candidate.removed) return candidate;
+  }
+  return layout.blocks[0] as Block;
+}
+
+function lineNumberOf(layout: Layout, block: Block): number {
+  let number = 1;
+  for (const candidate of layout.blocks) {
+    if (candidate === block) return number;
+    if (!candidate.removed) number += (candidate.header === undefined ? 0 : 1) + candidate.lines.length;
+  }
+  return number;
+}
+
+/** Where the run of comment and blank lines at the end of a section's body starts (it belongs to the next header). */
+function trailingRunStart(lines: readonly ReadLine[]): number {
+  let start = lines.length;
+  while (start > 0 && isCommentOrBlank(lines[start - 1])) start--;
+  return start;
+}
+
+/** SectionEditor.upsert on its own (--write-profile). */
+export function upsertSection(text: string, name: string, entries: readonly (readonly [string, string])[]): string {
+  return new SectionEditor(text).upsert(name, entries).text();
+}
+
+/** SectionEditor.remove on its own. */
 export function removeSection(text: string, name: string): string {
-  const bom = text.startsWith(BOM) ? BOM : '';
-  const body = text.slice(bom.length);
-  const lines = readLines(body);
-  const start = lines.findIndex((line) => line.kind === 'header' && line.name === name);
-  if (start < 0) return text;
-  const endsWithBreak = body === '' || lines[lines.length - 1]?.eol !== '';
-  const { keepFrom } = sectionBody(lines, start);
-  const from = start > 0 && lines[start - 1]?.kind === 'blank' ? start - 1 : start;
-  const out = [...lines.slice(0, from), ...lines.slice(keepFrom)];
-  return bom + joinLines(out, dominantLineEnding(lines), endsWithBreak);
+  return new SectionEditor(text).remove(name).text();
+}
+
+/** SectionEditor.copy on its own. */
+export function copySection(text: string, name: string, copyName: string): string {
+  return new SectionEditor(text).copy(name, copyName).text();
 }
 
 /** Refuses a section name or entry that would not read back as written. */
@@ -171,8 +314,8 @@ export function checkSection(name: string, entries: readonly (readonly [string, 
   }
 }
 
-function keyLines(entries: readonly (readonly [string, string])[], indent: string): Line[] {
-  return entries.map(([key, value]) => ({ text: `${indent}${key} = ${value}`, eol: '' }));
+function keyLines(entries: readonly (readonly [string, string])[], indent: string): ReadLine[] {
+  return entries.map(([key, value]) => ({ text: `${indent}${key} = ${value}`, eol: '', kind: 'content' }));
 }
 
 function isCommentOrBlank(line: ReadLine | undefined): boolean {

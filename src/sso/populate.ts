@@ -9,7 +9,7 @@
  * not touched, so running it again changes nothing.
  */
 import { configFilePath, displayPath } from '../config/paths.js';
-import { checkSection, removeSection, upsertSection } from '../config/profile-writer.js';
+import { checkSection, SectionEditor } from '../config/profile-writer.js';
 import type { Section, SharedConfig } from '../config/shared-config.js';
 import { strictUtf8 } from '../config/utf8.js';
 import type { Deps } from '../deps.js';
@@ -128,6 +128,7 @@ interface Changes {
 function applyChanges(text: string, config: SharedConfig, profiles: Map<string, Entries>, options: PopulateOptions): Changes {
   const counts = { added: 0, updated: 0, unchanged: 0, removed: 0, skipped: 0 };
   const lines: string[] = [];
+  const editor = new SectionEditor(text);
   for (const [name, entries] of profiles) {
     const existing = config.configProfiles.get(name);
     if (existing !== undefined && !isPopulated(existing)) {
@@ -135,7 +136,7 @@ function applyChanges(text: string, config: SharedConfig, profiles: Map<string, 
       lines.push(`  skipped ${name}: a profile of that name exists and was not written by populate`);
     } else if (existing !== undefined && sameKeys(entries, existing)) counts.unchanged++;
     else {
-      text = upsertSection(text, sectionName(name), existing === undefined ? entries : withUserKeys(entries, existing));
+      editor.upsert(sectionName(name), existing === undefined ? entries : withUserKeys(entries, existing));
       counts[existing === undefined ? 'added' : 'updated']++;
       lines.push(`  ${existing === undefined ? 'added' : 'updated'} ${name}`);
     }
@@ -143,12 +144,12 @@ function applyChanges(text: string, config: SharedConfig, profiles: Map<string, 
   if (options.prune) {
     for (const [name, section] of config.configProfiles) {
       if (!isPopulated(section) || section['sso_session'] !== options.signIn.session.name || profiles.has(name)) continue;
-      text = removeSection(text, sectionName(name));
+      editor.remove(sectionName(name));
       counts.removed++;
       lines.push(`  removed ${name}`);
     }
   }
-  return { text, lines, counts };
+  return { text: editor.text(), lines, counts };
 }
 
 async function readConfigText(deps: Deps, path: string, shownPath: string): Promise<string> {
