@@ -39,6 +39,8 @@ export interface IndexedFile {
   changedWhileRead(): Error;
 }
 
+/** A run asks for a handful of names (a profile, its sources, an sso-session); past this, the whole file is read once. */
+const MANY_LOOKUPS = 32;
 /** A section's header line and options are rarely more than a few hundred bytes. */
 const FIRST_PIECE_BYTES = 4096;
 /** The digits of an offset: a safe integer. */
@@ -67,6 +69,8 @@ class SectionReader {
   private failed = false;
   private failure: { readonly error: unknown } | undefined;
   readonly views: IndexedSections[] = [];
+  /** Names looked up in the index so far, in every view. */
+  lookups = 0;
 
   constructor(
     private readonly deps: Pick<Deps, 'fs'>,
@@ -152,6 +156,8 @@ class IndexedSections implements ReadonlyMap<string, Section> {
     const fallback = this.reader.fallback;
     if (fallback !== undefined) return fallback[this.view]?.get(name);
     if (this.found.has(name)) return this.found.get(name);
+    // Many names (listing every profile): one read of the whole file costs less than a search of the index and a read each.
+    if (++this.reader.lookups > MANY_LOOKUPS) return this.reader.checkWhole()[this.view]?.get(name);
     const offset = this.offsetOf(name);
     if (offset === undefined) {
       this.found.set(name, undefined);

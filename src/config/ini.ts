@@ -55,6 +55,18 @@ interface IniFile {
   readonly defaults: Section | undefined;
   /** By where the section's lines start (the line after its header). */
   readonly built: Map<number, Section>;
+  /** The last search for a \r, shared by the readers that build sections (see CrSearch). */
+  readonly crSearch: CrSearch;
+}
+
+/**
+ * Where the next \r at or after `from` is (`at`; text.length if none). Each section is built by
+ * a reader of its own, and in a file without \r each reader's first search ran to the end of
+ * the text: walking 10,000 sections of a 1 MB config took 70 ms in those searches alone.
+ */
+interface CrSearch {
+  from: number;
+  at: number;
 }
 
 interface Reader {
@@ -62,6 +74,7 @@ interface Reader {
   /** Where the next \n and \r are (text.length if none): each found once, not once per line. */
   nextLf: number;
   nextCr: number;
+  readonly crSearch: CrSearch;
   /** Reading one section to build it: the next header ends it. Else the whole file is read. */
   readonly oneSection: boolean;
   done: boolean;
@@ -91,11 +104,12 @@ function emptySection(): RawSection {
   return Object.create(null) as RawSection;
 }
 
-function createReader(text: string, oneSection: RawSection | undefined): Reader {
+function createReader(text: string, oneSection: RawSection | undefined, crSearch: CrSearch = { from: 0, at: -1 }): Reader {
   return {
     text,
     nextLf: -1,
     nextCr: -1,
+    crSearch,
     oneSection: oneSection !== undefined,
     done: false,
     starts: new Map(),
@@ -129,7 +143,7 @@ export function parseIni(text: string): IniSections {
     throw new IniParseError(firstBadLine, `line ${firstBadLine} is neither a [section], a key = value, nor an indented continuation`);
   }
   const defaults = Object.keys(reader.defaults).length === 0 ? undefined : finishValues(reader.defaults);
-  const file: IniFile = { text, defaults, built: new Map() };
+  const file: IniFile = { text, defaults, built: new Map(), crSearch: { from: 0, at: -1 } };
   // Throws the nested-block error that building this section (in file order, after DEFAULT) would.
   if (reader.firstBadBlock !== undefined) sectionAt(file, reader.firstBadBlock);
   return new IniSections(file, reader.starts);
@@ -149,8 +163,16 @@ function readLines(reader: Reader, from: number): void {
 /** Python's universal newlines: \r\n, \r and \n all end a line. */
 function lineEnd(reader: Reader, start: number): number {
   if (reader.nextLf < start) reader.nextLf = indexOrEnd(reader.text, '\n', start);
-  if (reader.nextCr < start) reader.nextCr = indexOrEnd(reader.text, '\r', start);
+  if (reader.nextCr < start) reader.nextCr = nextCr(reader, start);
   return Math.min(reader.nextLf, reader.nextCr);
+}
+
+function nextCr(reader: Reader, start: number): number {
+  const search = reader.crSearch;
+  if (start >= search.from && start <= search.at) return search.at;
+  search.from = start;
+  search.at = indexOrEnd(reader.text, '\r', start);
+  return search.at;
 }
 
 function indexOrEnd(text: string, search: string, from: number): number {
@@ -334,7 +356,7 @@ function sectionAt(file: IniFile, start: number): Section {
 
 function buildSection(file: IniFile, start: number): Section {
   const raw = emptySection();
-  readLines(createReader(file.text, raw), start);
+  readLines(createReader(file.text, raw, file.crSearch), start);
   const section = finishValues(raw);
   return file.defaults === undefined ? section : Object.assign(emptySection(), file.defaults, section);
 }

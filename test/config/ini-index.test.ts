@@ -162,6 +162,19 @@ describe('the index of a big config file', () => {
     expect(w.reads.pieces.at(-1)).toBe(text.length);
   });
 
+  it('looks a few names up by piece; past 32 (listing every profile) reads the file once, whole, and answers the rest from it', async () => {
+    const text = bigConfig();
+    const w = world(text);
+    await w.load();
+    const config = await w.load();
+    const names = Array.from({ length: 100 }, (_, i) => `team-${String(i * 7).padStart(4, '0')}`);
+    const parsed = configProfiles(parseIni(text), 'profile');
+    for (const name of names) expect({ ...config.configProfiles.get(name) }, name).toEqual({ ...parsed.get(name) });
+    expect(w.reads.whole).toBe(0);
+    expect(w.reads.pieces.filter((bytes) => bytes <= 4096)).toHaveLength(32);
+    expect(w.reads.pieces.filter((bytes) => bytes > 4096)).toEqual([text.length]);
+  });
+
   it('is caught pointing a profile at another section: the run reads the file whole instead', async () => {
     const text = bigConfig();
     const w = world(text);
