@@ -139,7 +139,7 @@ export function sessionParamsFromFlags(flags: SessionParamFlags): SessionParams 
 /** The session parameters of the programmatic API (src/api.ts): the same layer as the flags. */
 export interface SessionParamOptions {
   sourceIdentity?: string | undefined;
-  /** Tag key → value, sent in this order. */
+  /** Tag key → value, sent in the object's own order (JavaScript puts integer-like keys first). */
   tags?: Readonly<Record<string, string>> | undefined;
   transitiveTagKeys?: readonly string[] | undefined;
   /** An inline session policy (JSON text). */
@@ -149,6 +149,20 @@ export interface SessionParamOptions {
 /** The API's options, checked as the flags are; an error names the option (UsageError, exit 2). */
 export function sessionParamsFromOptions(options: SessionParamOptions): SessionParams {
   const option = (name: keyof SessionParamOptions): ValueOrigin => ({ name: `the ${name} option`, inFile: false });
+  // What a JavaScript caller passed where the types say otherwise (a number, an array, a Map, a
+  // policy object) would be sent as something else, dropped, or fail with a TypeError instead
+  // of the API's AwsroleError.
+  const { sourceIdentity, tags: tagMap, transitiveTagKeys, policy } = options as Record<keyof SessionParamOptions, unknown>;
+  const isText = (value: unknown): boolean => typeof value === 'string';
+  const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && [Object.prototype, null].includes(Object.getPrototypeOf(value) as object | null);
+  const types: [keyof SessionParamOptions, boolean, string][] = [
+    ['sourceIdentity', sourceIdentity === undefined || isText(sourceIdentity), 'a string'],
+    ['tags', tagMap === undefined || (isPlainObject(tagMap) && Object.values(tagMap).every(isText)), "an object of strings ({ Team: 'red' })"],
+    ['transitiveTagKeys', transitiveTagKeys === undefined || (Array.isArray(transitiveTagKeys) && transitiveTagKeys.every(isText)), 'an array of strings'],
+    ['policy', policy === undefined || isText(policy), 'JSON text (JSON.stringify the policy)'],
+  ];
+  const wrong = types.find(([, ok]) => !ok);
+  if (wrong !== undefined) throw refuse(option(wrong[0]), `must be ${wrong[2]}`);
   const tags = Object.entries(options.tags ?? {}).map(([key, value]) => ({ key, value }));
   const keys = options.transitiveTagKeys?.length ? [...options.transitiveTagKeys] : undefined;
   return {

@@ -26,7 +26,8 @@ export type RefreshOutcome = { ok: true; token: CreatedToken } | { ok: false; wh
  */
 export async function refreshAccessToken(deps: Deps, endpoint: SsoEndpoint, request: RefreshRequest): Promise<RefreshOutcome> {
   const answer = await createToken(deps, endpoint, { clientId: request.clientId, clientSecret: request.clientSecret, grantType: 'refresh_token', refreshToken: request.refreshToken });
-  if (!answer.ok) return { ok: false, why: `${answer.type || `HTTP ${answer.status}`}${answer.message ? `: ${answer.message}` : ''}` };
+  // After a lost answer, a refusal may mean the lost attempt renewed the token and used up the refresh token.
+  if (!answer.ok) return { ok: false, why: refusal(answer) };
   return answer.token === undefined ? { ok: false, why: 'the answer had no accessToken or expiresIn' } : { ok: true, token: answer.token };
 }
 
@@ -59,8 +60,14 @@ export interface ClientRequest {
   issuerUrl?: string | undefined;
 }
 
-function oidcFailure(operation: string, answer: { status: number; type: string; message: string }): RefusedError {
-  return new RefusedError(`${OIDC_SERVICE} refused ${operation} (${answer.type || `HTTP ${answer.status}`}${answer.message ? `: ${answer.message}` : ''})`, 'check sso_start_url and sso_region, and the endpoint settings');
+/** The service's words for a refusal; after a lost answer, that the lost attempt may have been acted on (a code or refresh token is taken once). */
+function refusal(answer: Extract<JsonAnswer, { ok: false }>): string {
+  const said = `${answer.type || `HTTP ${answer.status}`}${answer.message ? `: ${answer.message}` : ''}`;
+  return answer.afterNoAnswer ? `${said}, after an attempt that got no answer (which may have used it up)` : said;
+}
+
+function oidcFailure(operation: string, answer: Extract<JsonAnswer, { ok: false }>): RefusedError {
+  return new RefusedError(`${OIDC_SERVICE} refused ${operation} (${refusal(answer)})`, 'check sso_start_url and sso_region, and the endpoint settings');
 }
 
 /** RegisterClient: a public client named awsrole. */

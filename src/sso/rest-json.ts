@@ -4,7 +4,8 @@
  * paths never load node:http). No SDK: both APIs are a handful of plain JSON requests.
  */
 import type { Deps } from '../deps.js';
-import { AwsroleError, NetworkError } from '../errors.js';
+import { pythonInt } from '../config/python-int.js';
+import { AwsroleError, ConfigError, NetworkError } from '../errors.js';
 import { oneLine, serviceText, shown } from '../domain/text.js';
 import { VERSION } from '../version.js';
 import type { SsoEndpoint } from './endpoints.js';
@@ -26,8 +27,12 @@ export interface JsonRequest {
 
 export type JsonAnswer =
   | { ok: true; status: number; body: Record<string, unknown> }
-  /** `type` is the service's error name (UnauthorizedException, invalid_grant...), '' when it sent none. */
-  | { ok: false; status: number; type: string; message: string };
+  /**
+   * `type` is the service's error name (UnauthorizedException, invalid_grant...), '' when it sent none.
+   * `afterNoAnswer`: an earlier attempt of this call got no answer, so the service may have acted
+   * on it (a refresh token or an authorization code is taken once).
+   */
+  | { ok: false; status: number; type: string; message: string; afterNoAnswer?: true };
 
 export const TIMEOUT_MS = 10_000;
 export const CONNECT_TIMEOUT_MS = 5_000;
@@ -94,9 +99,31 @@ const DEFAULT_MAX_ATTEMPTS = 5;
 const RETRIED_STATUS: ReadonlySet<number> = new Set([429, 500, 502, 503, 504, 509]);
 const THROTTLING_TYPES: ReadonlySet<string> = new Set(['Throttling', 'ThrottlingException', 'ThrottledException', 'RequestThrottledException', 'ProvisionedThroughputExceededException']);
 
+/**
+ * AWS_MAX_ATTEMPTS as botocore reads it: Python's int(), the total number of attempts; a value
+ * int() refuses, or one below 1 (InvalidMaxRetryAttemptsError), fails the client botocore makes
+ * for the call, so it fails the call here (exit 5), before any request.
+ */
 function maxAttempts(env: Deps['env']): number {
-  const text = env['AWS_MAX_ATTEMPTS']?.trim();
-  return text !== undefined && /^[1-9]\d{0,2}$/.test(text) ? Number(text) : DEFAULT_MAX_ATTEMPTS;
+  const text = env['AWS_MAX_ATTEMPTS'];
+  if (text === undefined) return DEFAULT_MAX_ATTEMPTS;
+  const value = pythonInt(text);
+  if (value === undefined || value < 1) {
+    throw new ConfigError(`AWS_MAX_ATTEMPTS = ${shown(text)} is not a whole number of attempts of 1 or more`, `set AWS_MAX_ATTEMPTS to the total number of attempts, such as 3 (the default is ${DEFAULT_MAX_ATTEMPTS}), or unset it`);
+  }
+  return value;
+}
+
+/** setTimeout's limit: a longer wait would fire at once (a large AWS_MAX_ATTEMPTS makes rand × 2^(n-1) s that long). */
+const MAX_WAIT_MS = 2_147_483_647;
+
+/**
+ * A failure of the network (botocore's GENERAL_CONNECTION_ERROR: refused, reset, DNS, TLS, a
+ * timeout), not a request Node refused to send: a bearer token with a line break in a damaged
+ * cache file makes http.request throw a TypeError (ERR_INVALID_CHAR), which no retry mends.
+ */
+function isNetworkFailure(error: unknown): boolean {
+  return !(error instanceof TypeError || error instanceof RangeError);
 }
 
 function isRetried(answer: JsonAnswer): boolean {
@@ -122,6 +149,18 @@ async function attempt(request: JsonRequest, url: URL, headers: Record<string, s
   return { ok: true, status: response.status, body: parsed };
 }
 
+/**
+ * The longest one call can take: every attempt's connect and answer timeouts and the longest
+ * waits between them (~90 s with botocore's 5 attempts). A lock held across a call (the token
+ * renewal) must outlast it, or a waiter would break it and spend the same refresh token.
+ */
+export function longestCallMs(env: Deps['env']): number {
+  const attempts = maxAttempts(env);
+  let waits = 0;
+  for (let number = 1; number < attempts && waits < MAX_WAIT_MS; number++) waits += Math.min(MAX_WAIT_MS, 2 ** (number - 1) * 1000);
+  return Math.min(attempts * (CONNECT_TIMEOUT_MS + TIMEOUT_MS) + waits, MAX_WAIT_MS);
+}
+
 export async function callJson(deps: Deps, request: JsonRequest): Promise<JsonAnswer> {
   const url = requestUrl(request.endpoint.url, request.path, request.query);
   const body = request.body === undefined ? undefined : JSON.stringify(request.body);
@@ -129,16 +168,18 @@ export async function callJson(deps: Deps, request: JsonRequest): Promise<JsonAn
   if (body !== undefined) headers['content-type'] = 'application/json';
   deps.debug?.(`${request.service}: ${request.operation} ${request.method} ${url.origin}${url.pathname} (${request.endpoint.from})`);
   const attempts = maxAttempts(deps.env);
+  let noAnswer = false;
   for (let number = 1; ; number++) {
     const outcome = await attempt(request, url, headers, body);
     if ('failed' in outcome) {
-      if (number >= attempts) throw unreachable(request, url, outcome.failed);
+      if (number >= attempts || !isNetworkFailure(outcome.failed)) throw unreachable(request, url, outcome.failed);
       deps.debug?.(`${request.service}: ${request.operation} got no answer (${errorCode(outcome.failed)})`);
+      noAnswer = true;
     } else {
       deps.debug?.(`${request.service}: ${request.operation} answered HTTP ${outcome.status}`);
-      if (!isRetried(outcome) || number >= attempts) return outcome;
+      if (!isRetried(outcome) || number >= attempts) return !outcome.ok && noAnswer ? { ...outcome, afterNoAnswer: true } : outcome;
     }
-    const waitMs = Math.round(deps.random() * 2 ** (number - 1) * 1000);
+    const waitMs = Math.min(MAX_WAIT_MS, Math.round(deps.random() * 2 ** (number - 1) * 1000));
     deps.debug?.(`${request.service}: ${request.operation} again in ${(waitMs / 1000).toFixed(1)} s (attempt ${number + 1} of ${attempts})`);
     await deps.sleep(waitMs);
   }

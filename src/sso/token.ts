@@ -9,7 +9,7 @@ import { CredentialError } from '../errors.js';
 import { lockPathFor, withFileLock } from '../files/lock.js';
 import { isoSeconds, parseIsoTime } from '../domain/time.js';
 import { refreshAccessToken, type CreatedToken } from './oidc.js';
-import { CONNECT_TIMEOUT_MS, TIMEOUT_MS } from './rest-json.js';
+import { longestCallMs } from './rest-json.js';
 import { checkSessionSection, type SsoRole, type SsoSession } from './profile.js';
 import type { SsoEndpoint } from './endpoints.js';
 import { readToken, tokenFileFields, tokenFileOf, writeToken, type CachedToken, type TokenFile } from './token-cache.js';
@@ -102,8 +102,8 @@ async function renewLocked(deps: Deps, session: SsoSession, file: TokenFile, opt
       if (!isDue(deps, token)) return { token, renewed: { accessToken: token.accessToken, expiresAt: token.expiresAt, file, refresh: 'refreshed by another process' } };
       return { token, renewed: await renew(deps, session, file, token, options) };
     },
-    // A holder's CreateToken may take its whole connect and answer timeouts: wait longer than that.
-    { label: file.shown, timeoutMs: CONNECT_TIMEOUT_MS + TIMEOUT_MS + 5_000 },
+    // A holder's CreateToken may take every attempt's timeouts and the waits between them: wait, and call the lock stale, only after that.
+    { label: file.shown, timeoutMs: longestCallMs(deps.env) + 5_000, staleMs: longestCallMs(deps.env) + 10_000 },
   );
 }
 

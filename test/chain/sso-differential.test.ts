@@ -196,6 +196,27 @@ describe('both refuse the same profiles', () => {
     expect(operations()).toEqual(['GetRoleCredentials 503', 'GetRoleCredentials 503']);
   });
 
+  it.each([
+    ['0', 'InvalidMaxRetryAttemptsError'],
+    ['abc', 'ValueError'],
+  ])('AWS_MAX_ATTEMPTS=%j: both refuse it (botocore with %s, when it makes the client) before any call', async (value, error) => {
+    await writeToken(SESSION_TOKEN_FILE, rig.signIn({ startUrl, region, session: true }));
+    const theirs = await botocore('dev', { AWS_MAX_ATTEMPTS: value });
+    expect(theirs.ok || theirs.error).toBe(error);
+    const ours = await awsrole('dev', [], { AWS_MAX_ATTEMPTS: value });
+    expect(ours.code).toBe(5);
+    expect(ours.stderr).toContain(`AWS_MAX_ATTEMPTS = "${value}" is not a whole number of attempts of 1 or more`);
+    expect(operations()).toEqual([]);
+  });
+
+  it('AWS_MAX_ATTEMPTS="+2" (Python\'s int()): two attempts each', async () => {
+    await writeToken(SESSION_TOKEN_FILE, rig.signIn({ startUrl, region, session: true }));
+    rig.fault({ operation: 'GetRoleCredentials', status: 503, type: 'ServiceUnavailableException', message: 'down' });
+    expect((await botocore('dev', { AWS_MAX_ATTEMPTS: '+2' })).ok).toBe(false);
+    expect((await awsrole('dev', [], { AWS_MAX_ATTEMPTS: '+2' })).code).toBe(6);
+    expect(operations()).toEqual(['GetRoleCredentials 503', 'GetRoleCredentials 503', 'GetRoleCredentials 503', 'GetRoleCredentials 503']);
+  });
+
   it('a revoked token: the portal answers 401 to both', async () => {
     const token = rig.signIn({ startUrl, region, session: true });
     rig.revoke(token.accessToken);

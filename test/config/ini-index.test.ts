@@ -175,6 +175,28 @@ describe('the index of a big config file', () => {
     expect(w.reads.pieces.filter((bytes) => bytes > 4096)).toEqual([text.length]);
   });
 
+  it('past 32 names, the whole read keeps the rules of a fallback: it must agree with every answer given through the index, or the run fails', async () => {
+    const names = Array.from({ length: 40 }, (_, i) => `team-${String(i * 7).padStart(4, '0')}`);
+    // Edited after 32 names were answered through the index. Elsewhere (team-0999): the whole read agrees with them, and answers the rest from the file as it is now.
+    const elsewhere = bigConfig((i) => (i === 999 ? 'Role9' : `Role${i % 4}`));
+    const first = await throughIndexThenEdited(bigConfig());
+    for (const name of names.slice(0, 31)) first.config.configProfiles.get(name);
+    writeFileSync(first.w.config, elsewhere);
+    for (const name of names) expect({ ...first.config.configProfiles.get(name) }, name).toEqual({ ...configProfiles(parseIni(elsewhere), 'profile').get(name) });
+    expect(first.config.configProfiles.get('team-0999')?.['sso_role_name']).toBe('Role9');
+    expect(first.w.reads.pieces.filter((bytes) => bytes <= 4096)).toHaveLength(32);
+    expect(first.w.reads.pieces.filter((bytes) => bytes > 4096)).toEqual([elsewhere.length]);
+    // In a section answered through the index (team-0007): the 33rd name fails the run, and so does every name after.
+    const answered = bigConfig((i) => (i === 7 ? 'Role9' : `Role${i % 4}`));
+    const second = await throughIndexThenEdited(bigConfig());
+    for (const name of names.slice(0, 31)) second.config.configProfiles.get(name);
+    writeFileSync(second.w.config, answered);
+    expect(() => second.config.configProfiles.get(names[31] ?? '')).toThrow(/config changed while awsrole was reading it/);
+    expect(() => second.config.configProfiles.get('team-0001')).toThrow(ConfigError);
+    expect(() => second.config.ssoSessions?.get('corp')).toThrow(ConfigError);
+    expect(second.w.reads.pieces.filter((bytes) => bytes <= 4096)).toHaveLength(32);
+  });
+
   it('is caught pointing a profile at another section: the run reads the file whole instead', async () => {
     const text = bigConfig();
     const w = world(text);

@@ -298,4 +298,28 @@ describe('the programmatic API', () => {
     expect((error as AwsroleError).message).toContain(name);
     expect(t.rig.count()).toBe(0);
   });
+
+  // A JavaScript caller is not held to the types: what the flags cannot be (not text) is refused
+  // as a usage error too, not sent as something else, dropped (a Map) or thrown as a TypeError.
+  it.each([
+    [{ sourceIdentity: 12345 }, 'the sourceIdentity option: must be a string'],
+    [{ tags: [['Team', 'red']] }, 'the tags option: must be an object of strings'],
+    [{ tags: new Map([['Team', 'red']]) }, 'the tags option: must be an object of strings'],
+    [{ tags: { Team: 7 } }, 'the tags option: must be an object of strings'],
+    [{ tags: { Team: 'red' }, transitiveTagKeys: 'Team' }, 'the transitiveTagKeys option: must be an array of strings'],
+    [{ policy: { Version: '2012-10-17', Statement: [] } }, 'the policy option: must be JSON text'],
+    [{ policy: null }, 'the policy option: must be JSON text'],
+  ])('refuses %j, not of the declared type, before any call: exit code 2 (%s)', async (options, message) => {
+    const error = await resolveCredentials({ env: t.home.env, profile: 'deploy', ...(options as object) }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(AwsroleError);
+    expect((error as AwsroleError).exitCode).toBe(2);
+    expect((error as AwsroleError).message).toContain(message);
+    expect(t.rig.count()).toBe(0);
+  });
+
+  it('takes tags from an object without a prototype', async () => {
+    const tags = Object.assign(Object.create(null) as Record<string, string>, { Team: 'blue' });
+    await resolveCredentials({ env: t.home.env, profile: 'tagged', tags, sourceIdentity: 'api-id' });
+    expect(assumeCalls().map(sessionFields)[0]).toMatchObject({ 'Tags.member.1.Key': 'Team', 'Tags.member.1.Value': 'blue' });
+  });
 });

@@ -5,11 +5,14 @@
  * the rig's request log.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { run } from '../../src/main.js';
 import { ssoEndpoints } from '../../src/sso/endpoints.js';
+import { longestCallMs } from '../../src/sso/rest-json.js';
 import type { SharedConfig } from '../../src/config/shared-config.js';
 import { startSsoServer, SSO_FIXTURE, type SignedIn, type SsoRig } from '../rigs/sso-server.js';
 import { FIXTURE, startStsServer, type StsRig } from '../rigs/sts-server.js';
@@ -83,6 +86,40 @@ function roleCacheText(index: number, accountId: string): string {
 const mode = (relative: string): number => statSync(home.path(relative)).mode & 0o777;
 const read = (relative: string): string => readFileSync(home.path(relative), 'utf8');
 const operations = (): string[] => rig.calls.map((call) => `${call.operation} ${call.status}`);
+
+/**
+ * A relay to the rig: every request is passed on and acted on, but the answers to the first
+ * `lose` requests to `path` are dropped (the connection reset), as a network that fails after
+ * the service acted.
+ */
+async function lossyRelay(path: string, lose: number): Promise<{ url: string; close(): Promise<void> }> {
+  let lost = 0;
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const upstream = httpRequest(new URL(req.url ?? '/', rig.url), { method: req.method, headers: req.headers }, (answer) => {
+        const body: Buffer[] = [];
+        answer.on('data', (chunk: Buffer) => body.push(chunk));
+        answer.on('end', () => {
+          if (new URL(req.url ?? '/', rig.url).pathname === path && lost < lose) {
+            lost++;
+            req.socket.destroy();
+            return;
+          }
+          res.writeHead(answer.statusCode ?? 500, answer.headers);
+          res.end(Buffer.concat(body));
+        });
+      });
+      upstream.end(Buffer.concat(chunks));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
 
 describe('an sso-session profile with a valid token', () => {
   it('prints the role credentials GetRoleCredentials returned, and caches them as the AWS CLI does', async () => {
@@ -213,6 +250,31 @@ describe('token renewal (sso-session tokens)', () => {
     expect(operations()).toEqual(['CreateToken 200', 'GetRoleCredentials 200']);
   });
 
+  it('waits out another process renewing for a minute (its CreateToken retried): takes the token it wrote, no second CreateToken', async () => {
+    await writeToken(SESSION_TOKEN_FILE, rig.signIn({ startUrl, region, session: true, expiresInSeconds: -60 }));
+    // Another live process (this one's pid) holds the renewal lock.
+    await home.write(`${SESSION_TOKEN_FILE}.lock`, `${process.pid}\nanother-renewal\n`);
+    const renewed = rig.signIn({ startUrl, region, session: true });
+    let waited = 0;
+    const deps = testDeps(home.dir, {
+      now: () => NOW,
+      env: { USER: 'tester', NO_COLOR: '1', AWS_ENDPOINT_URL_SSO: rig.url, AWS_ENDPOINT_URL_SSO_OIDC: rig.url },
+      sleep: async (ms) => {
+        waited += ms;
+        // The holder finishes after a minute of its retries: it writes the token and lets go.
+        if (waited >= 60_000 && existsSync(home.path(`${SESSION_TOKEN_FILE}.lock`))) {
+          await writeToken(SESSION_TOKEN_FILE, renewed);
+          rmSync(home.path(`${SESSION_TOKEN_FILE}.lock`));
+        }
+      },
+    });
+    const code = await run(deps, ['node', 'awsrole', 'export', '--profile', 'dev', '--format', 'process']);
+    expect(deps.stderr.text()).toBe('');
+    expect(code).toBe(0);
+    expect(operations()).toEqual(['GetRoleCredentials 200']);
+    expect(rig.calls[0]?.bearerToken).toBe(renewed.accessToken);
+  });
+
   it('several processes renewing at once: one CreateToken (SSO-OIDC takes a refresh token once), the others take the token it wrote', async () => {
     await writeToken(SESSION_TOKEN_FILE, rig.signIn({ startUrl, region, session: true, expiresInSeconds: -60 }));
     const results = await Promise.all([1, 2, 3].map(() => awsrole(['export', '--profile', 'dev', '--format', 'process', '--refresh'], {}, true)));
@@ -288,6 +350,79 @@ describe('token renewal (sso-session tokens)', () => {
     expect(deps.stdout.text()).toBe('');
     expect(code).toBe(6);
     expect(deps.sleeps).toEqual([500, 1000, 2000, 4000]);
+  });
+});
+
+describe('retries that cannot help, or may have been acted on', () => {
+  it('a renewal whose answer is lost: the retry is refused (the lost attempt used the refresh token), and the message says so; no token in --debug', async () => {
+    await writeToken(SESSION_TOKEN_FILE, rig.signIn({ startUrl, region, session: true, expiresInSeconds: -60 }));
+    const relay = await lossyRelay('/token', 1);
+    try {
+      const { code, deps } = await awsrole(['--debug', 'export', '--profile', 'dev'], { AWS_ENDPOINT_URL_SSO_OIDC: relay.url });
+      const stderr = deps.stderr.text();
+      expect(stderr).toMatch(/IAM Identity Center OIDC: CreateToken got no answer \((ECONNRESET|socket hang up)\)\n/);
+      expect(stderr).toContain('IAM Identity Center OIDC: CreateToken again in 0.5 s (attempt 2 of 5)\n');
+      expect(stderr).toContain(
+        `awsrole: sso: the IAM Identity Center sign-in for sso-session corp expired at ${iso(NOW.getTime() - 60_000)} and was not refreshed: renewal refused: InvalidGrantException: Invalid refresh token provided, after an attempt that got no answer (which may have used it up)\n` +
+          '  hint: sign in with `awsrole sso login --profile dev`\n',
+      );
+      for (const secret of [...CANARIES, 'aoa-', 'aor-']) expect(stderr).not.toContain(secret);
+      expect(code).toBe(3);
+      expect(operations()).toEqual(['CreateToken 200', 'CreateToken 400']);
+      expect(deps.sleeps).toEqual([500]);
+    } finally {
+      await relay.close();
+    }
+  });
+
+  it('a refusal after a 503 (an answer: nothing was lost) carries no note', async () => {
+    await writeToken(SESSION_TOKEN_FILE, rig.signIn({ startUrl, region, session: true, expiresInSeconds: -60 }));
+    rig.fault({ operation: 'CreateToken', status: 503, type: 'ServiceUnavailableException', message: 'later', times: 1 });
+    rig.fault({ operation: 'CreateToken', status: 400, type: 'InvalidGrantException', message: 'Invalid refresh token provided' });
+    const { code, deps } = await awsrole(['export', '--profile', 'dev']);
+    expect(code).toBe(3);
+    expect(deps.stderr.text()).toContain('renewal refused: InvalidGrantException: Invalid refresh token provided\n');
+    expect(operations()).toEqual(['CreateToken 503', 'CreateToken 400']);
+  });
+
+  it('a bearer token Node will not send (a line break in a damaged cache file): exit 6 at once, not retried', async () => {
+    const token = rig.signIn({ startUrl, region, session: true });
+    await writeToken(SESSION_TOKEN_FILE, { ...token, accessToken: `${token.accessToken}\nX-Injected: 1` });
+    const { code, deps } = await awsrole(['export', '--profile', 'dev']);
+    expect(deps.stderr.text()).toMatch(/did not answer GetRoleCredentials \(ERR_INVALID_CHAR: /);
+    expect(deps.stderr.text()).not.toContain(token.accessToken);
+    expect(code).toBe(6);
+    expect(rig.calls).toEqual([]);
+    expect(deps.sleeps).toEqual([]);
+  });
+
+  it.each(['0', '-1', 'abc', '', '2.5'])('AWS_MAX_ATTEMPTS=%j, which botocore refuses (int(), at least 1): exit 5 before any call', async (value) => {
+    await writeToken(SESSION_TOKEN_FILE, rig.signIn({ startUrl, region, session: true }));
+    await expectFailure(
+      ['export', '--profile', 'dev'],
+      5,
+      `awsrole: sso: AWS_MAX_ATTEMPTS = ${JSON.stringify(value)} is not a whole number of attempts of 1 or more\n  hint: set AWS_MAX_ATTEMPTS to the total number of attempts, such as 3 (the default is 5), or unset it\n`,
+      { AWS_MAX_ATTEMPTS: value },
+    );
+    expect(rig.calls).toEqual([]);
+  });
+
+  it.each([' 2 ', '+2', '0_2', '002'])('AWS_MAX_ATTEMPTS=%j is 2, as Python\'s int() reads it', async (value) => {
+    await writeToken(SESSION_TOKEN_FILE, rig.signIn({ startUrl, region, session: true }));
+    rig.fault({ operation: 'GetRoleCredentials', status: 503, type: 'ServiceUnavailableException', message: 'down' });
+    const { code, deps } = await awsrole(['export', '--profile', 'dev'], { AWS_MAX_ATTEMPTS: value });
+    expect(code).toBe(6);
+    expect(operations()).toEqual(['GetRoleCredentials 503', 'GetRoleCredentials 503']);
+    expect(deps.sleeps).toEqual([500]);
+  });
+
+  it('AWS_MAX_ATTEMPTS=1000 (botocore has no upper bound): no wait longer than a timer can wait (a longer one would fire at once)', async () => {
+    await writeToken(SESSION_TOKEN_FILE, rig.signIn({ startUrl, region, session: true }));
+    rig.fault({ operation: 'GetRoleCredentials', status: 503, type: 'ServiceUnavailableException', message: 'down', times: 40 });
+    const { code, deps } = await awsrole(['export', '--profile', 'dev', '--format', 'process'], { AWS_MAX_ATTEMPTS: '1000' });
+    expect(code).toBe(0);
+    expect(deps.sleeps).toHaveLength(40);
+    expect(deps.sleeps.at(-1)).toBe(2_147_483_647);
   });
 });
 
@@ -508,5 +643,15 @@ describe('with STS: source_profile and whoami --explain', () => {
     expect(second.deps.stdout.text()).toContain(
       `✔  5. sso                            found     IAM Identity Center role Admin in account 111122223333 via sso-session corp (${startUrl}); role credentials from the cache in ~/.aws/cli/cache (token not needed)\n`,
     );
+  });
+});
+
+describe('the renewal lock outlasts a renewal with every retry', () => {
+  it('longestCallMs: each attempt\'s connect and answer timeouts plus the longest waits between them', () => {
+    // 5 attempts × (5 s + 10 s) + waits of at most 1, 2, 4 and 8 s.
+    expect(longestCallMs({})).toBe(5 * 15_000 + 15_000);
+    expect(longestCallMs({ AWS_MAX_ATTEMPTS: '1' })).toBe(15_000);
+    expect(longestCallMs({ AWS_MAX_ATTEMPTS: '3' })).toBe(3 * 15_000 + 3_000);
+    expect(longestCallMs({ AWS_MAX_ATTEMPTS: '1000' })).toBe(2_147_483_647);
   });
 });
