@@ -60,36 +60,42 @@ const BOM = '\uFEFF';
 interface Block {
   header: ReadLine | undefined;
   lines: ReadLine[];
-  removed: boolean;
-  /** Its place in Layout.blocks, which only grows. */
-  readonly at: number;
+  /**
+   * The blocks around it in the file now: a removed block is unlinked, so a neighbour is one
+   * step away however many blocks were removed (`--prune` removes thousands in a row).
+   */
+  prev: Block | undefined;
+  next: Block | undefined;
 }
 
 /** A reading of the file: its blocks, the sections by name, and how it breaks lines. */
 interface Layout {
   readonly bom: string;
-  readonly blocks: Block[];
+  /** The lines before the first header: never removed, so every section has a block before it. */
+  readonly first: Block;
+  /** The file's last block now. */
+  last: Block;
   /** The sections still in the file, by header name, in file order. */
   readonly byName: Map<string, Block[]>;
   /** Lines added carry no break of their own: they get the file's most common one, which they only make more common. */
   readonly eol: string;
   readonly endsWithBreak: boolean;
   /**
-   * Each edit reads the file again, as one at a time would, when what a line is or which line
-   * break comes next could change with an edit: an indented line that is not a comment
-   * (whether it continues a value or is a header depends on the lines above it), or a file
-   * with more than one kind of line break (which one is most common depends on the lines left).
+   * A file with more than one kind of line break: which one is most common depends on the
+   * lines left, so each edit reads the file again, as one at a time would.
    */
-  readonly contextual: boolean;
+  readonly mixedBreaks: boolean;
   /** Lines in the file now, headers included: a file cut down to one has no line break left to copy. */
   lines: number;
 }
 
-function addBlock(layout: Layout, header: ReadLine | undefined, lines: ReadLine[]): Block {
-  const block: Block = { header, lines, removed: false, at: layout.blocks.length };
-  layout.blocks.push(block);
-  layout.lines += (header === undefined ? 0 : 1) + lines.length;
-  if (header?.name !== undefined) sectionsNamed(layout, header.name).push(block);
+/** A new last block. */
+function addBlock(layout: Layout, header: ReadLine, lines: ReadLine[]): Block {
+  const block: Block = { header, lines, prev: layout.last, next: undefined };
+  layout.last.next = block;
+  layout.last = block;
+  layout.lines += 1 + lines.length;
+  if (header.name !== undefined) sectionsNamed(layout, header.name).push(block);
   return block;
 }
 
@@ -104,11 +110,11 @@ function layoutOf(text: string): Layout {
   const bom = text.startsWith(BOM) ? BOM : '';
   const body = text.slice(bom.length);
   const lines = readLines(body);
-  const indented = lines.some((line) => (line.kind === 'content' || line.kind === 'header') && skipSpace(line.text, 0, line.text.length) > 0);
   const breaks = new Set(lines.map((line) => line.eol).filter((eol) => eol !== ''));
   const endsWithBreak = body === '' || lines[lines.length - 1]?.eol !== '';
-  const layout: Layout = { bom, blocks: [], byName: new Map(), eol: dominantLineEnding(lines), endsWithBreak, contextual: indented || breaks.size > 1, lines: 0 };
-  let current = addBlock(layout, undefined, []);
+  const first: Block = { header: undefined, lines: [], prev: undefined, next: undefined };
+  const layout: Layout = { bom, first, last: first, byName: new Map(), eol: dominantLineEnding(lines), endsWithBreak, mixedBreaks: breaks.size > 1, lines: 0 };
+  let current = first;
   for (const line of lines) {
     if (line.kind === 'header') current = addBlock(layout, line, []);
     else {
@@ -120,19 +126,26 @@ function layoutOf(text: string): Layout {
 }
 
 function layoutText(layout: Layout): string {
-  const lines = layout.blocks.filter((block) => !block.removed).flatMap((block) => (block.header === undefined ? block.lines : [block.header, ...block.lines]));
+  const lines: ReadLine[] = [];
+  for (let block: Block | undefined = layout.first; block !== undefined; block = block.next) {
+    if (block.header !== undefined) lines.push(block.header);
+    for (const line of block.lines) lines.push(line);
+  }
   return layout.bom + joinLines(lines, layout.eol, layout.endsWithBreak);
 }
 
 /**
  * Edits of an INI file's sections, each as if applied to the text the one before left, with
  * the file read once and written once: `sso populate` edits thousands of sections, and reading
- * the text again for each took minutes for 4,000 profiles. (A file with indented lines is read
- * again after each edit; see Layout.contextual.)
+ * the text again for each took minutes for 4,000 profiles. (A file with mixed line breaks is
+ * read again after each edit, and so is a file where a removal turned an indented header into
+ * a line of the value above it; see Layout.mixedBreaks and remove.)
  */
 export class SectionEditor {
   private layout: Layout;
   private changed = false;
+  /** An edit changed what a line of the layout is: the next edit reads the text again. */
+  private stale = false;
 
   constructor(private readonly original: string) {
     this.layout = layoutOf(original);
@@ -158,7 +171,8 @@ export class SectionEditor {
     if (block === undefined) return this.append(layout, name, keyLines(entries, ''));
     // Under an indented next header, keys at column 0 would turn that header into a
     // continuation line of the last key: indent them like the header.
-    const indent = blockAfter(layout, block)?.header?.indent ?? '';
+    // (Those keys, or none, also keep every line below them what it was: nothing to read again.)
+    const indent = block.next?.header?.indent ?? '';
     const lines = [...keyLines(entries, indent), ...block.lines.slice(trailingRunStart(block.lines))];
     layout.lines += lines.length - block.lines.length;
     block.lines = lines;
@@ -175,19 +189,26 @@ export class SectionEditor {
     const layout = this.current();
     const [block] = sectionsNamed(layout, name);
     if (block === undefined) return this;
-    const before = blockBefore(layout, block.at);
+    const before = block.prev as Block;
+    const after = block.next;
     if (before.lines[before.lines.length - 1]?.kind === 'blank') {
       before.lines.pop();
       layout.lines--;
     }
     const kept = block.lines.slice(trailingRunStart(block.lines));
-    before.lines.push(...kept);
+    for (const line of kept) before.lines.push(line);
     layout.lines -= 1 + block.lines.length - kept.length;
-    block.removed = true;
+    before.next = after;
+    if (after === undefined) layout.last = before;
+    else after.prev = before;
+    block.prev = block.next = undefined;
     sectionsNamed(layout, name).shift();
     // The file's last line now: in a file that ends without a line break, it loses its own.
     const last = before.lines[before.lines.length - 1] ?? before.header;
-    if (!layout.endsWithBreak && last !== undefined && blockAfter(layout, block) === undefined) last.eol = '';
+    if (!layout.endsWithBreak && last !== undefined && after === undefined) last.eol = '';
+    // The next header now sits under the lines of `before`: indented, it may have become a line
+    // of the value above it (and the lines below it with it). A header at column 0 stays one.
+    if (after?.header?.indent !== undefined && after.header.indent !== '' && !staysHeader(before, after.header)) this.stale = true;
     this.changed = true;
     return this;
   }
@@ -211,13 +232,17 @@ export class SectionEditor {
 
   /** The layout to edit: read again from the text so far when an edit may have changed what a line is or which break comes next. */
   private current(): Layout {
-    if (this.changed && (this.layout.contextual || this.layout.lines <= 1 || endsInEmptyLine(this.layout))) this.layout = layoutOf(layoutText(this.layout));
+    const { layout } = this;
+    if (this.changed && (this.stale || layout.mixedBreaks || layout.lines <= 1 || endsInEmptyLine(layout))) {
+      this.layout = layoutOf(layoutText(layout));
+      this.stale = false;
+    }
     return this.layout;
   }
 
   /** A new `[name]` with `body` at the end of the file, after a blank line. */
   private append(layout: Layout, name: string, body: ReadLine[]): this {
-    const last = blockBefore(layout, layout.blocks.length);
+    const { last } = layout;
     const lastLine = last.lines[last.lines.length - 1] ?? last.header;
     if (lastLine !== undefined && lastLine.kind !== 'blank') {
       last.lines.push({ text: '', eol: '', kind: 'blank' });
@@ -235,32 +260,24 @@ export class SectionEditor {
  */
 function endsInEmptyLine(layout: Layout): boolean {
   if (layout.endsWithBreak) return false;
-  const last = blockBefore(layout, layout.blocks.length);
+  const { last } = layout;
   return (last.lines[last.lines.length - 1] ?? last.header)?.text === '';
 }
 
-function blockAfter(layout: Layout, block: Block): Block | undefined {
-  for (let at = block.at + 1; at < layout.blocks.length; at++) {
-    const candidate = layout.blocks[at];
-    if (candidate !== undefined && !candidate.removed) return candidate;
-  }
-  return undefined;
+/**
+ * Whether `header` is still a header right under the lines of `block`. Lines are read afresh
+ * after each header, so the lines of `block` are all it takes; a header at column 0 always is one.
+ */
+function staysHeader(block: Block, header: ReadLine): boolean {
+  const lines = block.header === undefined ? [...block.lines, header] : [block.header, ...block.lines, header];
+  return classifyLines(lines)[lines.length - 1]?.kind === 'header';
 }
 
-/** The block before place `at`: a section, or the lines before the first header (never removed). */
-function blockBefore(layout: Layout, at: number): Block {
-  for (let index = at - 1; index > 0; index--) {
-    const candidate = layout.blocks[index];
-    if (candidate !== undefined && !candidate.removed) return candidate;
-  }
-  return layout.blocks[0] as Block;
-}
-
+/** The line number of a section's header (for an error: it walks the file). */
 function lineNumberOf(layout: Layout, block: Block): number {
   let number = 1;
-  for (const candidate of layout.blocks) {
-    if (candidate === block) return number;
-    if (!candidate.removed) number += (candidate.header === undefined ? 0 : 1) + candidate.lines.length;
+  for (let candidate: Block | undefined = layout.first; candidate !== undefined && candidate !== block; candidate = candidate.next) {
+    number += (candidate.header === undefined ? 0 : 1) + candidate.lines.length;
   }
   return number;
 }
@@ -335,13 +352,17 @@ function splitLines(text: string): Line[] {
   return lines;
 }
 
-/** Classifies lines with the state machine of src/config/ini.ts (readLine), minus its errors. */
 function readLines(text: string): ReadLine[] {
+  return classifyLines(splitLines(text));
+}
+
+/** Classifies lines, the first one a file's first, with the state machine of src/config/ini.ts (readLine), minus its errors. */
+function classifyLines(lines: readonly Line[]): ReadLine[] {
   let inSection = false;
   let inOption = false;
   let optionIndent = 0;
-  return splitLines(text).map((line): ReadLine => {
-    const { text } = line;
+  return lines.map(({ text, eol }): ReadLine => {
+    const line = { text, eol };
     const from = skipSpace(text, 0, text.length);
     const to = trimEnd(text, from, text.length);
     if (from === to) return { ...line, kind: 'blank' };
