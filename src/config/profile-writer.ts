@@ -138,14 +138,20 @@ function layoutText(layout: Layout): string {
  * Edits of an INI file's sections, each as if applied to the text the one before left, with
  * the file read once and written once: `sso populate` edits thousands of sections, and reading
  * the text again for each took minutes for 4,000 profiles. (A file with mixed line breaks is
- * read again after each edit, and so is a file where a removal turned an indented header into
- * a line of the value above it; see Layout.mixedBreaks and remove.)
+ * read again after each edit; see Layout.mixedBreaks.)
+ *
+ * No edit changes what another line is: an indented line is a header or part of a value
+ * depending on the lines above it, up to the header before it, and upsert indents its keys so
+ * that the next header stays one, append puts its header at column 0, and remove refuses to
+ * bring an indented header under lines that would make it part of a value. So a file with
+ * indented lines need not be read again either.
  */
 export class SectionEditor {
   private layout: Layout;
   private changed = false;
-  /** An edit changed what a line of the layout is: the next edit reads the text again. */
-  private stale = false;
+
+  /** How many times the text was read (split into lines): once, unless an edit needed it again. */
+  readings = 1;
 
   constructor(private readonly original: string) {
     this.layout = layoutOf(original);
@@ -184,6 +190,8 @@ export class SectionEditor {
    * Removes section `[name]` (its header and body, by the same rules: the comment and blank
    * lines above the next header stay), and the blank line that separated it from the section
    * before, so removing what upsert appended gives the old text back. No `[name]`: no change.
+   * Throws ConfigError when the next header is indented and would then read as part of a value
+   * of the section before (that section would change, and the next one would be gone).
    */
   remove(name: string): this {
     const layout = this.current();
@@ -191,6 +199,14 @@ export class SectionEditor {
     if (block === undefined) return this;
     const before = block.prev as Block;
     const after = block.next;
+    // Only comment and blank lines come or go above it, which leave the lines above as they read.
+    if (after?.header !== undefined && after.header.indent !== '' && !staysHeader(before, after.header)) {
+      const next = after.header.name ?? '';
+      throw new ConfigError(
+        `removing [${name}] would make the indented [${next}] below it (line ${lineNumberOf(layout, after)}) part of a value of the section above; awsrole will not change another section`,
+        `remove the indentation before [${next}] and try again`,
+      );
+    }
     if (before.lines[before.lines.length - 1]?.kind === 'blank') {
       before.lines.pop();
       layout.lines--;
@@ -206,9 +222,6 @@ export class SectionEditor {
     // The file's last line now: in a file that ends without a line break, it loses its own.
     const last = before.lines[before.lines.length - 1] ?? before.header;
     if (!layout.endsWithBreak && last !== undefined && after === undefined) last.eol = '';
-    // The next header now sits under the lines of `before`: indented, it may have become a line
-    // of the value above it (and the lines below it with it). A header at column 0 stays one.
-    if (after?.header?.indent !== undefined && after.header.indent !== '' && !staysHeader(before, after.header)) this.stale = true;
     this.changed = true;
     return this;
   }
@@ -233,9 +246,9 @@ export class SectionEditor {
   /** The layout to edit: read again from the text so far when an edit may have changed what a line is or which break comes next. */
   private current(): Layout {
     const { layout } = this;
-    if (this.changed && (this.stale || layout.mixedBreaks || layout.lines <= 1 || endsInEmptyLine(layout))) {
+    if (this.changed && (layout.mixedBreaks || layout.lines <= 1 || endsInEmptyLine(layout))) {
       this.layout = layoutOf(layoutText(layout));
-      this.stale = false;
+      this.readings++;
     }
     return this.layout;
   }
@@ -265,8 +278,9 @@ function endsInEmptyLine(layout: Layout): boolean {
 }
 
 /**
- * Whether `header` is still a header right under the lines of `block`. Lines are read afresh
- * after each header, so the lines of `block` are all it takes; a header at column 0 always is one.
+ * Whether `header` would still be a header right under the lines of `block`. Lines are read
+ * afresh after each header, so the lines of `block` are all it takes; a header at column 0
+ * always is one.
  */
 function staysHeader(block: Block, header: ReadLine): boolean {
   const lines = block.header === undefined ? [...block.lines, header] : [block.header, ...block.lines, header];

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { IniParseError, parseIni } from '../../src/config/ini.js';
 import { ConfigError, UsageError } from '../../src/errors.js';
-import { checkSection, credentialEntries, upsertSection } from '../../src/config/profile-writer.js';
+import { checkSection, credentialEntries, removeSection, upsertSection } from '../../src/config/profile-writer.js';
 
 const NEW: [string, string][] = [
   ['aws_access_key_id', 'ASIANEWNEWNEWNEW1234'],
@@ -196,6 +196,23 @@ describe('upsertSection: comments inside the replaced section', () => {
   });
 });
 
+describe('removeSection: an indented header below the section', () => {
+  // `sso populate --prune` removes generated sections; the next header may be a hand-written, indented one.
+  const text = '[profile a]\nk = v\n\n[profile gen]\n  x = 1\n  [profile mine]\n  region = eu-west-1\n';
+
+  it('refuses when the header would then read as part of a value of the section above (the section above changes, the one below is gone)', () => {
+    expect(parseIni(text).get('profile mine')).toEqual({ region: 'eu-west-1' });
+    expect(() => removeSection(text, 'profile gen')).toThrow(ConfigError);
+    expect(() => removeSection(text, 'profile gen')).toThrow('removing [profile gen] would make the indented [profile mine] below it (line 6) part of a value of the section above');
+  });
+
+  it('removes the section when the header stays one: under a key at its indent, a header, or the lines before the first header', () => {
+    expect(removeSection(text.replace('k = v', '  k = v'), 'profile gen')).toBe('[profile a]\n  k = v\n  [profile mine]\n  region = eu-west-1\n');
+    expect(removeSection(text.replace('k = v\n', ''), 'profile gen')).toBe('[profile a]\n  [profile mine]\n  region = eu-west-1\n');
+    expect(removeSection(text.replace('[profile a]\n', ''), 'profile gen')).toBe('k = v\n  [profile mine]\n  region = eu-west-1\n');
+  });
+});
+
 describe('checkSection', () => {
   it.each([[''], ['a]b'], ['a\nb'], ['a\rb'], [' dev'], ['dev\t'], ['dev\u00a0'], ['a\u001bb'], ['DEFAULT']])('refuses the name %j', (name) => {
     expect(() => upsertSection('', name, [['k', 'v']])).toThrow(UsageError);
@@ -293,6 +310,27 @@ describe('upsertSection: property', () => {
         if (!before.has(name)) expect(result.startsWith(text)).toBe(true);
         expect(result.endsWith('\n') || result.endsWith('\r')).toBe(text === '' || text === '\uFEFF' || /[\r\n]$/.test(text));
         expect(result.startsWith('\uFEFF')).toBe(text.startsWith('\uFEFF'));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('removeSection removes only [name]: the other sections parse the same, or it refuses and changes nothing', () => {
+    fc.assert(
+      fc.property(fileArb, fc.constantFrom('dev', 'prod', 'a b'), (text, name) => {
+        const before = parseOrUndefined(text);
+        if (before === undefined) return;
+        let result: string;
+        try {
+          result = removeSection(text, name);
+        } catch (error) {
+          expect(error).toBeInstanceOf(ConfigError);
+          return;
+        }
+        const after = parseOrUndefined(result);
+        expect(after).toBeDefined();
+        expect(after?.has(name)).toBe(false);
+        expect([...(after ?? [])]).toEqual([...before].filter(([key]) => key !== name));
       }),
       { numRuns: 3000 },
     );
