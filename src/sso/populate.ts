@@ -8,6 +8,8 @@
  * profile of the same name is left alone. A generated profile whose keys are already right is
  * not touched, so running it again changes nothing.
  */
+import { parseIni } from '../config/ini.js';
+import { configProfiles } from '../config/load.js';
 import { configFilePath, displayPath } from '../config/paths.js';
 import { checkSection, SectionEditor } from '../config/profile-writer.js';
 import type { Section, SharedConfig } from '../config/shared-config.js';
@@ -123,11 +125,16 @@ interface Changes {
   text: string;
   lines: string[];
   counts: { added: number; updated: number; unchanged: number; removed: number; skipped: number };
+  /** What the text must now hold: each profile written with its keys, and none of those removed. */
+  written: Map<string, Entries>;
+  removed: string[];
 }
 
 function applyChanges(text: string, config: SharedConfig, profiles: Map<string, Entries>, options: PopulateOptions): Changes {
   const counts = { added: 0, updated: 0, unchanged: 0, removed: 0, skipped: 0 };
   const lines: string[] = [];
+  const written = new Map<string, Entries>();
+  const removed: string[] = [];
   const editor = new SectionEditor(text);
   for (const [name, entries] of profiles) {
     const existing = config.configProfiles.get(name);
@@ -136,7 +143,9 @@ function applyChanges(text: string, config: SharedConfig, profiles: Map<string, 
       lines.push(`  skipped ${name}: a profile of that name exists and was not written by populate`);
     } else if (existing !== undefined && sameKeys(entries, existing)) counts.unchanged++;
     else {
-      editor.upsert(sectionName(name), existing === undefined ? entries : withUserKeys(entries, existing));
+      const keys = existing === undefined ? entries : withUserKeys(entries, existing);
+      editor.upsert(sectionName(name), keys);
+      written.set(name, keys);
       counts[existing === undefined ? 'added' : 'updated']++;
       lines.push(`  ${existing === undefined ? 'added' : 'updated'} ${name}`);
     }
@@ -145,11 +154,36 @@ function applyChanges(text: string, config: SharedConfig, profiles: Map<string, 
     for (const [name, section] of config.configProfiles) {
       if (!isPopulated(section) || section['sso_session'] !== options.signIn.session.name || profiles.has(name)) continue;
       editor.remove(sectionName(name));
+      removed.push(name);
       counts.removed++;
       lines.push(`  removed ${name}`);
     }
   }
-  return { text: editor.text(), lines, counts };
+  return { text: editor.text(), lines, counts, written, removed };
+}
+
+/** An edit the config refuses (a duplicate section, an indented header below a removal), said with the file's name. */
+function namingTheFile(shownPath: string, edit: () => Changes): Changes {
+  try {
+    return edit();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    throw new ConfigError(`cannot update ${shownPath}: ${error.message}; nothing was written`, error.hint);
+  }
+}
+
+/** The new text read back as the AWS CLI will read it: every profile written holds its keys, none removed is left. */
+function checkReadsBack(changes: Changes, shownPath: string): void {
+  let profiles: ReadonlyMap<string, Section>;
+  try {
+    profiles = configProfiles(parseIni(changes.text), 'profile');
+  } catch (error) {
+    throw new ConfigError(`cannot update ${shownPath}: the result would not read back (${(error as Error).message}); nothing was written`, 'please report it, with the config file (secrets removed)');
+  }
+  const wrong = [...changes.written].find(([name, entries]) => !entries.every(([key, value]) => profiles.get(name)?.[key] === value))?.[0] ?? changes.removed.find((name) => profiles.has(name));
+  if (wrong !== undefined) {
+    throw new ConfigError(`cannot update ${shownPath}: profile ${shown(wrong)} would not read back as written; nothing was written`, 'please report it, with the config file (secrets removed)');
+  }
 }
 
 async function readConfigText(deps: Deps, path: string, shownPath: string): Promise<string> {
@@ -177,8 +211,10 @@ export async function populate(deps: Deps, config: SharedConfig, options: Popula
     lockPathFor(target),
     async () => {
       const old = await readConfigText(deps, path, shownPath);
-      const changed = applyChanges(old, config, profiles, options);
-      if (changed.text !== old) await writeFileAtomic(deps, path, changed.text);
+      const changed = namingTheFile(shownPath, () => applyChanges(old, config, profiles, options));
+      if (changed.text === old) return changed;
+      checkReadsBack(changed, shownPath);
+      await writeFileAtomic(deps, path, changed.text);
       return changed;
     },
     { label: shownPath },

@@ -172,6 +172,17 @@ describe('awsrole sso populate', () => {
     expect(result.deps.sleeps).toEqual([500, 500, 1000]);
   });
 
+  it('--prune that would make an indented header below a removed profile part of a value above: refused naming the file and the line, nothing written', async () => {
+    await signedInEverywhere();
+    const indented = `${SSO_CONFIG}\n[profile Old.Admin]\n  sso_session = corp\n  sso_account_id = 999999999999\n  sso_role_name = Admin\n  awsrole_populated = true\n  [profile mine]\n  region = eu-west-1\n`;
+    await home.write('.aws/config', indented);
+    const result = await awsrole(['sso', 'populate', '--sso-session', 'corp', '--prune']);
+    expect(result.code).toBe(5);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/^awsrole: cannot update ~\/\.aws\/config: removing \[profile Old\.Admin\] would make the indented \[profile mine\] below it \(line \d+\) part of a value of the section above; awsrole will not change another section; nothing was written\n {2}hint: remove the indentation before \[profile mine\] and try again\n$/);
+    expect(config()).toBe(indented);
+  });
+
   it('--template and --region; a hand-written profile of the same name is left alone; keys a user added to a generated profile stay', async () => {
     await signedInEverywhere();
     await home.write('.aws/config', `${SSO_CONFIG}\n[profile Staging-Admin]\nregion = us-east-1\n`);
