@@ -128,15 +128,25 @@ const flag = (name: string): ValueOrigin => ({ name, inFile: false });
 export function sessionParamsFromFlags(flags: SessionParamFlags): SessionParams {
   const tags = flags.tag?.length ? flags.tag.map((text) => tagOf(text, flag('--tag'), 'write --tag KEY=VALUE')) : undefined;
   const keys = flags.transitiveTag?.length ? flags.transitiveTag : undefined;
+  return givenLayer(
+    { sourceIdentity: flags.sourceIdentity, tags, transitiveTagKeys: keys, policy: flags.policy },
+    { sourceIdentity: flag('--source-identity'), tags: flag('--tag'), transitiveTagKeys: flag('--transitive-tag') },
+  );
+}
+
+/** A layer given as values (the flags, the API's options), each checked as STS would take it and named by where it came from. */
+function givenLayer(
+  given: { sourceIdentity?: string | undefined; tags?: SessionTag[] | undefined; transitiveTagKeys?: string[] | undefined; policy?: Sourced<string> | undefined },
+  origins: Record<'sourceIdentity' | 'tags' | 'transitiveTagKeys', ValueOrigin>,
+): SessionParams {
   return {
-    sourceIdentity: flags.sourceIdentity === undefined ? undefined : checked(flags.sourceIdentity, flag('--source-identity'), sourceIdentityProblem),
-    tags: tags === undefined ? undefined : checked(tags, flag('--tag'), tagsProblem),
-    transitiveTagKeys: keys === undefined ? undefined : { value: keys, origin: flag('--transitive-tag') },
-    policy: flags.policy === undefined ? undefined : checked(flags.policy.value, flags.policy.origin, policyProblem),
+    sourceIdentity: given.sourceIdentity === undefined ? undefined : checked(given.sourceIdentity, origins.sourceIdentity, sourceIdentityProblem),
+    tags: given.tags === undefined ? undefined : checked(given.tags, origins.tags, tagsProblem),
+    transitiveTagKeys: given.transitiveTagKeys === undefined ? undefined : { value: given.transitiveTagKeys, origin: origins.transitiveTagKeys },
+    policy: given.policy === undefined ? undefined : checked(given.policy.value, given.policy.origin, policyProblem),
   };
 }
 
-/** The session parameters of the programmatic API (src/api.ts): the same layer as the flags. */
 export interface SessionParamOptions {
   sourceIdentity?: string | undefined;
   /** Tag key → value, sent in the object's own order (JavaScript puts integer-like keys first). */
@@ -165,12 +175,15 @@ export function sessionParamsFromOptions(options: SessionParamOptions): SessionP
   if (wrong !== undefined) throw refuse(option(wrong[0]), `must be ${wrong[2]}`);
   const tags = Object.entries(options.tags ?? {}).map(([key, value]) => ({ key, value }));
   const keys = options.transitiveTagKeys?.length ? [...options.transitiveTagKeys] : undefined;
-  return {
-    sourceIdentity: options.sourceIdentity === undefined ? undefined : checked(options.sourceIdentity, option('sourceIdentity'), sourceIdentityProblem),
-    tags: tags.length === 0 ? undefined : checked(tags, option('tags'), tagsProblem),
-    transitiveTagKeys: keys === undefined ? undefined : { value: keys, origin: option('transitiveTagKeys') },
-    policy: options.policy === undefined ? undefined : checked(options.policy, option('policy'), policyProblem),
-  };
+  return givenLayer(
+    {
+      sourceIdentity: options.sourceIdentity,
+      tags: tags.length === 0 ? undefined : tags,
+      transitiveTagKeys: keys,
+      policy: options.policy === undefined ? undefined : { value: options.policy, origin: option('policy') },
+    },
+    { sourceIdentity: option('sourceIdentity'), tags: option('tags'), transitiveTagKeys: option('transitiveTagKeys') },
+  );
 }
 
 /** The parameters of one text layer (the environment, a profile): empty values count as unset, as in aws-vault. */
