@@ -206,30 +206,41 @@ export interface ReadRegularFileOptions {
 const NOT_A_FILE_TO_READ = new Set(['ENOENT', 'ENOTDIR', 'ELOOP', 'ENXIO', 'EISDIR']);
 
 /**
- * Opened non-blocking (a FIFO cannot hang the open or the read) and checked with fstat on the
- * open descriptor, so the file checked is the file read.
+ * Opened non-blocking (a FIFO cannot hang the open or the read), and with noFollow not through a
+ * symlink; undefined when the path is no file to read. Other errors throw.
  */
-async function readRegularFile(path: string, options: ReadRegularFileOptions): Promise<string | undefined> {
+function openToRead(path: string, noFollow: boolean): number | undefined {
   // Windows has neither flag (nor FIFOs in the file system).
-  const flags = fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0) | (options.noFollow ? (fsConstants.O_NOFOLLOW ?? 0) : 0);
-  let fd: number;
+  const flags = fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0) | (noFollow ? (fsConstants.O_NOFOLLOW ?? 0) : 0);
   try {
-    fd = openSync(path, flags);
+    return openSync(path, flags);
   } catch (error) {
     if (NOT_A_FILE_TO_READ.has((error as NodeJS.ErrnoException).code ?? '')) return undefined;
     throw error;
   }
+}
+
+/** Reads from `position` until `buffer` is full or the file ends; how many bytes it read. */
+function fillFrom(fd: number, buffer: Buffer, position: number): number {
+  let filled = 0;
+  while (filled < buffer.length) {
+    const read = readSync(fd, buffer, filled, buffer.length - filled, position + filled);
+    if (read === 0) break;
+    filled += read;
+  }
+  return filled;
+}
+
+/** Checked with fstat on the open descriptor, so the file checked is the file read. */
+async function readRegularFile(path: string, options: ReadRegularFileOptions): Promise<string | undefined> {
+  const fd = openToRead(path, options.noFollow);
+  if (fd === undefined) return undefined;
   try {
     const stats = fstatSync(fd);
     if (!stats.isFile() || stats.size > options.maxBytes) return undefined;
     // One byte more than fstat promised: a file still growing is not read as if it were whole.
     const buffer = Buffer.allocUnsafe(stats.size + 1);
-    let length = 0;
-    while (length < buffer.length) {
-      const read = readSync(fd, buffer, length, buffer.length - length, null);
-      if (read === 0) break;
-      length += read;
-    }
+    const length = fillFrom(fd, buffer, 0);
     return length > stats.size ? undefined : buffer.toString('utf8', 0, length);
   } finally {
     closeSync(fd);
@@ -237,23 +248,13 @@ async function readRegularFile(path: string, options: ReadRegularFileOptions): P
 }
 
 function readRangeSync(path: string, position: number, length: number): { bytes: Uint8Array; stats: Stats } | undefined {
-  let fd: number;
-  try {
-    fd = openSync(path, fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0));
-  } catch (error) {
-    if (NOT_A_FILE_TO_READ.has((error as NodeJS.ErrnoException).code ?? '')) return undefined;
-    throw error;
-  }
+  const fd = openToRead(path, false);
+  if (fd === undefined) return undefined;
   try {
     const before = fstatSync(fd);
     if (!before.isFile()) return undefined;
     const bytes = Buffer.allocUnsafe(Math.max(0, Math.min(length, before.size - position)));
-    let filled = 0;
-    while (filled < bytes.length) {
-      const read = readSync(fd, bytes, filled, bytes.length - filled, position + filled);
-      if (read === 0) break;
-      filled += read;
-    }
+    const filled = fillFrom(fd, bytes, position);
     // The stats after the read: a write in place while reading shows in its change time.
     return { bytes: bytes.subarray(0, filled), stats: fstatSync(fd) };
   } finally {
