@@ -11,6 +11,7 @@
  * its errors), provided it gives what the run already read through the index.
  */
 import type { Deps } from '../deps.js';
+import type { CheckedFile, FileStats } from './ini-index.js';
 import { type IniSections, sectionFromPiece } from './ini.js';
 import type { Section } from './shared-config.js';
 
@@ -24,19 +25,11 @@ export interface IndexLines {
   readonly to: number;
 }
 
-/** What the views of one indexed file share. */
-export interface IndexedFile {
-  readonly path: string;
-  readonly views: readonly SectionView[];
+/** What the views of one indexed file share: the file as the caller reads it, its index lines, and its identity check. */
+export interface IndexedFile extends CheckedFile {
   readonly lines: IndexLines;
   /** Whether stats (of the descriptor a piece was read through) are those of the indexed file. */
-  isIndexed(stats: Awaited<ReturnType<Deps['fs']['stat']>>): boolean;
-  /** The checking pass over the file as it is now, each view (a missing file: no sections). */
-  checkWhole(bytes: Uint8Array | undefined): IniSections[];
-  /** The error a failed read of the file gives (the one reading it whole before any lookup gives). */
-  cannotRead(error: unknown): Error;
-  /** The error for a file that changed after this run read sections of it: what it read and the file disagree. */
-  changedWhileRead(): Error;
+  isIndexed(stats: FileStats): boolean;
 }
 
 /** A run asks for a handful of names (a profile, its sources, an sso-session); past this, the whole file is read once. */

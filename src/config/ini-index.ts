@@ -99,10 +99,11 @@ export interface CheckedFile {
   readonly path: string;
   readonly stats: FileStats;
   readonly views: readonly SectionView[];
+  /** The checking pass over the file as it is now, each view (a missing file: no sections). */
   checkWhole(bytes: Uint8Array | undefined): IniSections[];
-  /** The error a failed read of the file gives. */
+  /** The error a failed read of the file gives (the one reading it whole before any lookup gives). */
   cannotRead(error: unknown): Error;
-  /** The error for a file that changed after a run read sections of it through its index. */
+  /** The error for a file that changed after a run read sections of it through its index: what it read and the file disagree. */
   changedWhileRead(): Error;
 }
 
@@ -122,15 +123,7 @@ export async function viewsThroughIndex(deps: Deps, file: CheckedFile): Promise<
   const lines = content === undefined ? undefined : indexLines(content, identity);
   if (lines === undefined) return undefined;
   const isIndexed = (stats: FileStats): boolean => fileIdentity(file.path, stats, file.views.length) === identity;
-  return indexedViews(deps, {
-    path: file.path,
-    views: file.views,
-    lines,
-    isIndexed,
-    checkWhole: (bytes) => file.checkWhole(bytes),
-    cannotRead: (error) => file.cannotRead(error),
-    changedWhileRead: () => file.changedWhileRead(),
-  });
+  return indexedViews(deps, { ...file, lines, isIndexed });
 }
 
 /**

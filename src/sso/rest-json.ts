@@ -117,6 +117,9 @@ function maxAttempts(env: Deps['env']): number {
 /** setTimeout's limit: a longer wait would fire at once (a large AWS_MAX_ATTEMPTS makes rand × 2^(n-1) s that long). */
 const MAX_WAIT_MS = 2_147_483_647;
 
+/** The longest wait after attempt `number` (botocore's legacy backoff: rand × 2^(n-1) s), before the setTimeout cap. */
+const backoffMs = (number: number): number => 2 ** (number - 1) * 1000;
+
 /**
  * A failure of the network (botocore's GENERAL_CONNECTION_ERROR: refused, reset, DNS, TLS, a
  * timeout), not a request Node refused to send: a bearer token with a line break in a damaged
@@ -157,7 +160,7 @@ async function attempt(request: JsonRequest, url: URL, headers: Record<string, s
 export function longestCallMs(env: Deps['env']): number {
   const attempts = maxAttempts(env);
   let waits = 0;
-  for (let number = 1; number < attempts && waits < MAX_WAIT_MS; number++) waits += Math.min(MAX_WAIT_MS, 2 ** (number - 1) * 1000);
+  for (let number = 1; number < attempts && waits < MAX_WAIT_MS; number++) waits += Math.min(MAX_WAIT_MS, backoffMs(number));
   return Math.min(attempts * (CONNECT_TIMEOUT_MS + TIMEOUT_MS) + waits, MAX_WAIT_MS);
 }
 
@@ -179,7 +182,7 @@ export async function callJson(deps: Deps, request: JsonRequest): Promise<JsonAn
       deps.debug?.(`${request.service}: ${request.operation} answered HTTP ${outcome.status}`);
       if (!isRetried(outcome) || number >= attempts) return !outcome.ok && noAnswer ? { ...outcome, afterNoAnswer: true } : outcome;
     }
-    const waitMs = Math.min(MAX_WAIT_MS, Math.round(deps.random() * 2 ** (number - 1) * 1000));
+    const waitMs = Math.min(MAX_WAIT_MS, Math.round(deps.random() * backoffMs(number)));
     deps.debug?.(`${request.service}: ${request.operation} again in ${(waitMs / 1000).toFixed(1)} s (attempt ${number + 1} of ${attempts})`);
     await deps.sleep(waitMs);
   }
