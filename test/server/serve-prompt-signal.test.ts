@@ -28,18 +28,23 @@ interface Outcome {
   serve: { code: number | null; signal: string | null; port_closed: boolean };
 }
 
-async function serveSignalledAtRefreshPrompt(signal: NodeJS.Signals): Promise<Outcome> {
+/** Runs `command` on the pseudo-terminal: the first prompt gets the code, the second (the refresh's) gets `signal`. */
+async function signalledAtSecondPrompt(command: readonly string[], signal: NodeJS.Signals): Promise<Outcome['pty'] & { stdout: string }> {
   const steps = [
     { expect: PROMPT, send: `${alice.mfaCode}\r` },
     { expect: PROMPT, signal },
   ];
-  const command = ['python3', WRAPPER, '--', process.execPath, AWSROLE_BIN, 'serve', '--profile', 'mfa', '--format', 'json'];
   const env = { ...t.home.env, ...pythonEnv(), HOME: t.home.dir };
   const result = await spawnCollect('python3', [PTY, JSON.stringify(steps), '--', ...command], env, { cwd: ROOT });
   expect(result.stderr).toBe('');
   const pty = JSON.parse(result.stdout) as Outcome['pty'] & { stdout: string };
   expect(pty.timed_out).toBe(false);
   expect(pty.unmatched).toEqual([]);
+  return pty;
+}
+
+async function serveSignalledAtRefreshPrompt(signal: NodeJS.Signals): Promise<Outcome> {
+  const pty = await signalledAtSecondPrompt(['python3', WRAPPER, '--', process.execPath, AWSROLE_BIN, 'serve', '--profile', 'mfa', '--format', 'json'], signal);
   return { pty, serve: JSON.parse(pty.stdout) as Outcome['serve'] };
 }
 
@@ -66,17 +71,7 @@ time.sleep(60)
 
 describe.skipIf(!CLI_BUILT)(`exec --server signalled while a refresh prompts on the terminal ${CLI_BUILT ? '' : NOT_BUILT}`, () => {
   it('SIGTERM: goes to the command, awsrole exits with its 143, echo back on', async () => {
-    const steps = [
-      { expect: PROMPT, send: `${alice.mfaCode}\r` },
-      { expect: PROMPT, signal: 'SIGTERM' },
-    ];
-    const command = [process.execPath, AWSROLE_BIN, 'exec', '--server', '--profile', 'mfa', '--', 'python3', '-c', CHILD];
-    const env = { ...t.home.env, ...pythonEnv(), HOME: t.home.dir };
-    const result = await spawnCollect('python3', [PTY, JSON.stringify(steps), '--', ...command], env, { cwd: ROOT });
-    expect(result.stderr).toBe('');
-    const pty = JSON.parse(result.stdout) as Outcome['pty'] & { stdout: string };
-    expect(pty.timed_out).toBe(false);
-    expect(pty.unmatched).toEqual([]);
+    const pty = await signalledAtSecondPrompt([process.execPath, AWSROLE_BIN, 'exec', '--server', '--profile', 'mfa', '--', 'python3', '-c', CHILD], 'SIGTERM');
     expect({ code: pty.code, signal: pty.signal }).toEqual({ code: 143, signal: null });
     expect(pty.echo).toBe(true);
     expect(pty.terminal).toBe(`${PROMPT}\r\n${PROMPT}\r\n`);
