@@ -93,6 +93,8 @@ const isDue = (deps: Deps, token: CachedToken): boolean => token.expiresAt.getTi
  * and takes the token the winner wrote.
  */
 async function renewLocked(deps: Deps, session: SsoSession, file: TokenFile, options: TokenOptions): Promise<{ token: CachedToken; renewed: AccessToken | string }> {
+  // A holder's CreateToken may take every attempt's timeouts and the waits between them: wait, and call the lock stale, only after that.
+  const longest = longestCallMs(deps.env);
   return withFileLock(
     deps,
     lockPathFor(file.path),
@@ -102,8 +104,7 @@ async function renewLocked(deps: Deps, session: SsoSession, file: TokenFile, opt
       if (!isDue(deps, token)) return { token, renewed: { accessToken: token.accessToken, expiresAt: token.expiresAt, file, refresh: 'refreshed by another process' } };
       return { token, renewed: await renew(deps, session, file, token, options) };
     },
-    // A holder's CreateToken may take every attempt's timeouts and the waits between them: wait, and call the lock stale, only after that.
-    { label: file.shown, timeoutMs: longestCallMs(deps.env) + 5_000, staleMs: longestCallMs(deps.env) + 10_000 },
+    { label: file.shown, timeoutMs: longest + 5_000, staleMs: longest + 10_000 },
   );
 }
 
