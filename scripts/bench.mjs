@@ -16,10 +16,9 @@ import { request as httpRequest } from 'node:http';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
-import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { STS_TOOL, fixtureHomeFiles, startLocalSts, writeHomeFiles } from './local-sts.mjs';
+import { STS_TOOL, fixtureHomeFiles, ssoOrganisationFiles, startLocalSts, writeHomeFiles } from './local-sts.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = join(ROOT, 'bin', 'awsrole');
@@ -135,19 +134,8 @@ for (let i = 0; i < PROFILES; i += 1) {
   const id = String(i).padStart(5, '0');
   bigConfig.push(`\n[profile team-${id}]\nrole_arn = arn:aws:iam::111122223333:role/team-${id}\nsource_profile = alice\nregion = eu-west-1\nduration_seconds = 3600\n`);
 }
-// What `sso populate` writes for a large organisation: one [profile] per account and role of an
-// [sso-session], and the role credentials of one of them in the AWS CLI's cache (a cache hit).
-const SSO_SESSION = 'corp';
-const ssoConfig = [fixture['.aws/config'], `\n[sso-session ${SSO_SESSION}]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = eu-west-1\nsso_registration_scopes = sso:account:access\n`];
-const ssoRole = (i) => ({ name: `Org-${String(i >> 2).padStart(4, '0')}.Role${i % 4}`, accountId: String(100_000_000_000 + (i >> 2)), roleName: `Role${i % 4}` });
-for (let i = 0; i < PROFILES; i += 1) {
-  const { name, accountId, roleName } = ssoRole(i);
-  ssoConfig.push(`\n[profile ${name}]\nsso_session = ${SSO_SESSION}\nsso_account_id = ${accountId}\nsso_role_name = ${roleName}\n`);
-}
-const SSO_PICK = ssoRole(PROFILES >> 1);
-// botocore's SSOCredentialFetcher cache key: sha1 of the compact, key-sorted JSON of the role.
-const ssoCacheKey = createHash('sha1').update(JSON.stringify({ accountId: SSO_PICK.accountId, roleName: SSO_PICK.roleName, sessionName: SSO_SESSION })).digest('hex');
-const ssoCached = { ProviderType: 'sso', Credentials: { AccessKeyId: 'ASIABENCHSSO00000001', SecretAccessKey: 'bench-secret', SessionToken: 'bench-token', Expiration: '2099-01-01T00:00:00Z', AccountId: SSO_PICK.accountId } };
+// What `sso populate` writes for a large organisation, and one of its profiles on a role cache hit.
+const { files: ssoFiles, pick: SSO_PICK } = ssoOrganisationFiles(sts, PROFILES);
 
 /** A cache folder that is not private (0755): awsrole keeps no config index in it. */
 const sharedCache = join(scratch, 'shared-cache');
@@ -158,7 +146,7 @@ chmodSync(join(sharedCache, 'awsrole', 'ini-index'), 0o755);
 const homes = {
   files: makeHome('files', fixture),
   big: makeHome('big', { ...fixture, '.aws/config': bigConfig.join('') }),
-  ssoBig: makeHome('sso-big', { ...fixture, '.aws/config': ssoConfig.join(''), [`.aws/cli/cache/${ssoCacheKey}.json`]: JSON.stringify(ssoCached) }),
+  ssoBig: makeHome('sso-big', ssoFiles),
   empty: makeHome('empty', {}),
 };
 

@@ -3,6 +3,7 @@
 // training (whose fixed-answer STS, scripts/training-sts.mjs, describes itself the same way):
 // nothing leaves 127.0.0.1.
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { TOOLS_DIR } from './build-tools.mjs';
@@ -36,6 +37,26 @@ export function fixtureHomeFiles(sts) {
     '.aws/credentials': `[alice]\naws_access_key_id = ${alice.accessKeyId}\naws_secret_access_key = ${alice.secretAccessKey}\n`,
     '.aws/config': `[profile alice]\nregion = eu-west-1\n\n[profile deploy]\nrole_arn = ${sts.roles.deploy}\nsource_profile = alice\n`,
   };
+}
+
+/**
+ * A HOME as `sso populate` writes it for a large organisation: the fixture's files plus an
+ * [sso-session corp] and `profiles` SSO profiles (four roles an account), and the role
+ * credentials of the middle one in the AWS CLI's cache (a cache hit). `pick` is that profile.
+ */
+export function ssoOrganisationFiles(sts, profiles) {
+  const fixture = fixtureHomeFiles(sts);
+  const role = (i) => ({ name: `Org-${String(i >> 2).padStart(4, '0')}.Role${i % 4}`, accountId: String(100_000_000_000 + (i >> 2)), roleName: `Role${i % 4}` });
+  const config = [fixture['.aws/config'], '\n[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = eu-west-1\nsso_registration_scopes = sso:account:access\n'];
+  for (let i = 0; i < profiles; i += 1) {
+    const { name, accountId, roleName } = role(i);
+    config.push(`\n[profile ${name}]\nsso_session = corp\nsso_account_id = ${accountId}\nsso_role_name = ${roleName}\n`);
+  }
+  const pick = role(profiles >> 1);
+  // botocore's SSOCredentialFetcher cache key: sha1 of the compact, key-sorted JSON of the role.
+  const key = createHash('sha1').update(JSON.stringify({ accountId: pick.accountId, roleName: pick.roleName, sessionName: 'corp' })).digest('hex');
+  const cached = { ProviderType: 'sso', Credentials: { AccessKeyId: 'ASIAFIXTURESSO000001', SecretAccessKey: 'fixture-secret', SessionToken: 'fixture-token', Expiration: '2099-01-01T00:00:00Z', AccountId: pick.accountId } };
+  return { files: { ...fixture, '.aws/config': config.join(''), [`.aws/cli/cache/${key}.json`]: JSON.stringify(cached) }, pick };
 }
 
 /** Writes `files` (path under `dir` → content) as 0600 files in 0700 folders; `dir` exists after. */

@@ -5,11 +5,10 @@
 // run: an AssumeRole, a GetCallerIdentity, an assume on a cache hit, an export from files and unset.
 // A run that fails fails the build: the bundle it just wrote does not work.
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fixtureHomeFiles, writeHomeFiles } from './local-sts.mjs';
+import { fixtureHomeFiles, ssoOrganisationFiles, writeHomeFiles } from './local-sts.mjs';
 import { startTrainingSts } from './training-sts.mjs';
 
 /** The runs, in order, and the STS action each one must call (none: it must not call STS). */
@@ -23,22 +22,8 @@ const RUNS = [
 
 /** Profiles of a config over the index's 64 KB (~100 bytes each), as `sso populate` writes them. */
 const SSO_PROFILES = 1000;
-const SSO_PICK = { name: 'Org-0125.Role0', accountId: '100000000125', roleName: 'Role0' };
 /** src/config/ini-index.ts indexes a file only once it has been unchanged for 2 s (SETTLED_MS). */
 const SETTLED_MS = 2000;
-
-/** A HOME with an SSO config big enough to be indexed, and one SSO profile's role credentials in the AWS CLI cache. */
-function ssoHomeFiles(sts) {
-  const fixture = fixtureHomeFiles(sts);
-  const config = [fixture['.aws/config'], '\n[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = eu-west-1\n'];
-  for (let i = 0; i < SSO_PROFILES; i += 1) {
-    config.push(`\n[profile Org-${String(i >> 2).padStart(4, '0')}.Role${i % 4}]\nsso_session = corp\nsso_account_id = ${100_000_000_000 + (i >> 2)}\nsso_role_name = Role${i % 4}\n`);
-  }
-  // botocore's SSO role cache key: sha1 of the compact, key-sorted JSON of the role.
-  const key = createHash('sha1').update(JSON.stringify({ accountId: SSO_PICK.accountId, roleName: SSO_PICK.roleName, sessionName: 'corp' })).digest('hex');
-  const cached = { ProviderType: 'sso', Credentials: { AccessKeyId: 'ASIATRAININGSSO00001', SecretAccessKey: 'training-secret', SessionToken: 'training-token', Expiration: '2099-01-01T00:00:00Z', AccountId: SSO_PICK.accountId } };
-  return { ...fixture, '.aws/config': config.join(''), [`.aws/cli/cache/${key}.json`]: JSON.stringify(cached) };
-}
 
 /** Runs node with `args` (stdin /dev/null, as in `eval "$(…)"`); resolves to its exit code and stderr. */
 function runNode(args, env) {
@@ -60,7 +45,8 @@ export async function trainCodeCache(root, bundles) {
   const home = mkdtempSync(join(tmpdir(), 'awsrole-code-cache-'));
   const ssoHome = mkdtempSync(join(tmpdir(), 'awsrole-code-cache-sso-'));
   try {
-    writeHomeFiles(ssoHome, ssoHomeFiles(sts));
+    const sso = ssoOrganisationFiles(sts, SSO_PROFILES);
+    writeHomeFiles(ssoHome, sso.files);
     const ssoWritten = Date.now();
     writeHomeFiles(home, fixtureHomeFiles(sts));
     // Built from scratch: no AWS_* variable of the caller's, no way out of loopback (STS is
@@ -76,7 +62,7 @@ export async function trainCodeCache(root, bundles) {
     for (const { args, calls } of RUNS) await trainOnce(root, sts, env, args, calls);
     // The first run checks the settled config and writes its index; the second reads through it.
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, ssoWritten + SETTLED_MS + 100 - Date.now())));
-    const ssoExport = ['export', '--profile', SSO_PICK.name, '--format', 'sh'];
+    const ssoExport = ['export', '--profile', sso.pick.name, '--format', 'sh'];
     for (let run = 0; run < 2; run += 1) await trainOnce(root, sts, { ...env, HOME: ssoHome }, ssoExport, undefined);
     if (!existsSync(join(ssoHome, '.cache', 'awsrole', 'ini-index'))) throw new Error('build: the SSO training run wrote no config index');
     const missing = bundles.filter((bundle) => !existsSync(join(root, 'dist', `${bundle}.v8cache`)));
